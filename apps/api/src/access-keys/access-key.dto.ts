@@ -1,0 +1,84 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { TOKEN_PREFIX } from '@slipway/contracts';
+import { IsDateString, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { PaginationQuery } from '../common/http/pagination.dto';
+import { type AccessKey } from './access-key.entity';
+
+export class CreateAccessKeyDto {
+  @ApiProperty({ example: 'frontend', maxLength: 100 })
+  @IsString({ message: 'must be a string' })
+  @IsNotEmpty({ message: 'must not be empty' })
+  @MaxLength(100, { message: 'must be at most 100 characters' })
+  name!: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Org-scoped key: valid for every service of the org',
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'must be a UUID' })
+  org_id?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: "Project-scoped key: valid only for this project's services",
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'must be a UUID' })
+  project_id?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsDateString({}, { message: 'must be an ISO 8601 date-time' })
+  expires_at?: string;
+}
+
+export class ListAccessKeysQuery extends PaginationQuery {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all', { message: 'must be a UUID' })
+  org_id?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all', { message: 'must be a UUID' })
+  project_id?: string;
+}
+
+export class AccessKeyView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: ['org', 'project'] }) scope!: 'org' | 'project';
+  @ApiProperty({ format: 'uuid' }) org_id!: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) project_id!: string | null;
+  @ApiProperty({ example: TOKEN_PREFIX.accessKey }) prefix!: string;
+  @ApiProperty({ example: 'x9Qz' }) last_four!: string;
+  @ApiProperty({ enum: ['active', 'revoked', 'expired'] }) status!:
+    'active' | 'revoked' | 'expired';
+  @ApiProperty({ format: 'uuid' }) created_by!: string;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) expires_at!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) revoked_at!: string | null;
+}
+
+export class CreatedAccessKeyView extends AccessKeyView {
+  @ApiProperty({ description: 'The key itself; shown only in this response' }) key!: string;
+}
+
+export function toAccessKeyView(key: AccessKey): AccessKeyView {
+  const expired = key.expiresAt !== null && key.expiresAt.getTime() <= Date.now();
+  return {
+    id: key.id,
+    name: key.name,
+    scope: key.projectId ? 'project' : 'org',
+    org_id: key.orgId,
+    project_id: key.projectId,
+    prefix: TOKEN_PREFIX.accessKey,
+    last_four: key.lastFour,
+    status: key.revokedAt ? 'revoked' : expired ? 'expired' : 'active',
+    created_by: key.createdBy,
+    created_at: key.createdAt.toISOString(),
+    expires_at: key.expiresAt?.toISOString() ?? null,
+    revoked_at: key.revokedAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, IsNull, type FindOptionsWhere, type Repository } from 'typeorm';
+import { generateCredential } from '../common/crypto/credentials';
+import { CredentialHasher } from '../common/crypto/crypto.module';
+import { DomainError } from '../common/errors/domain-error';
+import { type PageRequest } from '../common/http/pagination.dto';
+import { OrgsService } from '../orgs/orgs.service';
+import { ProjectsService } from '../projects/projects.service';
+import { AccessKey } from './access-key.entity';
+
+export interface AccessKeyScope {
+  orgId?: string;
+  projectId?: string;
+}
+
+/** Access Keys for calling private services; org-wide or limited to one project. */
+@Injectable()
+export class AccessKeysService {
+  constructor(
+    @InjectRepository(AccessKey) private readonly keys: Repository<AccessKey>,
+    private readonly orgs: OrgsService,
+    private readonly projects: ProjectsService,
+    private readonly hasher: CredentialHasher,
+  ) {}
+
+  async create(
+    userId: string,
+    name: string,
+    scope: AccessKeyScope,
+    expiresAt: Date | null,
+  ): Promise<{ key: AccessKey; plaintext: string }> {
+    const { orgId, projectId } = await this.resolveScope(userId, scope);
+    const plaintext = generateCredential('accessKey');
+    const key = await this.keys.save(
+      this.keys.create({
+        name,
+        orgId,
+        projectId,
+        createdBy: userId,
+        expiresAt,
+        revokedAt: null,
+        keyHash: this.hasher.hash(plaintext),
+        lastFour: plaintext.slice(-4),
+      }),
+    );
+    return { key, plaintext };
+  }
+
+  async list(
+    userId: string,
+    scope: AccessKeyScope,
+    page: PageRequest,
+  ): Promise<[AccessKey[], number]> {
+    let where: FindOptionsWhere<AccessKey>;
+    if (scope.projectId) {
+      const project = await this.projects.requireAccessible(userId, scope.projectId, scope.orgId);
+      where = { projectId: project.id };
+    } else if (scope.orgId) {
+      await this.orgs.requireMembership(userId, scope.orgId);
+      where = { orgId: scope.orgId };
+    } else {
+      where = { orgId: In(await this.orgs.orgIdsOf(userId)) };
+    }
+    return this.keys.findAndCount({
+      where,
+      order: { createdAt: 'DESC', id: 'ASC' },
+      skip: page.skip,
+      take: page.perPage,
+    });
+  }
+
+  async revoke(userId: string, id: string): Promise<AccessKey> {
+    const key = await this.keys.findOne({ where: { id } });
+    if (!key || !(await this.orgs.orgIdsOf(userId)).includes(key.orgId))
+      throw DomainError.notFound('Access key', id);
+    if (key.revokedAt) return key;
+    await this.keys.update({ id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+    return this.keys.findOneOrFail({ where: { id } });
+  }
+
+  private async resolveScope(
+    userId: string,
+    scope: AccessKeyScope,
+  ): Promise<{ orgId: string; projectId: string | null }> {
+    if (scope.projectId) {
+      const project = await this.projects.requireAccessible(userId, scope.projectId);
+      if (scope.orgId && scope.orgId !== project.orgId) {
+        throw DomainError.validation('org_id: the project belongs to another organization');
+      }
+      return { orgId: project.orgId, projectId: project.id };
+    }
+    if (!scope.orgId) throw DomainError.validation('org_id: required unless project_id is given');
+    await this.orgs.requireMembership(userId, scope.orgId);
+    return { orgId: scope.orgId, projectId: null };
+  }
+}

@@ -1,0 +1,24 @@
+import { NestFactory } from '@nestjs/core';
+import { type NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { jsonBody } from './common/http/json-body';
+import { createValidationPipe } from './common/validation/validation.pipe';
+import { type AppConfig } from './config/config.schema';
+import { setupOpenApi } from './openapi';
+
+/** Builds the API exactly as production runs it; tests use the same function. */
+export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), {
+    bodyParser: false,
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.http.trustProxy);
+  app.use(jsonBody(config.http.bodyLimitBytes));
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  setupOpenApi(app);
+  return app;
+}

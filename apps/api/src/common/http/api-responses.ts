@@ -1,0 +1,78 @@
+import { applyDecorators, type Type } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiExtraModels,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiProperty,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { ErrorCode } from '@slipway/contracts';
+
+class ErrorDetail {
+  @ApiProperty({ enum: ErrorCode }) code!: ErrorCode;
+  @ApiProperty() message!: string;
+  @ApiProperty() request_id!: string;
+}
+
+export class ErrorResponse {
+  @ApiProperty({ type: ErrorDetail }) error!: ErrorDetail;
+}
+
+export class PaginationView {
+  @ApiProperty() page!: number;
+  @ApiProperty() per_page!: number;
+  @ApiProperty() total!: number;
+  @ApiProperty() total_pages!: number;
+}
+
+/** The error answers every authenticated route can give. */
+function commonErrors() {
+  return [
+    ApiBadRequestResponse({ type: ErrorResponse, description: 'Invalid input' }),
+    ApiUnauthorizedResponse({
+      type: ErrorResponse,
+      description: 'Missing, invalid or revoked token',
+    }),
+    ApiForbiddenResponse({ type: ErrorResponse, description: 'Not allowed' }),
+    ApiNotFoundResponse({ type: ErrorResponse, description: 'Not found (or not visible to you)' }),
+    ApiTooManyRequestsResponse({ type: ErrorResponse, description: 'Rate limited' }),
+  ];
+}
+
+/** 200 with `{"data": Model}`. */
+export function ApiDataResponse(model: Type<unknown>, description = 'OK') {
+  return applyDecorators(
+    ApiExtraModels(model, ErrorResponse),
+    ApiOkResponse({
+      description,
+      schema: {
+        type: 'object',
+        required: ['data'],
+        properties: { data: { $ref: getSchemaPath(model) } },
+      },
+    }),
+    ...commonErrors(),
+  );
+}
+
+/** 200 with `{"data": [Model], "pagination": {...}}`. */
+export function ApiListResponse(model: Type<unknown>) {
+  return applyDecorators(
+    ApiExtraModels(model, PaginationView, ErrorResponse),
+    ApiOkResponse({
+      schema: {
+        type: 'object',
+        required: ['data', 'pagination'],
+        properties: {
+          data: { type: 'array', items: { $ref: getSchemaPath(model) } },
+          pagination: { $ref: getSchemaPath(PaginationView) },
+        },
+      },
+    }),
+    ...commonErrors(),
+  );
+}

@@ -1,0 +1,39 @@
+import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { DomainError } from '../errors/domain-error';
+
+/**
+ * Validates every body, query and param DTO. Unknown fields are rejected, and the message
+ * names each offending field with what was wrong, e.g. `name: must be a DNS label`.
+ */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    stopAtFirstError: true,
+    exceptionFactory: (errors) => DomainError.validation(describeValidationErrors(errors)),
+  });
+}
+
+export function describeValidationErrors(errors: ValidationError[], parent = ''): string {
+  const messages: string[] = [];
+  const walk = (list: ValidationError[], prefix: string): void => {
+    for (const error of list) {
+      const path = prefix ? `${prefix}.${error.property}` : error.property;
+      for (const [constraint, text] of Object.entries(error.constraints ?? {})) {
+        messages.push(
+          constraint === 'whitelistValidation'
+            ? `${path}: is not a known field`
+            : `${path}: ${text.replace(new RegExp(`^${escapeRegExp(error.property)} `), '')}`,
+        );
+      }
+      if (error.children?.length) walk(error.children, path);
+    }
+  };
+  walk(errors, parent);
+  return messages.length > 0 ? messages.join('; ') : 'The request is invalid';
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

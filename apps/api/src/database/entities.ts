@@ -1,0 +1,22 @@
+import { AccessKey } from '../access-keys/access-key.entity';
+import { IdempotencyRecord } from '../idempotency/idempotency-record.entity';
+import { Membership } from '../orgs/membership.entity';
+import { Organization } from '../orgs/organization.entity';
+import { Project } from '../projects/project.entity';
+import { ResourceProfile } from '../resource-profiles/resource-profile.entity';
+import { Service } from '../services/service.entity';
+import { PersonalAccessToken } from '../tokens/personal-access-token.entity';
+import { User } from '../users/user.entity';
+
+/** Every entity; the DataSource for the app and for the migration CLI share this list. */
+export const ENTITIES = [
+  User,
+  Organization,
+  Membership,
+  Project,
+  PersonalAccessToken,
+  AccessKey,
+  ResourceProfile,
+  Service,
+  IdempotencyRecord,
+];

@@ -1,0 +1,59 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { PaginationQuery } from '../common/http/pagination.dto';
+import { type Project } from './project.entity';
+
+export class CreateProjectDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all', { message: 'must be a UUID' })
+  org_id!: string;
+
+  @ApiProperty({ example: 'web', maxLength: 100 })
+  @IsString({ message: 'must be a string' })
+  @IsNotEmpty({ message: 'must not be empty' })
+  @MaxLength(100, { message: 'must be at most 100 characters' })
+  name!: string;
+
+  @ApiPropertyOptional({ maxLength: 500 })
+  @IsOptional()
+  @IsString({ message: 'must be a string' })
+  @MaxLength(500, { message: 'must be at most 500 characters' })
+  description?: string;
+}
+
+export class ListProjectsQuery extends PaginationQuery {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only projects of this organization' })
+  @IsOptional()
+  @IsUUID('all', { message: 'must be a UUID' })
+  org_id?: string;
+}
+
+export class GetProjectQuery {
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The organization the project must belong to',
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'must be a UUID' })
+  org_id?: string;
+}
+
+export class ProjectView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) org_id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ nullable: true, type: String }) description!: string | null;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ format: 'date-time' }) updated_at!: string;
+}
+
+export function toProjectView(project: Project): ProjectView {
+  return {
+    id: project.id,
+    org_id: project.orgId,
+    name: project.name,
+    description: project.description,
+    created_at: project.createdAt.toISOString(),
+    updated_at: project.updatedAt.toISOString(),
+  };
+}

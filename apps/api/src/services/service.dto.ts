@@ -1,0 +1,121 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ACCESS_TYPES,
+  DEFAULT_SERVICE_CATEGORY,
+  SERVICE_STATUSES,
+  type AccessType,
+  type ServiceResource,
+  type ServiceStatus,
+} from '@slipway/contracts';
+import { Type } from 'class-transformer';
+import {
+  IsDefined,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { PaginationQuery } from '../common/http/pagination.dto';
+import { type Service } from './service.entity';
+
+/** A DNS label that also leaves room for `-<short id>` in the 63-character hostname label. */
+export const SERVICE_NAME = /^[a-z]([a-z0-9-]{0,52}[a-z0-9])?$/;
+const CATEGORY = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+export class AccessControlDto {
+  @ApiProperty({ enum: ACCESS_TYPES, default: 'private' })
+  @IsIn(ACCESS_TYPES, { message: `must be one of ${ACCESS_TYPES.join(', ')}` })
+  access_type!: AccessType;
+}
+
+export class UpdateServiceDto {
+  @ApiPropertyOptional({ maxLength: 500, nullable: true, type: String })
+  @IsOptional()
+  @IsString({ message: 'must be a string' })
+  @MaxLength(500, { message: 'must be at most 500 characters' })
+  description?: string | null;
+
+  @ApiPropertyOptional({ type: AccessControlDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AccessControlDto)
+  access_control?: AccessControlDto;
+
+  @ApiPropertyOptional({ example: DEFAULT_SERVICE_CATEGORY })
+  @IsOptional()
+  @IsString({ message: 'must be a string' })
+  @Matches(CATEGORY, { message: 'must be lowercase letters, digits, - or _ (at most 63)' })
+  category?: string;
+}
+
+export class CreateServiceDto extends UpdateServiceDto {
+  @ApiProperty({
+    example: 'ocr-service',
+    description:
+      'Lowercase DNS label: starts with a letter, at most 54 characters, unique in the project',
+  })
+  @IsDefined({ message: 'is required' })
+  @IsString({ message: 'must be a string' })
+  @Matches(SERVICE_NAME, {
+    message:
+      'must be a DNS label: lowercase letters, digits and dashes, starting with a letter, not ending with a dash, at most 54 characters',
+  })
+  name!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsDefined({ message: 'is required' })
+  @IsUUID('all', { message: 'must be a UUID' })
+  project_id!: string;
+}
+
+export class ListServicesQuery extends PaginationQuery {
+  @ApiProperty({ format: 'uuid' })
+  @IsDefined({ message: 'is required' })
+  @IsUUID('all', { message: 'must be a UUID' })
+  project_id!: string;
+
+  @ApiPropertyOptional({ enum: SERVICE_STATUSES })
+  @IsOptional()
+  @IsIn(SERVICE_STATUSES, { message: `must be one of ${SERVICE_STATUSES.join(', ')}` })
+  status?: ServiceStatus;
+}
+
+class AccessControlView {
+  @ApiProperty({ enum: ACCESS_TYPES }) access_type!: AccessType;
+}
+
+export class ServiceView implements ServiceResource {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ nullable: true, type: String }) description!: string | null;
+  @ApiProperty({ format: 'uuid' }) project_id!: string;
+  @ApiProperty({ format: 'uuid' }) org_id!: string;
+  @ApiProperty({ example: DEFAULT_SERVICE_CATEGORY }) category!: string;
+  @ApiProperty({ enum: SERVICE_STATUSES }) status!: ServiceStatus;
+  @ApiProperty({ example: 'ocr-service-1a2b3c4d.apps.example.com' }) hostname!: string;
+  @ApiProperty({ type: AccessControlView }) access_control!: { access_type: AccessType };
+  @ApiProperty({ format: 'uuid', description: 'The user who created the service' })
+  created_by!: string;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ format: 'date-time' }) updated_at!: string;
+}
+
+export function toServiceView(service: Service): ServiceView {
+  return {
+    id: service.id,
+    name: service.name,
+    description: service.description,
+    project_id: service.projectId,
+    org_id: service.orgId,
+    category: service.category,
+    status: service.status,
+    hostname: service.hostname,
+    access_control: { access_type: service.accessType },
+    created_by: service.createdBy,
+    created_at: service.createdAt.toISOString(),
+    updated_at: service.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,58 @@
+import { type AccessType, type ServiceStatus } from '@slipway/contracts';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  Unique,
+  UpdateDateColumn,
+} from 'typeorm';
+import { Project } from '../projects/project.entity';
+import { User } from '../users/user.entity';
+
+@Entity('services')
+@Unique('uq_services_project_name', ['projectId', 'name'])
+@Index(['orgId'])
+export class Service {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+
+  @Column({ name: 'org_id', type: 'uuid' }) orgId!: string;
+
+  @Column({ name: 'project_id', type: 'uuid' }) projectId!: string;
+
+  @Column({ type: 'varchar', length: 54 }) name!: string;
+
+  @Column({ type: 'varchar', length: 500, nullable: true }) description!: string | null;
+
+  @Column({ type: 'varchar', length: 63, default: 'service' }) category!: string;
+
+  @Column({ name: 'access_type', type: 'varchar', length: 16, default: 'private' })
+  accessType!: AccessType;
+
+  @Column({ type: 'varchar', length: 253, unique: true }) hostname!: string;
+
+  @Column({ type: 'varchar', length: 16, default: 'created' }) status!: ServiceStatus;
+
+  /** HMAC of the service token, for the collector's lookups. */
+  @Column({ name: 'token_hash', type: 'char', length: 64, unique: true }) tokenHash!: string;
+
+  /** The service token sealed with SecretBox: runtimes inject it into containers. */
+  @Column({ name: 'token_ciphertext', type: 'text' }) tokenCiphertext!: string;
+
+  @Column({ name: 'created_by', type: 'uuid' }) createdBy!: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
+
+  @ManyToOne(() => Project, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'project_id' })
+  project?: Project;
+
+  @ManyToOne(() => User)
+  @JoinColumn({ name: 'created_by' })
+  creator?: User;
+}

@@ -1,0 +1,121 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Post,
+  Put,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { type DataEnvelope, type ListEnvelope } from '@slipway/contracts';
+import { CurrentPrincipal } from '../auth/decorators';
+import { type Principal } from '../auth/principal';
+import { ApiDataResponse, ApiListResponse, ErrorResponse } from '../common/http/api-responses';
+import { one, page } from '../common/http/envelope';
+import { pageRequest } from '../common/http/pagination.dto';
+import { UuidParam } from '../common/validation/uuid-param.pipe';
+import { Idempotent } from '../idempotency/idempotent.decorator';
+import {
+  CreateServiceDto,
+  ListServicesQuery,
+  ServiceView,
+  toServiceView,
+  UpdateServiceDto,
+} from './service.dto';
+import { ServicesEnabledGuard } from './services-enabled.guard';
+import { ServicesService } from './services.service';
+
+@ApiTags('services')
+@ApiBearerAuth()
+@ApiResponse({
+  status: 403,
+  type: ErrorResponse,
+  description: 'feature_disabled when services.enabled is false',
+})
+@UseGuards(ServicesEnabledGuard)
+@Controller('v1/services')
+export class ServicesController {
+  constructor(private readonly services: ServicesService) {}
+
+  @Post()
+  @HttpCode(200)
+  @Idempotent()
+  @ApiOperation({ summary: 'Create a service; it gets its hostname now' })
+  @ApiDataResponse(ServiceView)
+  @ApiResponse({
+    status: 409,
+    type: ErrorResponse,
+    description: 'A service with this name exists in the project',
+  })
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: CreateServiceDto,
+  ): Promise<DataEnvelope<ServiceView>> {
+    const service = await this.services.create(principal.userId, {
+      name: body.name,
+      projectId: body.project_id,
+      description: body.description ?? null,
+      category: body.category,
+      accessType: body.access_control?.access_type,
+    });
+    return one(toServiceView(service));
+  }
+
+  @Get()
+  @ApiOperation({ summary: "A project's services" })
+  @ApiListResponse(ServiceView)
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: ListServicesQuery,
+  ): Promise<ListEnvelope<ServiceView>> {
+    const request = pageRequest(query);
+    const [services, total] = await this.services.list(
+      principal.userId,
+      query.project_id,
+      query.status,
+      request,
+    );
+    return page(services.map(toServiceView), total, request.page, request.perPage);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One service, with its hostname' })
+  @ApiDataResponse(ServiceView)
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @UuidParam('id') id: string,
+  ): Promise<DataEnvelope<ServiceView>> {
+    return one(toServiceView(await this.services.get(principal.userId, id)));
+  }
+
+  @Put(':id')
+  @ApiOperation({ summary: 'Update description, access control or category' })
+  @ApiDataResponse(ServiceView)
+  async update(
+    @CurrentPrincipal() principal: Principal,
+    @UuidParam('id') id: string,
+    @Body() body: UpdateServiceDto,
+  ): Promise<DataEnvelope<ServiceView>> {
+    const service = await this.services.update(principal.userId, id, {
+      description: body.description,
+      category: body.category,
+      accessType: body.access_control?.access_type,
+    });
+    return one(toServiceView(service));
+  }
+
+  @Delete(':id')
+  @ApiOperation({
+    summary: 'Delete the service (and, as they arrive, its deployments, sources and traces)',
+  })
+  @ApiDataResponse(ServiceView)
+  async remove(
+    @CurrentPrincipal() principal: Principal,
+    @UuidParam('id') id: string,
+  ): Promise<DataEnvelope<ServiceView>> {
+    return one(toServiceView(await this.services.delete(principal.userId, id)));
+  }
+}

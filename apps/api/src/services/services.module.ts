@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { OrgsModule } from '../orgs/orgs.module';
+import { ProjectsModule } from '../projects/projects.module';
+import { Service } from './service.entity';
+import { ServicesEnabledGuard } from './services-enabled.guard';
+import { ServicesController } from './services.controller';
+import { ServicesService } from './services.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Service]), OrgsModule, ProjectsModule],
+  controllers: [ServicesController],
+  providers: [ServicesService, ServicesEnabledGuard],
+  exports: [ServicesService],
+})
+export class ServicesModule {}

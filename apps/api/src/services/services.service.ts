@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import {
+  DEFAULT_SERVICE_CATEGORY,
+  ErrorCode,
+  type AccessType,
+  type ServiceStatus,
+} from '@slipway/contracts';
+import { type Repository } from 'typeorm';
+import { generateCredential } from '../common/crypto/credentials';
+import { CredentialHasher, SecretBox } from '../common/crypto/crypto.module';
+import { DomainError } from '../common/errors/domain-error';
+import { type PageRequest } from '../common/http/pagination.dto';
+import { APP_CONFIG } from '../config/config.module';
+import { type AppConfig } from '../config/config.schema';
+import { OrgsService } from '../orgs/orgs.service';
+import { ProjectsService } from '../projects/projects.service';
+import { Service } from './service.entity';
+
+export interface NewService {
+  name: string;
+  projectId: string;
+  description: string | null;
+  category: string | undefined;
+  accessType: AccessType | undefined;
+}
+
+export interface ServiceChanges {
+  description?: string | null;
+  category?: string;
+  accessType?: AccessType;
+}
+
+@Injectable()
+export class ServicesService {
+  constructor(
+    @InjectRepository(Service) private readonly services: Repository<Service>,
+    private readonly projects: ProjectsService,
+    private readonly orgs: OrgsService,
+    private readonly hasher: CredentialHasher,
+    private readonly secretBox: SecretBox,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async create(userId: string, input: NewService): Promise<Service> {
+    const project = await this.projects.requireAccessible(userId, input.projectId);
+    await this.assertNameFree(project.id, input.name);
+    const id = randomUUID();
+    const token = generateCredential('serviceToken');
+    return this.services.save(
+      this.services.create({
+        id,
+        orgId: project.orgId,
+        projectId: project.id,
+        name: input.name,
+        description: input.description,
+        category: input.category ?? DEFAULT_SERVICE_CATEGORY,
+        accessType: input.accessType ?? 'private',
+        hostname: this.hostnameFor(input.name, id),
+        status: 'created',
+        tokenHash: this.hasher.hash(token),
+        tokenCiphertext: this.secretBox.encrypt(token),
+        createdBy: userId,
+      }),
+    );
+  }
+
+  async list(
+    userId: string,
+    projectId: string,
+    status: ServiceStatus | undefined,
+    page: PageRequest,
+  ): Promise<[Service[], number]> {
+    await this.projects.requireAccessible(userId, projectId);
+    return this.services.findAndCount({
+      where: status ? { projectId, status } : { projectId },
+      order: { createdAt: 'DESC', id: 'ASC' },
+      skip: page.skip,
+      take: page.perPage,
+    });
+  }
+
+  async get(userId: string, id: string): Promise<Service> {
+    const service = await this.services.findOne({ where: { id } });
+    if (!service || !(await this.orgs.orgIdsOf(userId)).includes(service.orgId)) {
+      throw DomainError.notFound('Service', id);
+    }
+    return service;
+  }
+
+  async update(userId: string, id: string, changes: ServiceChanges): Promise<Service> {
+    const service = await this.get(userId, id);
+    if (changes.description !== undefined) service.description = changes.description;
+    if (changes.category !== undefined) service.category = changes.category;
+    if (changes.accessType !== undefined) service.accessType = changes.accessType;
+    return this.services.save(service);
+  }
+
+  async delete(userId: string, id: string): Promise<Service> {
+    const service = await this.get(userId, id);
+    await this.services.delete({ id: service.id });
+    return service;
+  }
+
+  /** `<name>-<first 8 hex of the id>.<apps domain>`: stable, readable and unique. */
+  private hostnameFor(name: string, id: string): string {
+    return `${name}-${id.replace(/-/g, '').slice(0, 8)}.${this.config.appsDomain}`;
+  }
+
+  private async assertNameFree(projectId: string, name: string): Promise<void> {
+    if (await this.services.findOne({ where: { projectId, name } })) {
+      throw new DomainError(
+        ErrorCode.AlreadyExists,
+        `A service named '${name}' already exists in this project`,
+      );
+    }
+  }
+}

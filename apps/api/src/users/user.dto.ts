@@ -1,0 +1,46 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsEmail, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { type User } from './user.entity';
+
+export class CreateUserDto {
+  @ApiProperty({ example: 'ada@example.com' })
+  @IsEmail({}, { message: 'must be an email address' })
+  @MaxLength(254, { message: 'must be at most 254 characters' })
+  email!: string;
+
+  @ApiProperty({ example: 'Ada Lovelace', maxLength: 100 })
+  @IsString({ message: 'must be a string' })
+  @IsNotEmpty({ message: 'must not be empty' })
+  @MaxLength(100, { message: 'must be at most 100 characters' })
+  name!: string;
+
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @IsBoolean({ message: 'must be true or false' })
+  is_admin?: boolean;
+}
+
+export class UserView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() email!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() is_admin!: boolean;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+}
+
+export class CreatedUserView extends UserView {
+  @ApiProperty({
+    description: "The new user's first Personal Access Token; shown only in this response",
+  })
+  token!: string;
+}
+
+export function toUserView(user: User): UserView {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    is_admin: user.isAdmin,
+    created_at: user.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { type NestExpressApplication } from '@nestjs/platform-express';
+import { Client } from 'pg';
+import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
+import { DataSource } from 'typeorm';
+import { createApp } from '../../src/app.setup';
+import { type AppConfig } from '../../src/config/config.schema';
+import { loadConfig } from '../../src/config/load-config';
+import { testInfraFromEnv } from './test-infra';
+
+export const TEST_SECRET_KEY = 'test-secret-key-that-is-at-least-32-chars';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  http: TestAgent;
+  config: AppConfig;
+  dataSource: DataSource;
+  databaseUrl: string;
+  /** The bootstrap admin's PAT. */
+  adminToken: string;
+  close(options?: { keepDatabase?: boolean }): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Dotted config paths, e.g. `{ 'services.enabled': false }`. */
+  overrides?: Record<string, unknown>;
+  /** Reuse an existing database instead of creating a fresh one. */
+  databaseUrl?: string;
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const client = new Client({ connectionString: testInfraFromEnv().databaseUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh database per test file: created here, migrated by the app at start, dropped on close. */
+export async function createTestDatabase(): Promise<string> {
+  const name = `slipway_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE ${name}`);
+  const url = new URL(testInfraFromEnv().databaseUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export async function dropTestDatabase(databaseUrl: string): Promise<void> {
+  const name = new URL(databaseUrl).pathname.slice(1);
+  await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+}
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const ownsDatabase = !options.databaseUrl;
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
+  const adminToken = `slp_pat_test_${randomBytes(12).toString('hex')}`;
+  const config = loadConfig({
+    env: { NODE_ENV: 'test' },
+    overrides: {
+      'database.url': databaseUrl,
+      'redis.url': testInfraFromEnv().redisUrl,
+      'services.enabled': true,
+      'log.level': 'silent',
+      secretKey: TEST_SECRET_KEY,
+      'bootstrap.token': adminToken,
+      ...options.overrides,
+    },
+  });
+  const app = await createApp(config);
+  await app.init();
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    config,
+    dataSource: app.get(DataSource),
+    databaseUrl,
+    adminToken: config.bootstrap.token ?? adminToken,
+    async close({ keepDatabase = false } = {}) {
+      await app.close();
+      if (ownsDatabase && !keepDatabase) await dropTestDatabase(databaseUrl);
+    },
+  };
+}
+
+export function bearer(token: string): { Authorization: string } {
+  return { Authorization: `Bearer ${token}` };
+}

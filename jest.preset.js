@@ -1,0 +1,37 @@
+// Shared Jest preset: SWC transpiles TypeScript (with the legacy decorators and metadata
+// NestJS and TypeORM need) so tests do not wait on tsc; `npm run typecheck` checks types.
+const path = require('node:path');
+
+/** @param {string} packageDir @param {import('jest').Config} [overrides] */
+module.exports = function jestConfig(packageDir, overrides = {}) {
+  const root = path.resolve(__dirname);
+  return {
+    rootDir: packageDir,
+    testEnvironment: 'node',
+    testMatch: [
+      '<rootDir>/src/**/*.spec.ts',
+      '<rootDir>/src/**/*.e2e-spec.ts',
+      '<rootDir>/test/**/*.spec.ts',
+    ],
+    transform: {
+      '^.+\\.(t|j)s$': [
+        '@swc/jest',
+        {
+          jsc: {
+            parser: { syntax: 'typescript', decorators: true },
+            transform: { legacyDecorator: true, decoratorMetadata: true },
+            target: 'es2022',
+            keepClassNames: true,
+          },
+          module: { type: 'commonjs' },
+        },
+      ],
+    },
+    moduleNameMapper: {
+      '^@slipway/contracts$': path.join(root, 'libs/contracts/src/index.ts'),
+      '^@slipway/k8s-spec$': path.join(root, 'libs/k8s-spec/src/index.ts'),
+    },
+    clearMocks: true,
+    ...overrides,
+  };
+};

@@ -1,0 +1,61 @@
+/** Resource shapes of the public REST API (`/v1`), shared by the API, the CLI and the edge. */
+
+export interface Pagination {
+  page: number;
+  per_page: number;
+  total: number;
+  total_pages: number;
+}
+
+export interface DataEnvelope<T> {
+  data: T;
+}
+
+export interface ListEnvelope<T> {
+  data: T[];
+  pagination: Pagination;
+}
+
+export const ACCESS_TYPES = ['private', 'public'] as const;
+export type AccessType = (typeof ACCESS_TYPES)[number];
+
+/** Lifecycle of a service as a whole (deployments have their own states). */
+export const SERVICE_STATUSES = [
+  'created',
+  'deploying',
+  'running',
+  'degraded',
+  'paused',
+  'failed',
+] as const;
+export type ServiceStatus = (typeof SERVICE_STATUSES)[number];
+
+export const DEFAULT_SERVICE_CATEGORY = 'service';
+
+export interface ServiceResource {
+  id: string;
+  name: string;
+  description: string | null;
+  project_id: string;
+  org_id: string;
+  category: string;
+  status: ServiceStatus;
+  hostname: string;
+  access_control: { access_type: AccessType };
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** GPU models a resource profile or service may ask for. */
+export const GPU_TYPES = [
+  'nvidia-t4',
+  'nvidia-l4',
+  'nvidia-a10g',
+  'nvidia-a100',
+  'nvidia-h100',
+] as const;
+export type GpuType = (typeof GPU_TYPES)[number];
+
+/** GPUs per instance: the counts GPU nodes are built with. */
+export const GPU_COUNTS = [1, 2, 4, 8] as const;

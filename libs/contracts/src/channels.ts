@@ -1,0 +1,63 @@
+/**
+ * Redis pub/sub channels and stream keys, with the message each carries. Publishers
+ * and subscribers parse with these schemas; a subscriber drops (and logs) what fails.
+ */
+import { z } from 'zod';
+
+export const CHANNELS = {
+  /** Route changes the edge applies to its in-memory table. */
+  routes: 'slipway:routes',
+  /** Revoked Access Keys: the edge evicts them from its verification cache. */
+  accessKeyRevocations: 'slipway:access-keys:revoked',
+  /** Revoked service tokens: the collector evicts them from its cache. */
+  serviceTokenRevocations: 'slipway:service-tokens:revoked',
+} as const;
+
+export type ChannelName = (typeof CHANNELS)[keyof typeof CHANNELS];
+
+/** Stream of one build's log lines (XADD by the builder, XREAD by API and CLI). */
+export function buildLogStreamKey(deploymentId: string): string {
+  if (deploymentId.length === 0) throw new Error('deploymentId: must be non-empty');
+  return `slipway:build-logs:${deploymentId}`;
+}
+
+const endpoint = z.strictObject({
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535),
+});
+
+export const RouteMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('upsert'),
+    serviceId: z.string().min(1),
+    projectId: z.string().min(1),
+    orgId: z.string().min(1),
+    hostnames: z.array(z.string().min(1)).min(1),
+    accessType: z.enum(['private', 'public']),
+    /** Ready instances; empty while paused or scaled to zero. */
+    endpoints: z.array(endpoint),
+    /** Monotonic per service (e.g. epoch ms) so a late message cannot undo a newer one. */
+    version: z.number().int().nonnegative(),
+  }),
+  z.strictObject({
+    type: z.literal('delete'),
+    serviceId: z.string().min(1),
+    version: z.number().int().nonnegative(),
+  }),
+]);
+export type RouteMessage = z.infer<typeof RouteMessageSchema>;
+
+export const RevocationMessageSchema = z.strictObject({
+  /** Id of the revoked key or token (never its value). */
+  id: z.string().min(1),
+  revokedAt: z.iso.datetime(),
+});
+export type RevocationMessage = z.infer<typeof RevocationMessageSchema>;
+
+/** Fields of one entry in a build log stream. */
+export const BuildLogEntrySchema = z.strictObject({
+  line: z.string(),
+  stream: z.enum(['stdout', 'stderr', 'system']),
+  at: z.iso.datetime(),
+});
+export type BuildLogEntry = z.infer<typeof BuildLogEntrySchema>;

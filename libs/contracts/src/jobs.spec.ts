@@ -1,0 +1,77 @@
+import {
+  BuildJobPayloadSchema,
+  BuildJobResultSchema,
+  DeployJobPayloadSchema,
+  type BuildJobPayload,
+} from './jobs';
+
+const validBuild: BuildJobPayload = {
+  deploymentId: 'dep-1',
+  serviceId: 'svc-1',
+  projectId: 'prj-1',
+  orgId: 'org-1',
+  bundle: {
+    url: 'http://api.slipway-system.svc:3000/internal/builds/dep-1/bundle',
+    token: 'slp_bt_0123456789abcdef',
+    sha256: 'a'.repeat(64),
+    sizeBytes: 2048,
+  },
+  docker: { file: 'Dockerfile', context: '.' },
+  destination: 'registry.local:5000/acme/default/web:dep-1',
+};
+
+function issuePaths(result: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }) {
+  return (result.error?.issues ?? []).map((issue) => issue.path.join('.'));
+}
+
+describe('BuildJobPayloadSchema', () => {
+  it('accepts a complete payload', () => {
+    expect(BuildJobPayloadSchema.parse(validBuild)).toEqual(validBuild);
+  });
+
+  it.each([
+    ['docker.file', { ...validBuild, docker: { file: '../Dockerfile', context: '.' } }],
+    ['docker.context', { ...validBuild, docker: { file: 'Dockerfile', context: '/etc' } }],
+    ['bundle.url', { ...validBuild, bundle: { ...validBuild.bundle, url: 'file:///etc/passwd' } }],
+    ['bundle.sha256', { ...validBuild, bundle: { ...validBuild.bundle, sha256: 'xyz' } }],
+    ['destination', { ...validBuild, destination: 'registry.local/acme/web' }],
+    ['deploymentId', { ...validBuild, deploymentId: 'has space' }],
+    ['', { ...validBuild, extra: true }],
+  ])('rejects a bad %s', (path, payload) => {
+    const result = BuildJobPayloadSchema.safeParse(payload);
+    expect(result.success).toBe(false);
+    expect(issuePaths(result)).toContain(path);
+  });
+});
+
+describe('BuildJobResultSchema', () => {
+  it('requires a sha256 digest', () => {
+    const image = validBuild.destination;
+    expect(
+      BuildJobResultSchema.safeParse({ image, digest: `sha256:${'0'.repeat(64)}` }).success,
+    ).toBe(true);
+    expect(BuildJobResultSchema.safeParse({ image, digest: 'latest' }).success).toBe(false);
+  });
+});
+
+describe('DeployJobPayloadSchema', () => {
+  const valid = {
+    deploymentId: 'dep-1',
+    serviceId: 'svc-1',
+    projectId: 'prj-1',
+    orgId: 'org-1',
+    trigger: 'deploy',
+  };
+
+  it('accepts an image deploy and a source deploy', () => {
+    expect(DeployJobPayloadSchema.parse({ ...valid, image: 'nginx:1.27' }).image).toBe(
+      'nginx:1.27',
+    );
+    expect(DeployJobPayloadSchema.parse(valid).image).toBeUndefined();
+  });
+
+  it('rejects an unknown trigger', () => {
+    const result = DeployJobPayloadSchema.safeParse({ ...valid, trigger: 'yolo' });
+    expect(issuePaths(result)).toEqual(['trigger']);
+  });
+});
