@@ -47,14 +47,8 @@ export interface ServiceResource {
   updated_at: string;
 }
 
-/** GPU models a resource profile or service may ask for. */
-export const GPU_TYPES = [
-  'nvidia-t4',
-  'nvidia-l4',
-  'nvidia-a10g',
-  'nvidia-a100',
-  'nvidia-h100',
-] as const;
+/** GPU models a resource profile or service may ask for (the names the seeds use). */
+export const GPU_TYPES = ['T4', 'L4', 'A100-40GB', 'A100-80GB', 'H100-80GB'] as const;
 export type GpuType = (typeof GPU_TYPES)[number];
 
 /** GPUs per instance: the counts GPU nodes are built with. */

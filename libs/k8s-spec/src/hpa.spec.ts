@@ -38,7 +38,7 @@ describe('renderHorizontalPodAutoscaler', () => {
   it('adds GPU utilization and concurrency as Pods metrics, without a CPU default', () => {
     const hpa = expectValid(
       hpaFor({
-        gpu: { type: 'nvidia-l4' },
+        gpu: { type: 'L4' },
         autoscaling: {
           minReplicas: 1,
           maxReplicas: 4,

@@ -115,19 +115,19 @@ describe('validateServiceSpec', () => {
       'an unknown GPU type',
       loose({ gpu: { type: 'nvidia-v100' } }),
       'spec.gpu.type',
-      'must be one of nvidia-t4, nvidia-l4, nvidia-a10g, nvidia-a100, nvidia-h100 (got "nvidia-v100")',
+      'must be one of T4, L4, A100-40GB, A100-80GB, H100-80GB (got "nvidia-v100")',
     ],
     [
       'a GPU count of 3',
-      loose({ gpu: { type: 'nvidia-l4', count: 3 } }),
+      loose({ gpu: { type: 'L4', count: 3 } }),
       'spec.gpu.count',
       'must be one of 1, 2, 4, 8 (got 3)',
     ],
     [
       'a GPU type without a pool',
-      loose({ gpu: { type: 'nvidia-t4' } }),
+      loose({ gpu: { type: 'T4' } }),
       'spec.gpu.type',
-      'no GPU node pool is configured for "nvidia-t4" (configured: nvidia-l4, nvidia-a100)',
+      'no GPU node pool is configured for "T4" (configured: L4, A100-80GB)',
     ],
     ['negative replicas', loose({ replicas: -1 }), 'spec.replicas', 'must be in 0..100 (got -1)'],
     [
@@ -157,7 +157,7 @@ describe('validateServiceSpec', () => {
     [
       'a GPU target of 99',
       loose({
-        gpu: { type: 'nvidia-l4' },
+        gpu: { type: 'L4' },
         autoscaling: { minReplicas: 1, maxReplicas: 2, targetGpuUtilization: 99 },
       }),
       'spec.autoscaling.targetGpuUtilization',

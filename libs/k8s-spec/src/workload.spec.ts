@@ -169,7 +169,7 @@ describe('renderDeployment: image, scaling, GPUs and restarts', () => {
 
   it('asks for GPUs and lands on the GPU type node pool', () => {
     const deployment = deploymentOf({
-      gpu: { type: 'nvidia-a100', count: 2 },
+      gpu: { type: 'A100-80GB', count: 2 },
       resources: { limits: { cpu: Cpu.cores(8), memory: Size.gibibytes(64) } },
     });
     const pod = deployment.spec?.template.spec;
@@ -185,9 +185,9 @@ describe('renderDeployment: image, scaling, GPUs and restarts', () => {
   });
 
   it('refuses a GPU type without a node pool', () => {
-    const s = setup({ gpu: { type: 'nvidia-t4' } });
+    const s = setup({ gpu: { type: 'T4' } });
     expect(() => renderDeployment(s.spec, s.names, s.platform)).toThrow(
-      'spec.gpu.type: no GPU node pool is configured for "nvidia-t4"',
+      'spec.gpu.type: no GPU node pool is configured for "T4"',
     );
   });
 

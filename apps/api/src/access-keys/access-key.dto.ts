@@ -1,14 +1,15 @@
+import { NOT_BLANK } from '../common/validation/patterns';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { TOKEN_PREFIX } from '@slipway/contracts';
-import { IsDateString, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsDateString, IsOptional, IsString, IsUUID, MaxLength, Matches } from 'class-validator';
 import { PaginationQuery } from '../common/http/pagination.dto';
 import { type AccessKey } from './access-key.entity';
 
 export class CreateAccessKeyDto {
   @ApiProperty({ example: 'frontend', maxLength: 100 })
-  @IsString({ message: 'must be a string' })
-  @IsNotEmpty({ message: 'must not be empty' })
+  @Matches(NOT_BLANK, { message: 'must not be empty' })
   @MaxLength(100, { message: 'must be at most 100 characters' })
+  @IsString({ message: 'must be a string' })
   name!: string;
 
   @ApiPropertyOptional({

@@ -1,19 +1,20 @@
+import { NOT_BLANK } from '../common/validation/patterns';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, IsString, MaxLength, Matches } from 'class-validator';
 import { type Membership, ORG_ROLES, type OrgRole } from './membership.entity';
 import { type OrgWithRole } from './orgs.service';
 
 export class CreateOrgDto {
   @ApiProperty({ example: 'Acme', maxLength: 100 })
-  @IsString({ message: 'must be a string' })
-  @IsNotEmpty({ message: 'must not be empty' })
+  @Matches(NOT_BLANK, { message: 'must not be empty' })
   @MaxLength(100, { message: 'must be at most 100 characters' })
+  @IsString({ message: 'must be a string' })
   name!: string;
 
   @ApiPropertyOptional({ maxLength: 500 })
   @IsOptional()
-  @IsString({ message: 'must be a string' })
   @MaxLength(500, { message: 'must be at most 500 characters' })
+  @IsString({ message: 'must be a string' })
   description?: string;
 }
 

@@ -1,5 +1,6 @@
+import { NOT_BLANK } from '../common/validation/patterns';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsOptional, IsString, IsUUID, MaxLength, Matches } from 'class-validator';
 import { PaginationQuery } from '../common/http/pagination.dto';
 import { type Project } from './project.entity';
 
@@ -9,15 +10,15 @@ export class CreateProjectDto {
   org_id!: string;
 
   @ApiProperty({ example: 'web', maxLength: 100 })
-  @IsString({ message: 'must be a string' })
-  @IsNotEmpty({ message: 'must not be empty' })
+  @Matches(NOT_BLANK, { message: 'must not be empty' })
   @MaxLength(100, { message: 'must be at most 100 characters' })
+  @IsString({ message: 'must be a string' })
   name!: string;
 
   @ApiPropertyOptional({ maxLength: 500 })
   @IsOptional()
-  @IsString({ message: 'must be a string' })
   @MaxLength(500, { message: 'must be at most 500 characters' })
+  @IsString({ message: 'must be a string' })
   description?: string;
 }
 

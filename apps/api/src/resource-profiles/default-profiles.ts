@@ -57,7 +57,7 @@ export const DEFAULT_PROFILES: readonly ProfileSeed[] = [
     description: '4 vCPU, 16 GiB, 1 NVIDIA L4',
     cpu: '4',
     memory: '16Gi',
-    gpuType: 'nvidia-l4',
+    gpuType: 'L4',
     gpuCount: 1,
     sortOrder: 100,
   },

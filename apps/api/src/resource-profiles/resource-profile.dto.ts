@@ -1,10 +1,10 @@
+import { NOT_BLANK } from '../common/validation/patterns';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { GPU_COUNTS, GPU_TYPES, type GpuType } from '@slipway/contracts';
 import { Type } from 'class-transformer';
 import {
   IsIn,
   IsInt,
-  IsNotEmpty,
   IsOptional,
   IsString,
   Matches,
@@ -20,8 +20,9 @@ import {
 } from './resource-profile.entity';
 import { PROFILE_SORTS, type ProfileSort } from './resource-profiles.service';
 
-const CPU_QUANTITY = /^(\d+m|\d+(\.\d{1,3})?)$/;
-const MEMORY_QUANTITY = /^\d+(Mi|Gi|Ti)$/;
+/** Kubernetes quantities, never zero: a size without CPU or memory cannot run anything. */
+const CPU_QUANTITY = /^(?!0+m$|0+(\.0+)?$)(\d+m|\d+(\.\d{1,3})?)$/;
+const MEMORY_QUANTITY = /^(?!0+(Mi|Gi|Ti)$)\d+(Mi|Gi|Ti)$/;
 const PROFILE_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export class ListResourceProfilesQuery extends PaginationQuery {
@@ -38,25 +39,27 @@ export class ListResourceProfilesQuery extends PaginationQuery {
 
 export class CreateResourceProfileDto {
   @ApiProperty({ example: 'medium', description: 'Lowercase letters, digits and dashes' })
-  @IsString({ message: 'must be a string' })
   @Matches(PROFILE_NAME, { message: 'must be lowercase letters, digits and dashes (at most 63)' })
+  @IsString({ message: 'must be a string' })
   name!: string;
 
   @ApiPropertyOptional({ maxLength: 500 })
   @IsOptional()
-  @IsString({ message: 'must be a string' })
   @MaxLength(500, { message: 'must be at most 500 characters' })
+  @IsString({ message: 'must be a string' })
   description?: string;
 
   @ApiProperty({ example: '500m', description: 'CPU as a Kubernetes quantity: 500m, 1, 1.5' })
+  @Matches(NOT_BLANK, { message: 'must not be empty' })
+  @Matches(CPU_QUANTITY, { message: 'must be a CPU quantity above zero such as 500m, 1 or 1.5' })
   @IsString({ message: 'must be a string' })
-  @IsNotEmpty({ message: 'must not be empty' })
-  @Matches(CPU_QUANTITY, { message: 'must be a CPU quantity such as 500m, 1 or 1.5' })
   cpu!: string;
 
   @ApiProperty({ example: '1Gi', description: 'Memory as a Kubernetes quantity: 512Mi, 2Gi' })
+  @Matches(MEMORY_QUANTITY, {
+    message: 'must be a memory quantity above zero such as 512Mi or 2Gi',
+  })
   @IsString({ message: 'must be a string' })
-  @Matches(MEMORY_QUANTITY, { message: 'must be a memory quantity such as 512Mi or 2Gi' })
   memory!: string;
 
   @ApiPropertyOptional({ enum: GPU_TYPES })
@@ -76,8 +79,8 @@ export class CreateResourceProfileDto {
 
   @ApiPropertyOptional({ default: 0 })
   @IsOptional()
-  @IsInt({ message: 'must be an integer' })
   @Min(0, { message: 'must be at least 0' })
+  @IsInt({ message: 'must be an integer' })
   sort_order?: number;
 }
 

@@ -34,8 +34,8 @@ export class AccessControlDto {
 export class UpdateServiceDto {
   @ApiPropertyOptional({ maxLength: 500, nullable: true, type: String })
   @IsOptional()
-  @IsString({ message: 'must be a string' })
   @MaxLength(500, { message: 'must be at most 500 characters' })
+  @IsString({ message: 'must be a string' })
   description?: string | null;
 
   @ApiPropertyOptional({ type: AccessControlDto })
@@ -46,8 +46,8 @@ export class UpdateServiceDto {
 
   @ApiPropertyOptional({ example: DEFAULT_SERVICE_CATEGORY })
   @IsOptional()
-  @IsString({ message: 'must be a string' })
   @Matches(CATEGORY, { message: 'must be lowercase letters, digits, - or _ (at most 63)' })
+  @IsString({ message: 'must be a string' })
   category?: string;
 }
 
@@ -57,24 +57,24 @@ export class CreateServiceDto extends UpdateServiceDto {
     description:
       'Lowercase DNS label: starts with a letter, at most 54 characters, unique in the project',
   })
-  @IsDefined({ message: 'is required' })
-  @IsString({ message: 'must be a string' })
   @Matches(SERVICE_NAME, {
     message:
       'must be a DNS label: lowercase letters, digits and dashes, starting with a letter, not ending with a dash, at most 54 characters',
   })
+  @IsString({ message: 'must be a string' })
+  @IsDefined({ message: 'is required' })
   name!: string;
 
   @ApiProperty({ format: 'uuid' })
-  @IsDefined({ message: 'is required' })
   @IsUUID('all', { message: 'must be a UUID' })
+  @IsDefined({ message: 'is required' })
   project_id!: string;
 }
 
 export class ListServicesQuery extends PaginationQuery {
   @ApiProperty({ format: 'uuid' })
-  @IsDefined({ message: 'is required' })
   @IsUUID('all', { message: 'must be a UUID' })
+  @IsDefined({ message: 'is required' })
   project_id!: string;
 
   @ApiPropertyOptional({ enum: SERVICE_STATUSES })

@@ -1,13 +1,14 @@
+import { NOT_BLANK } from '../common/validation/patterns';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDateString, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsDateString, IsOptional, IsString, MaxLength, Matches } from 'class-validator';
 import { PAT_PREFIX } from './tokens.service';
 import { type PersonalAccessToken } from './personal-access-token.entity';
 
 export class CreateTokenDto {
   @ApiProperty({ example: 'laptop', maxLength: 100 })
-  @IsString({ message: 'must be a string' })
-  @IsNotEmpty({ message: 'must not be empty' })
+  @Matches(NOT_BLANK, { message: 'must not be empty' })
   @MaxLength(100, { message: 'must be at most 100 characters' })
+  @IsString({ message: 'must be a string' })
   name!: string;
 
   @ApiPropertyOptional({
@@ -15,7 +16,7 @@ export class CreateTokenDto {
     description: 'When the token stops working; never if absent',
   })
   @IsOptional()
-  @IsDateString({}, { message: 'must be an ISO 8601 date-time' })
+  @IsDateString({ strict: true }, { message: 'must be an ISO 8601 date-time' })
   expires_at?: string;
 }
 

@@ -1,17 +1,18 @@
+import { NOT_BLANK } from '../common/validation/patterns';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsOptional, IsString, MaxLength, Matches } from 'class-validator';
 import { type User } from './user.entity';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'ada@example.com' })
-  @IsEmail({}, { message: 'must be an email address' })
   @MaxLength(254, { message: 'must be at most 254 characters' })
+  @IsEmail({}, { message: 'must be an email address' })
   email!: string;
 
   @ApiProperty({ example: 'Ada Lovelace', maxLength: 100 })
-  @IsString({ message: 'must be a string' })
-  @IsNotEmpty({ message: 'must not be empty' })
+  @Matches(NOT_BLANK, { message: 'must not be empty' })
   @MaxLength(100, { message: 'must be at most 100 characters' })
+  @IsString({ message: 'must be a string' })
   name!: string;
 
   @ApiPropertyOptional({ default: false })

@@ -81,7 +81,7 @@ export const validSpec: fc.Arbitrary<ServiceSpec> = fc
     scaling,
     gpu: fc.option(
       fc.record({
-        type: fc.constantFrom('nvidia-l4' as const, 'nvidia-a100' as const),
+        type: fc.constantFrom('L4' as const, 'A100-80GB' as const),
         count: fc.constantFrom(1 as const, 2 as const, 4 as const, 8 as const),
       }),
       { nil: undefined },
@@ -120,7 +120,7 @@ export const invalidSpec: fc.Arbitrary<{ spec: ServiceSpec; path: string }> = fc
         'spec.autoscaling.minReplicas',
         () => ({ replicas: undefined, autoscaling: { minReplicas: 9, maxReplicas: 2 } }),
       ],
-      ['spec.gpu.count', () => ({ gpu: { type: 'nvidia-l4', count: 3 } })],
+      ['spec.gpu.count', () => ({ gpu: { type: 'L4', count: 3 } })],
       ['spec.gpu.type', () => ({ gpu: { type: 'nvidia-k80' } })],
       ['spec.healthCheckPath', () => ({ healthCheckPath: 'no-slash' })],
       [

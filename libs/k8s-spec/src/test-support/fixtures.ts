@@ -17,11 +17,11 @@ export const platform: PlatformOptions = {
   },
   ingress: { className: 'nginx', tlsClusterIssuer: 'letsencrypt' },
   gpuNodePools: {
-    'nvidia-l4': {
+    'L4': {
       nodeSelector: { 'cloud.google.com/gke-accelerator': 'nvidia-l4' },
       tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
     },
-    'nvidia-a100': {
+    'A100-80GB': {
       nodeSelector: { 'slipway.dev/gpu': 'a100-80gb' },
       tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
     },
@@ -57,7 +57,7 @@ export const representativeSpecs: Readonly<Record<string, ServiceSpec>> = {
     ...baseSpec,
     service: { id: 'svc-0003', name: 'llama-3-serving' },
     image: 'ghcr.io/acme/inference-engine:1.4.0',
-    gpu: { type: 'nvidia-l4', count: 1 },
+    gpu: { type: 'L4', count: 1 },
     resources: {
       requests: { cpu: Cpu.cores(4), memory: Size.gibibytes(16) },
       limits: { cpu: Cpu.cores(8), memory: Size.gibibytes(32) },

@@ -4,6 +4,8 @@ import { DomainError } from '../errors/domain-error';
 /**
  * Validates every body, query and param DTO. Unknown fields are rejected, and the message
  * names each offending field with what was wrong, e.g. `name: must be a DNS label`.
+ * Only a field's first failure is reported, and decorators run bottom-up: in DTOs the
+ * presence and type checks sit nearest the property so they are the ones reported.
  */
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
@@ -24,7 +26,9 @@ export function describeValidationErrors(errors: ValidationError[], parent = '')
         messages.push(
           constraint === 'whitelistValidation'
             ? `${path}: is not a known field`
-            : `${path}: ${text.replace(new RegExp(`^${escapeRegExp(error.property)} `), '')}`,
+            : constraint === 'nestedValidation'
+              ? `${path}: must be an object`
+              : `${path}: ${text.replace(new RegExp(`^${escapeRegExp(error.property)} `), '')}`,
         );
       }
       if (error.children?.length) walk(error.children, path);

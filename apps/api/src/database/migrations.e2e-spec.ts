@@ -1,0 +1,29 @@
+import { startTestApp, type TestApp } from '../../test/support/test-app';
+
+describe('migrations', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('leave the schema exactly as the entities describe it', async () => {
+    const pending = await t.dataSource.driver.createSchemaBuilder().log();
+    expect(pending.upQueries.map((q) => q.query)).toEqual([]);
+  });
+
+  it('can be reverted and applied again', async () => {
+    const applied = (await t.dataSource.query('SELECT name FROM migrations')) as { name: string }[];
+    expect(applied.length).toBeGreaterThan(0);
+    for (let i = 0; i < applied.length; i++)
+      await t.dataSource.undoLastMigration({ transaction: 'each' });
+    const tables = (await t.dataSource.query(
+      "SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations'",
+    )) as { n: number }[];
+    expect(tables[0]?.n).toBe(0);
+    await t.dataSource.runMigrations({ transaction: 'each' });
+    expect((await t.dataSource.driver.createSchemaBuilder().log()).upQueries).toEqual([]);
+  });
+});
