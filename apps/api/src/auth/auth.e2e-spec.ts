@@ -78,9 +78,9 @@ describe('authentication and the error body', () => {
   });
 
   it('never stores a token in plaintext', async () => {
-    const rows = (await t.dataSource.query('SELECT token_hash FROM personal_access_tokens')) as {
-      token_hash: string;
-    }[];
+    const rows = await t.dataSource.query<{ token_hash: string }[]>(
+      'SELECT token_hash FROM personal_access_tokens',
+    );
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) expect(row.token_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(rows)).not.toContain(t.adminToken);

@@ -26,9 +26,8 @@ describe('bootstrap', () => {
 
   it('is idempotent: starting again on the same database creates nothing new', async () => {
     const count = async (table: string): Promise<number> =>
-      (
-        (await first.dataSource.query(`SELECT count(*)::int AS n FROM ${table}`)) as { n: number }[]
-      )[0]?.n ?? -1;
+      (await first.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM ${table}`))[0]
+        ?.n ?? -1;
     const before = {
       users: await count('users'),
       orgs: await count('organizations'),

@@ -15,13 +15,13 @@ describe('migrations', () => {
   });
 
   it('can be reverted and applied again', async () => {
-    const applied = (await t.dataSource.query('SELECT name FROM migrations')) as { name: string }[];
+    const applied = await t.dataSource.query<{ name: string }[]>('SELECT name FROM migrations');
     expect(applied.length).toBeGreaterThan(0);
     for (let i = 0; i < applied.length; i++)
       await t.dataSource.undoLastMigration({ transaction: 'each' });
-    const tables = (await t.dataSource.query(
+    const tables = await t.dataSource.query<{ n: number }[]>(
       "SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations'",
-    )) as { n: number }[];
+    );
     expect(tables[0]?.n).toBe(0);
     await t.dataSource.runMigrations({ transaction: 'each' });
     expect((await t.dataSource.driver.createSchemaBuilder().log()).upQueries).toEqual([]);

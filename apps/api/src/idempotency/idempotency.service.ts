@@ -8,6 +8,7 @@ import {
 import { InjectRepository } from '@nestjs/typeorm';
 import { ErrorCode } from '@slipway/contracts';
 import { LessThan, type Repository } from 'typeorm';
+import { SecretBox } from '../common/crypto/crypto.module';
 import { DomainError } from '../common/errors/domain-error';
 import { APP_CONFIG } from '../config/config.module';
 import { type AppConfig } from '../config/config.schema';
@@ -15,6 +16,10 @@ import { IdempotencyRecord } from './idempotency-record.entity';
 
 export type IdempotencyOutcome =
   { kind: 'first'; recordId: string } | { kind: 'replay'; status: number; body: unknown };
+
+interface SealedBody {
+  sealed: string;
+}
 
 /** A request still "in flight" after this long died with its process; a retry may take over. */
 const STALE_IN_FLIGHT_MS = 5 * 60 * 1000;
@@ -28,6 +33,7 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
   constructor(
     @InjectRepository(IdempotencyRecord) private readonly records: Repository<IdempotencyRecord>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly secretBox: SecretBox,
   ) {}
 
   onModuleInit(): void {
@@ -85,7 +91,7 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
       return {
         kind: 'replay',
         status: existing.responseStatus ?? 200,
-        body: existing.responseBody,
+        body: this.unseal(existing.responseBody),
       };
     }
     throw new DomainError(
@@ -94,12 +100,21 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
     );
   }
 
+  /**
+   * Stores the answer sealed: creating calls answer with credentials shown once (an access
+   * key's value), which must not sit readable in the database until the record expires.
+   */
   async complete(recordId: string, status: number, body: unknown): Promise<void> {
+    const sealed: SealedBody = { sealed: this.secretBox.encrypt(JSON.stringify(body) ?? 'null') };
     await this.records.update(recordId, {
       state: 'completed',
       responseStatus: status,
-      responseBody: body as object,
+      responseBody: sealed,
     });
+  }
+
+  private unseal(stored: unknown): unknown {
+    return JSON.parse(this.secretBox.decrypt((stored as SealedBody).sealed)) as unknown;
   }
 
   /** The request failed: nothing was created, so the key is freed for a retry. */

@@ -60,10 +60,10 @@ describe('services', () => {
 
     it('stores a service token hashed and sealed, never in plaintext', async () => {
       const service = await createService();
-      const [row] = (await t.dataSource.query(
+      const [row] = await t.dataSource.query<{ token_hash: string; token_ciphertext: string }[]>(
         'SELECT token_hash, token_ciphertext FROM services WHERE id = $1',
         [service.id],
-      )) as { token_hash: string; token_ciphertext: string }[];
+      );
       expect(row?.token_hash).toMatch(/^[0-9a-f]{64}$/);
       expect(row?.token_ciphertext).toMatch(/^v1:/);
       expect(row?.token_ciphertext).not.toContain('slp_st_');
@@ -219,7 +219,10 @@ describe('services', () => {
         'per_page: must be at most 100',
       ],
       [`?project_id=00000000-0000-4000-8000-000000000000&page=0`, 'page: must be at least 1'],
-      [`?project_id=00000000-0000-4000-8000-000000000000&page=1000001`, 'page: must be at most 1000000'],
+      [
+        `?project_id=00000000-0000-4000-8000-000000000000&page=1000001`,
+        'page: must be at most 1000000',
+      ],
       [
         `?project_id=00000000-0000-4000-8000-000000000000&status=sleeping`,
         'status: must be one of',
