@@ -7,7 +7,11 @@ import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 const resultFiles = ['apps', 'libs', 'infra', 'examples']
-  .flatMap((group) => (existsSync(join(root, group)) ? readdirSync(join(root, group)).map((name) => join(root, group, name)) : []))
+  .flatMap((group) =>
+    existsSync(join(root, group))
+      ? readdirSync(join(root, group)).map((name) => join(root, group, name))
+      : [],
+  )
   .map((dir) => join(dir, '.jest-results.json'));
 
 for (const file of resultFiles) rmSync(file, { force: true });

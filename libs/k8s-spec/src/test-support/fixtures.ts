@@ -17,7 +17,7 @@ export const platform: PlatformOptions = {
   },
   ingress: { className: 'nginx', tlsClusterIssuer: 'letsencrypt' },
   gpuNodePools: {
-    'L4': {
+    L4: {
       nodeSelector: { 'cloud.google.com/gke-accelerator': 'nvidia-l4' },
       tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
     },
