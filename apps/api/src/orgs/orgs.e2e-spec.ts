@@ -6,6 +6,7 @@ import {
   type TestUser,
   uniqueName,
 } from '../../test/support/fixtures';
+import { describeCredentialChecks, withToken } from '../../test/support/credentials';
 import { bearer, startTestApp, type TestApp } from '../../test/support/test-app';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -43,17 +44,6 @@ describe('orgs', () => {
     await addMember(owner, orgId, { email: admin.email, role: 'admin' });
     await addMember(owner, orgId, { email: member.email });
     return { orgId, owner, admin, member };
-  }
-
-  async function revokedToken(): Promise<string> {
-    const user = await createUser(t);
-    const res = await t.http
-      .post('/v1/tokens')
-      .set(bearer(user.token))
-      .send({ name: 'x' })
-      .expect(200);
-    await t.http.delete(`/v1/tokens/${res.body.data.id}`).set(bearer(user.token)).expect(200);
-    return res.body.data.token as string;
   }
 
   describe('POST /v1/orgs', () => {
@@ -369,37 +359,27 @@ describe('orgs', () => {
     });
   });
 
-  describe('credentials', () => {
-    const id = randomUUID();
-    const routes: [string, string, string, object | undefined][] = [
-      ['GET /v1/orgs', 'get', '/v1/orgs', undefined],
-      ['POST /v1/orgs', 'post', '/v1/orgs', { name: 'x' }],
-      ['GET /v1/orgs/{id}', 'get', `/v1/orgs/${id}`, undefined],
-      ['GET /v1/orgs/{id}/members', 'get', `/v1/orgs/${id}/members`, undefined],
-      ['POST /v1/orgs/{id}/members', 'post', `/v1/orgs/${id}/members`, { email: 'a@example.com' }],
-    ];
-
-    async function call(method: string, path: string, body?: object, token?: string) {
-      const req = method === 'post' ? t.http.post(path).send(body) : t.http.get(path);
-      return token ? req.set(bearer(token)) : req;
-    }
-
-    it.each(routes)('%s answers 401 without credentials', async (_r, method, path, body) => {
-      const res = await call(method, path, body);
-      expect(res.status).toBe(401);
-      expectError(res.body, 'unauthorized');
-    });
-
-    it.each(routes)('%s answers 401 for an unknown token', async (_r, method, path, body) => {
-      const res = await call(method, path, body, 'slp_pat_unknown');
-      expect(res.status).toBe(401);
-      expect(expectError(res.body, 'unauthorized').message).toBe('The token is not valid');
-    });
-
-    it.each(routes)('%s answers 401 for a revoked token', async (_r, method, path, body) => {
-      const res = await call(method, path, body, await revokedToken());
-      expect(res.status).toBe(401);
-      expect(expectError(res.body, 'unauthorized').message).toBe('The token has been revoked');
-    });
-  });
+  describeCredentialChecks(
+    () => t,
+    () => {
+      const id = randomUUID();
+      return [
+        ['GET /v1/orgs', (token) => withToken(t.http.get('/v1/orgs'), token)],
+        ['POST /v1/orgs', (token) => withToken(t.http.post('/v1/orgs').send({ name: 'x' }), token)],
+        ['GET /v1/orgs/{id}', (token) => withToken(t.http.get(`/v1/orgs/${id}`), token)],
+        [
+          'GET /v1/orgs/{id}/members',
+          (token) => withToken(t.http.get(`/v1/orgs/${id}/members`), token),
+        ],
+        [
+          'POST /v1/orgs/{id}/members',
+          (token) =>
+            withToken(
+              t.http.post(`/v1/orgs/${id}/members`).send({ email: 'a@example.com' }),
+              token,
+            ),
+        ],
+      ];
+    },
+  );
 });

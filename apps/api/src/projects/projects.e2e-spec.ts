@@ -6,6 +6,7 @@ import {
   type TestUser,
   uniqueName,
 } from '../../test/support/fixtures';
+import { describeCredentialChecks, withToken } from '../../test/support/credentials';
 import { bearer, startTestApp, type TestApp } from '../../test/support/test-app';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -36,17 +37,6 @@ describe('projects', () => {
       .send({ org_id: orgId, name })
       .expect(200);
     return res.body.data.id as string;
-  }
-
-  async function revokedToken(): Promise<string> {
-    const user = await createUser(t);
-    const res = await t.http
-      .post('/v1/tokens')
-      .set(bearer(user.token))
-      .send({ name: 'x' })
-      .expect(200);
-    await t.http.delete(`/v1/tokens/${res.body.data.id}`).set(bearer(user.token)).expect(200);
-    return res.body.data.token as string;
   }
 
   const ids = (body: unknown): string[] =>
@@ -319,34 +309,19 @@ describe('projects', () => {
     });
   });
 
-  describe('credentials', () => {
-    const routes: [string, 'get' | 'post', string, object | undefined][] = [
-      ['GET /v1/projects', 'get', '/v1/projects', undefined],
-      ['POST /v1/projects', 'post', '/v1/projects', { org_id: randomUUID(), name: 'x' }],
-      ['GET /v1/projects/{id}', 'get', `/v1/projects/${randomUUID()}`, undefined],
-    ];
-
-    async function call(method: 'get' | 'post', path: string, body?: object, token?: string) {
-      const req = method === 'post' ? t.http.post(path).send(body) : t.http.get(path);
-      return token ? req.set(bearer(token)) : req;
-    }
-
-    it.each(routes)('%s answers 401 without credentials', async (_r, method, path, body) => {
-      const res = await call(method, path, body);
-      expect(res.status).toBe(401);
-      expectError(res.body, 'unauthorized');
-    });
-
-    it.each(routes)('%s answers 401 for an unknown token', async (_r, method, path, body) => {
-      const res = await call(method, path, body, 'slp_pat_unknown');
-      expect(res.status).toBe(401);
-      expect(expectError(res.body, 'unauthorized').message).toBe('The token is not valid');
-    });
-
-    it.each(routes)('%s answers 401 for a revoked token', async (_r, method, path, body) => {
-      const res = await call(method, path, body, await revokedToken());
-      expect(res.status).toBe(401);
-      expect(expectError(res.body, 'unauthorized').message).toBe('The token has been revoked');
-    });
-  });
+  describeCredentialChecks(
+    () => t,
+    () => [
+      ['GET /v1/projects', (token) => withToken(t.http.get('/v1/projects'), token)],
+      [
+        'POST /v1/projects',
+        (token) =>
+          withToken(t.http.post('/v1/projects').send({ org_id: randomUUID(), name: 'x' }), token),
+      ],
+      [
+        'GET /v1/projects/{id}',
+        (token) => withToken(t.http.get(`/v1/projects/${randomUUID()}`), token),
+      ],
+    ],
+  );
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createUser, expectError, type TestUser } from '../../test/support/fixtures';
+import { describeCredentialChecks, withToken } from '../../test/support/credentials';
 import { bearer, startTestApp, type TestApp } from '../../test/support/test-app';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -20,13 +21,6 @@ describe('tokens', () => {
   ): Promise<{ id: string; token: string }> {
     const res = await t.http.post('/v1/tokens').set(bearer(user.token)).send(body).expect(200);
     return res.body.data as { id: string; token: string };
-  }
-
-  async function revokedToken(): Promise<string> {
-    const user = await createUser(t);
-    const { id, token } = await issue(user);
-    await t.http.delete(`/v1/tokens/${id}`).set(bearer(user.token)).expect(200);
-    return token;
   }
 
   describe('GET /v1/tokens', () => {
@@ -265,39 +259,18 @@ describe('tokens', () => {
     });
   });
 
-  describe('credentials', () => {
-    const routes: [string, (token?: string) => Promise<{ body: unknown; status: number }>][] = [
-      ['GET /v1/tokens', (token) => withAuth(t.http.get('/v1/tokens'), token)],
+  describeCredentialChecks(
+    () => t,
+    () => [
+      ['GET /v1/tokens', (token) => withToken(t.http.get('/v1/tokens'), token)],
       [
         'POST /v1/tokens',
-        (token) => withAuth(t.http.post('/v1/tokens').send({ name: 'x' }), token),
+        (token) => withToken(t.http.post('/v1/tokens').send({ name: 'x' }), token),
       ],
       [
         'DELETE /v1/tokens/{id}',
-        (token) => withAuth(t.http.delete(`/v1/tokens/${randomUUID()}`), token),
+        (token) => withToken(t.http.delete(`/v1/tokens/${randomUUID()}`), token),
       ],
-    ];
-
-    it.each(routes)('%s answers 401 without an Authorization header', async (_route, call) => {
-      const res = await call();
-      expect(res.status).toBe(401);
-      expect(expectError(res.body, 'unauthorized').message).toMatch(/Missing Authorization/);
-    });
-
-    it.each(routes)('%s answers 401 for an unknown token', async (_route, call) => {
-      const res = await call('slp_pat_does-not-exist');
-      expect(res.status).toBe(401);
-      expect(expectError(res.body, 'unauthorized').message).toBe('The token is not valid');
-    });
-
-    it.each(routes)('%s answers 401 for a revoked token', async (_route, call) => {
-      const res = await call(await revokedToken());
-      expect(res.status).toBe(401);
-      expect(expectError(res.body, 'unauthorized').message).toBe('The token has been revoked');
-    });
-  });
+    ],
+  );
 });
-
-function withAuth<T extends { set(name: string, value: string): T }>(req: T, token?: string): T {
-  return token ? req.set('Authorization', `Bearer ${token}`) : req;
-}

@@ -1,4 +1,5 @@
 import { createUser, expectError, uniqueName } from '../../test/support/fixtures';
+import { revokedToken } from '../../test/support/credentials';
 import { bearer, startTestApp, type TestApp } from '../../test/support/test-app';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -12,18 +13,6 @@ describe('users', () => {
   afterAll(async () => {
     await t.close();
   });
-
-  /** A PAT that existed and was revoked by its owner. */
-  async function revokedToken(): Promise<string> {
-    const user = await createUser(t);
-    const created = await t.http
-      .post('/v1/tokens')
-      .set(bearer(user.token))
-      .send({ name: 'short-lived' })
-      .expect(200);
-    await t.http.delete(`/v1/tokens/${created.body.data.id}`).set(bearer(user.token)).expect(200);
-    return created.body.data.token as string;
-  }
 
   describe('GET /v1/me', () => {
     it('answers the caller in a data envelope', async () => {
@@ -61,7 +50,7 @@ describe('users', () => {
     });
 
     it('answers 401 for a revoked token', async () => {
-      const token = await revokedToken();
+      const token = await revokedToken(t);
       const res = await t.http.get('/v1/me').set(bearer(token)).expect(401);
       expect(expectError(res.body, 'unauthorized').message).toMatch(/revoked/);
     });
@@ -216,7 +205,7 @@ describe('users', () => {
       expectError(unknown.body, 'unauthorized');
       const revoked = await t.http
         .post('/v1/users')
-        .set(bearer(await revokedToken()))
+        .set(bearer(await revokedToken(t)))
         .send(body)
         .expect(401);
       expect(expectError(revoked.body, 'unauthorized').message).toMatch(/revoked/);
