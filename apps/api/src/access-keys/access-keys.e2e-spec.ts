@@ -3,9 +3,11 @@ import {
   createTenant,
   createUser,
   expectError,
+  postAccessKey,
   uniqueName,
   type TestTenant,
 } from '../../test/support/fixtures';
+import { revokedToken } from '../../test/support/credentials';
 import { bearer, startTestApp, type TestApp } from '../../test/support/test-app';
 
 interface KeyView {
@@ -40,13 +42,8 @@ describe('access keys', () => {
     await t.close();
   });
 
-  const post = (token: string, body: object, idempotencyKey?: string) => {
-    const req = t.http.post('/v1/access-keys').set(bearer(token));
-    if (idempotencyKey !== undefined) void req.set('Idempotency-Key', idempotencyKey);
-    return req.send(body);
-  };
   async function createKey(token: string, body: object): Promise<KeyView> {
-    const res = await post(token, { name: uniqueName('key'), ...body }).expect(200);
+    const res = await postAccessKey(t, token, { name: uniqueName('key'), ...body }).expect(200);
     return (res.body as { data: KeyView }).data;
   }
   async function listKeys(token: string, query = ''): Promise<{ data: KeyView[]; total: number }> {
@@ -54,17 +51,13 @@ describe('access keys', () => {
     const body = res.body as { data: KeyView[]; pagination: { total: number } };
     return { data: body.data, total: body.pagination.total };
   }
-  /** A PAT of `token`'s user that has been revoked. */
-  async function revokedTokenOf(token: string): Promise<string> {
-    const res = await t.http.post('/v1/tokens').set(bearer(token)).send({ name: 'soon revoked' });
-    const created = (res.body as { data: { id: string; token: string } }).data;
-    await t.http.delete(`/v1/tokens/${created.id}`).set(bearer(created.token)).expect(200);
-    return created.token;
-  }
 
   describe('POST /v1/access-keys', () => {
     it('creates an org-scoped key and shows its plaintext once, stored only as a hash', async () => {
-      const res = await post(a.user.token, { name: 'frontend', org_id: a.orgId }).expect(200);
+      const res = await postAccessKey(t, a.user.token, {
+        name: 'frontend',
+        org_id: a.orgId,
+      }).expect(200);
       expect(Object.keys(res.body as object)).toEqual(['data']);
       const key = (res.body as { data: KeyView }).data;
       expect(key).toEqual({
@@ -109,7 +102,11 @@ describe('access keys', () => {
       const key = await createKey(a.user.token, { org_id: a.orgId, expires_at: future });
       expect(key.expires_at).toBe(future);
       const past = new Date(Date.now() - 1000).toISOString();
-      const res = await post(a.user.token, { name: 'x', org_id: a.orgId, expires_at: past });
+      const res = await postAccessKey(t, a.user.token, {
+        name: 'x',
+        org_id: a.orgId,
+        expires_at: past,
+      });
       expect(res.status).toBe(400);
       expect(expectError(res.body, 'validation_failed').message).toMatch(/^expires_at: /);
     });
@@ -124,7 +121,7 @@ describe('access keys', () => {
       [{ name: 'x', org_id: randomUUID(), expires_at: 'soon' }, /expires_at: must be an ISO/],
       [{ name: 'x', org_id: randomUUID(), colour: 'red' }, /colour: is not a known field/],
     ])('refuses bad input %j with a message naming the field', async (body, message) => {
-      const res = await post(a.user.token, body);
+      const res = await postAccessKey(t, a.user.token, body);
       expect(res.status).toBe(400);
       expect(expectError(res.body, 'validation_failed').message).toMatch(message);
     });
@@ -136,7 +133,7 @@ describe('access keys', () => {
         .send({ name: uniqueName('org') })
         .expect(200);
       const otherOrgId = (org.body as { data: { id: string } }).data.id;
-      const res = await post(a.user.token, {
+      const res = await postAccessKey(t, a.user.token, {
         name: 'x',
         org_id: otherOrgId,
         project_id: a.projectId,
@@ -152,7 +149,7 @@ describe('access keys', () => {
         { org_id: randomUUID() },
         { project_id: randomUUID() },
       ]) {
-        const res = await post(a.user.token, { name: 'x', ...body });
+        const res = await postAccessKey(t, a.user.token, { name: 'x', ...body });
         expect(res.status).toBe(404);
         expectError(res.body, 'not_found');
       }
@@ -302,7 +299,7 @@ describe('access keys', () => {
 
   describe('credentials', () => {
     it('answers 401 on every route without, with an invalid, or with a revoked token', async () => {
-      const revoked = await revokedTokenOf(a.user.token);
+      const revoked = await revokedToken(t);
       const accessKey = (await createKey(a.user.token, { org_id: a.orgId })).key ?? '';
       const headers: Record<string, string>[] = [
         {},

@@ -3,6 +3,7 @@ import { stringify } from 'safe-stable-stringify';
 import {
   createTenant,
   expectError,
+  postAccessKey,
   uniqueName,
   type TestTenant,
 } from '../../test/support/fixtures';
@@ -31,11 +32,6 @@ describe('access keys: Idempotency-Key', () => {
     await t.close();
   });
 
-  const post = (token: string, body: object, idempotencyKey?: string) => {
-    const req = t.http.post('/v1/access-keys').set(bearer(token));
-    if (idempotencyKey !== undefined) void req.set('Idempotency-Key', idempotencyKey);
-    return req.send(body);
-  };
   async function countKeys(token: string): Promise<number> {
     const res = await t.http.get('/v1/access-keys').set(bearer(token)).expect(200);
     return (res.body as { pagination: { total: number } }).pagination.total;
@@ -50,14 +46,14 @@ describe('access keys: Idempotency-Key', () => {
     const tenant = await createTenant(t);
     const body = { name: 'ci', project_id: tenant.projectId };
     const key = uniqueName('idem');
-    const first = await post(tenant.user.token, body, key).expect(200);
+    const first = await postAccessKey(t, tenant.user.token, body, key).expect(200);
     expect(first.headers['idempotent-replayed']).toBeUndefined();
-    const replay = await post(tenant.user.token, body, key).expect(200);
+    const replay = await postAccessKey(t, tenant.user.token, body, key).expect(200);
     expect(replay.headers['idempotent-replayed']).toBe('true');
     expect(replay.body).toEqual(first.body);
     expect((replay.body as { data: KeyView }).data.key).toMatch(KEY_FORMAT);
     const reordered = { project_id: tenant.projectId, name: 'ci' };
-    const again = await post(tenant.user.token, reordered, key).expect(200);
+    const again = await postAccessKey(t, tenant.user.token, reordered, key).expect(200);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.body).toEqual(first.body);
     expect(await countKeys(tenant.user.token)).toBe(1);
@@ -66,9 +62,12 @@ describe('access keys: Idempotency-Key', () => {
   it('keeps the stored answer sealed, so the key shown once is not readable in the database', async () => {
     const tenant = await createTenant(t);
     const key = uniqueName('idem');
-    const res = await post(tenant.user.token, { name: 'sealed', org_id: tenant.orgId }, key).expect(
-      200,
-    );
+    const res = await postAccessKey(
+      t,
+      tenant.user.token,
+      { name: 'sealed', org_id: tenant.orgId },
+      key,
+    ).expect(200);
     const plaintext = (res.body as { data: KeyView }).data.key ?? '';
     const rows = await t.dataSource.query<{ body: string }[]>(
       'SELECT response_body::text AS body FROM idempotency_records WHERE key = $1',
@@ -81,9 +80,9 @@ describe('access keys: Idempotency-Key', () => {
 
   it('refuses the same key with a different body with 422', async () => {
     const key = uniqueName('idem');
-    await post(a.user.token, { name: 'one', org_id: a.orgId }, key).expect(200);
+    await postAccessKey(t, a.user.token, { name: 'one', org_id: a.orgId }, key).expect(200);
     const before = await countKeys(a.user.token);
-    const res = await post(a.user.token, { name: 'two', org_id: a.orgId }, key);
+    const res = await postAccessKey(t, a.user.token, { name: 'two', org_id: a.orgId }, key);
     expect(res.status).toBe(422);
     expect(expectError(res.body, 'idempotency_key_reused').message).toContain(key);
     expect(await countKeys(a.user.token)).toBe(before);
@@ -97,29 +96,29 @@ describe('access keys: Idempotency-Key', () => {
        VALUES ($1, $2, $3, 'in_flight', now() + interval '1 day')`,
       [a.user.id, key, requestHash(body)],
     );
-    const res = await post(a.user.token, body, key);
+    const res = await postAccessKey(t, a.user.token, body, key);
     expect(res.status).toBe(409);
     expectError(res.body, 'idempotency_request_in_progress');
     // A different body with the same key is still a reuse, in flight or not.
-    const other = await post(a.user.token, { ...body, name: 'other' }, key);
+    const other = await postAccessKey(t, a.user.token, { ...body, name: 'other' }, key);
     expect(other.status).toBe(422);
   });
 
   it('answers 409 for a record put back in flight; a stale or expired record frees the key', async () => {
     const key = uniqueName('idem');
     const body = { name: 'stale', org_id: a.orgId };
-    await post(a.user.token, body, key).expect(200);
+    await postAccessKey(t, a.user.token, body, key).expect(200);
     await t.dataSource.query(
       `UPDATE idempotency_records SET state = 'in_flight' WHERE user_id = $1 AND key = $2`,
       [a.user.id, key],
     );
-    expect((await post(a.user.token, body, key)).status).toBe(409);
+    expect((await postAccessKey(t, a.user.token, body, key)).status).toBe(409);
     await t.dataSource.query(
       `UPDATE idempotency_records SET created_at = now() - interval '10 minutes'
        WHERE user_id = $1 AND key = $2`,
       [a.user.id, key],
     );
-    const retry = await post(a.user.token, body, key).expect(200);
+    const retry = await postAccessKey(t, a.user.token, body, key).expect(200);
     expect(retry.headers['idempotent-replayed']).toBeUndefined();
     // Past its expiry a record no longer binds the key, even to another body.
     await t.dataSource.query(
@@ -127,19 +126,26 @@ describe('access keys: Idempotency-Key', () => {
        WHERE user_id = $1 AND key = $2`,
       [a.user.id, key],
     );
-    const reused = await post(a.user.token, { ...body, name: 'later' }, key).expect(200);
+    const reused = await postAccessKey(t, a.user.token, { ...body, name: 'later' }, key).expect(
+      200,
+    );
     expect((reused.body as { data: KeyView }).data.name).toBe('later');
   });
 
   it('scopes keys to the caller: another user with the same key is independent', async () => {
     const key = uniqueName('idem');
     const mine = { name: 'shared', org_id: a.orgId };
-    const first = await post(a.user.token, mine, key).expect(200);
+    const first = await postAccessKey(t, a.user.token, mine, key).expect(200);
     // The very same request from another user must not replay a's stored key.
-    const stolen = await post(b.user.token, mine, key);
+    const stolen = await postAccessKey(t, b.user.token, mine, key);
     expect(stolen.status).toBe(404);
     expect(JSON.stringify(stolen.body)).not.toContain((first.body as { data: KeyView }).data.key);
-    const theirs = await post(b.user.token, { name: 'shared', org_id: b.orgId }, key).expect(200);
+    const theirs = await postAccessKey(
+      t,
+      b.user.token,
+      { name: 'shared', org_id: b.orgId },
+      key,
+    ).expect(200);
     expect(theirs.headers['idempotent-replayed']).toBeUndefined();
     expect((theirs.body as { data: KeyView }).data.id).not.toBe(
       (first.body as { data: KeyView }).data.id,
@@ -151,31 +157,43 @@ describe('access keys: Idempotency-Key', () => {
     ['longer than 255 characters', 'k'.repeat(256)],
   ])('refuses a malformed key (%s) with 400', async (_label, key) => {
     const before = await countKeys(a.user.token);
-    const res = await post(a.user.token, { name: 'x', org_id: a.orgId }, key);
+    const res = await postAccessKey(t, a.user.token, { name: 'x', org_id: a.orgId }, key);
     expect(res.status).toBe(400);
     expect(expectError(res.body, 'validation_failed').message).toMatch(/^Idempotency-Key: /);
     expect(await countKeys(a.user.token)).toBe(before);
   });
 
   it('accepts a key of exactly 255 characters', async () => {
-    await post(a.user.token, { name: 'x', org_id: a.orgId }, 'k'.repeat(255)).expect(200);
+    await postAccessKey(t, a.user.token, { name: 'x', org_id: a.orgId }, 'k'.repeat(255)).expect(
+      200,
+    );
   });
 
   it('frees the key when the request fails, so a corrected retry may use it', async () => {
     const key = uniqueName('idem');
-    const missing = await post(a.user.token, { name: 'x', project_id: randomUUID() }, key);
+    const missing = await postAccessKey(
+      t,
+      a.user.token,
+      { name: 'x', project_id: randomUUID() },
+      key,
+    );
     expect(missing.status).toBe(404);
-    const invalid = await post(a.user.token, { name: '', org_id: a.orgId }, key);
+    const invalid = await postAccessKey(t, a.user.token, { name: '', org_id: a.orgId }, key);
     expect(invalid.status).toBe(400);
     const rows = await t.dataSource.query<unknown[]>(
       'SELECT id FROM idempotency_records WHERE user_id = $1 AND key = $2',
       [a.user.id, key],
     );
     expect(rows).toHaveLength(0);
-    const fixed = await post(a.user.token, { name: 'x', project_id: a.projectId }, key);
+    const fixed = await postAccessKey(t, a.user.token, { name: 'x', project_id: a.projectId }, key);
     expect(fixed.status).toBe(200);
     expect(fixed.headers['idempotent-replayed']).toBeUndefined();
-    const replay = await post(a.user.token, { name: 'x', project_id: a.projectId }, key);
+    const replay = await postAccessKey(
+      t,
+      a.user.token,
+      { name: 'x', project_id: a.projectId },
+      key,
+    );
     expect(replay.headers['idempotent-replayed']).toBe('true');
     expect(replay.body).toEqual(fixed.body);
   });

@@ -72,7 +72,7 @@ export class AccessKeysService {
 
   async revoke(userId: string, id: string): Promise<AccessKey> {
     const key = await this.keys.findOne({ where: { id } });
-    if (!key || !(await this.orgs.orgIdsOf(userId)).includes(key.orgId))
+    if (!key || !(await this.orgs.isMember(userId, key.orgId)))
       throw DomainError.notFound('Access key', id);
     if (key.revokedAt) return key;
     await this.keys.update({ id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });

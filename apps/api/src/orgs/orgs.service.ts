@@ -37,6 +37,11 @@ export class OrgsService {
     return { org: membership.org, role: membership.role };
   }
 
+  /** One indexed lookup: is the user a member of this org? */
+  isMember(userId: string, orgId: string): Promise<boolean> {
+    return this.memberships.exists({ where: { orgId, userId } });
+  }
+
   /** Ids of every org the user belongs to. */
   async orgIdsOf(userId: string): Promise<string[]> {
     const rows = await this.memberships.find({ where: { userId }, select: { orgId: true } });

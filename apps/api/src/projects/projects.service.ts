@@ -20,7 +20,7 @@ export class ProjectsService {
     const visible =
       project &&
       (!orgId || project.orgId === orgId) &&
-      (await this.orgs.orgIdsOf(userId)).includes(project.orgId);
+      (await this.orgs.isMember(userId, project.orgId));
     if (!visible) throw DomainError.notFound('Project', projectId);
     return project;
   }

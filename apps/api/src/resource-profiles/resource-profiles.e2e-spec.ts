@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GPU_TYPES } from '@slipway/contracts';
 import { createUser, expectError, uniqueName, type TestUser } from '../../test/support/fixtures';
+import { revokedToken } from '../../test/support/credentials';
 import { bearer, startTestApp, type TestApp } from '../../test/support/test-app';
 import { DEFAULT_PROFILES } from './default-profiles';
 
@@ -288,14 +289,8 @@ describe('resource profiles', () => {
 
   describe('credentials', () => {
     it('answers 401 on every route without, with an invalid, or with a revoked token', async () => {
-      const issued = await t.http
-        .post('/v1/tokens')
-        .set(bearer(user.token))
-        .send({ name: 'soon revoked' })
-        .expect(200);
-      const revoked = (issued.body as { data: { id: string; token: string } }).data;
-      await t.http.delete(`/v1/tokens/${revoked.id}`).set(bearer(user.token)).expect(200);
-      const headers = [{}, bearer('slp_pat_not-a-real-token'), bearer(revoked.token)];
+      const revoked = await revokedToken(t);
+      const headers = [{}, bearer('slp_pat_not-a-real-token'), bearer(revoked)];
       for (const header of headers) {
         for (const call of [
           t.http.get('/v1/resource-profiles').set(header),

@@ -83,7 +83,7 @@ export class ServicesService {
 
   async get(userId: string, id: string): Promise<Service> {
     const service = await this.services.findOne({ where: { id } });
-    if (!service || !(await this.orgs.orgIdsOf(userId)).includes(service.orgId)) {
+    if (!service || !(await this.orgs.isMember(userId, service.orgId))) {
       throw DomainError.notFound('Service', id);
     }
     return service;

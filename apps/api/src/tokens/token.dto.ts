@@ -1,7 +1,7 @@
 import { NOT_BLANK } from '../common/validation/patterns';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDateString, IsOptional, IsString, MaxLength, Matches } from 'class-validator';
-import { PAT_PREFIX } from './tokens.service';
+import { TOKEN_PREFIX } from '@slipway/contracts';
 import { type PersonalAccessToken } from './personal-access-token.entity';
 
 export class CreateTokenDto {
@@ -23,7 +23,7 @@ export class CreateTokenDto {
 export class TokenView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() name!: string;
-  @ApiProperty({ example: PAT_PREFIX }) prefix!: string;
+  @ApiProperty({ example: TOKEN_PREFIX.personalAccessToken }) prefix!: string;
   @ApiProperty({ example: 'a1b2' }) last_four!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) expires_at!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) last_used_at!: string | null;
@@ -39,7 +39,7 @@ export function toTokenView(token: PersonalAccessToken): TokenView {
   return {
     id: token.id,
     name: token.name,
-    prefix: PAT_PREFIX,
+    prefix: TOKEN_PREFIX.personalAccessToken,
     last_four: token.lastFour,
     expires_at: token.expiresAt?.toISOString() ?? null,
     last_used_at: token.lastUsedAt?.toISOString() ?? null,

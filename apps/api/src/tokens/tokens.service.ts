@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { TOKEN_PREFIX } from '@slipway/contracts';
 import { IsNull, type EntityManager, type Repository } from 'typeorm';
 import { type Principal } from '../auth/principal';
 import { generateCredential } from '../common/crypto/credentials';
@@ -91,5 +90,3 @@ export class TokensService {
     return token;
   }
 }
-
-export const PAT_PREFIX = TOKEN_PREFIX.personalAccessToken;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Test } from 'supertest';
 import { type TestApp, bearer } from './test-app';
 
 export interface TestUser {
@@ -76,4 +77,16 @@ export function expectError(
   if (Object.keys(body as object).join() !== 'error')
     throw new Error('Error body has extra top-level keys');
   return error;
+}
+
+/** POST /v1/access-keys, with an Idempotency-Key when one is given. */
+export function postAccessKey(
+  t: TestApp,
+  token: string,
+  body: object,
+  idempotencyKey?: string,
+): Test {
+  const req = t.http.post('/v1/access-keys').set(bearer(token));
+  if (idempotencyKey !== undefined) void req.set('Idempotency-Key', idempotencyKey);
+  return req.send(body);
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { TOKEN_PREFIX, type TokenKind } from '@slipway/contracts';
 import { type AppConfig } from '../../config/config.schema';
-import { credentialHint, generateCredential } from './credentials';
+import { generateCredential } from './credentials';
 import { CredentialHasher, SecretBox } from './crypto.module';
 
 const KEY_A = 'secret-key-a-that-is-at-least-32-characters';
@@ -110,17 +110,5 @@ describe('generateCredential', () => {
   it('never repeats itself', () => {
     const values = new Set(Array.from({ length: 500 }, () => generateCredential('accessKey')));
     expect(values.size).toBe(500);
-  });
-});
-
-describe('credentialHint', () => {
-  it('shows only the prefix and the last four characters', () => {
-    const value = generateCredential('accessKey');
-    expect(credentialHint(value)).toEqual({ prefix: 'slp_ak_', last_four: value.slice(-4) });
-    expect(credentialHint('slp_pat_abcdefgh')).toEqual({ prefix: 'slp_pat_', last_four: 'efgh' });
-  });
-
-  it('falls back to the first four characters for an unknown kind', () => {
-    expect(credentialHint('ghp_1234567890')).toEqual({ prefix: 'ghp_', last_four: '7890' });
   });
 });
