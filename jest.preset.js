@@ -30,6 +30,8 @@ module.exports = function jestConfig(packageDir, overrides = {}) {
     moduleNameMapper: {
       '^@slipway/contracts$': path.join(root, 'libs/contracts/src/index.ts'),
       '^@slipway/k8s-spec$': path.join(root, 'libs/k8s-spec/src/index.ts'),
+      '^@slipway/source-bundle$': path.join(root, 'libs/source-bundle/src/index.ts'),
+      '^@slipway/builder$': path.join(root, 'apps/builder/src/index.ts'),
     },
     clearMocks: true,
     ...overrides,
