@@ -1,0 +1,88 @@
+/**
+ * Turns an extracted bundle and the deploy's docker.file / docker.context into what the
+ * Engine's build API needs: a context directory and a Dockerfile path relative to it.
+ */
+import { constants } from 'node:fs';
+import { access, copyFile, lstat } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import type { BuildJobPayload } from '@slipway/contracts';
+import {
+  BundleRejectedError,
+  type BundleSummary,
+  normalizeBundlePath,
+} from '@slipway/source-bundle';
+import { BuildFailedError } from '../build-driver';
+
+export interface BuildContext {
+  /** Directory to pack and send to the Engine. */
+  contextDir: string;
+  /** The Dockerfile, relative to `contextDir` (posix). */
+  dockerfile: string;
+  /** The user's paths, normalized, for log lines and reasons. */
+  contextPath: string;
+  dockerfilePath: string;
+}
+
+/** Name a Dockerfile from outside the context is copied in under (a suffix if taken). */
+export const COPIED_DOCKERFILE_NAME = '.slipway.Dockerfile';
+
+export async function prepareBuildContext(
+  bundleDir: string,
+  summary: BundleSummary,
+  docker: BuildJobPayload['docker'],
+): Promise<BuildContext> {
+  const contextPath = checkedPath('docker.context', docker.context);
+  const dockerfilePath = checkedPath('docker.file', docker.file);
+
+  if (!summary.paths.has(dockerfilePath)) {
+    throw new BuildFailedError(
+      `Dockerfile '${dockerfilePath}' not found in the source bundle (docker.file)${lookalikes(summary)}`,
+    );
+  }
+  const contextDir = contextPath === '.' ? bundleDir : join(bundleDir, contextPath);
+  const info = await lstat(contextDir).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    throw new BuildFailedError(
+      `build context '${contextPath}' ${info ? 'is not a directory' : 'not found'} in the source bundle (docker.context)`,
+    );
+  }
+
+  const insideContext = contextPath === '.' || dockerfilePath.startsWith(`${contextPath}/`);
+  if (insideContext) {
+    const dockerfile =
+      contextPath === '.' ? dockerfilePath : posix.relative(contextPath, dockerfilePath);
+    return { contextDir, dockerfile, contextPath, dockerfilePath };
+  }
+  // The Engine only reads a Dockerfile from inside the context it is sent.
+  const dockerfile = await freeName(contextDir);
+  await copyFile(join(bundleDir, dockerfilePath), join(contextDir, dockerfile));
+  return { contextDir, dockerfile, contextPath, dockerfilePath };
+}
+
+function checkedPath(field: string, path: string): string {
+  try {
+    return normalizeBundlePath(field, path);
+  } catch (error) {
+    if (error instanceof BundleRejectedError) throw new BuildFailedError(error.reason);
+    throw error;
+  }
+}
+
+/** A hint for a typo: files in the bundle whose name looks like a Dockerfile. */
+function lookalikes(summary: BundleSummary): string {
+  const candidates = [...summary.paths].filter((p) => /dockerfile/i.test(posix.basename(p)));
+  if (candidates.length === 0) return '';
+  const shown = candidates.sort().slice(0, 5).join(', ');
+  return `; files that look like one: ${shown}${candidates.length > 5 ? ', …' : ''}`;
+}
+
+async function freeName(dir: string): Promise<string> {
+  for (let i = 0; ; i += 1) {
+    const name = i === 0 ? COPIED_DOCKERFILE_NAME : `.slipway-${i}.Dockerfile`;
+    const taken = await access(join(dir, name), constants.F_OK).then(
+      () => true,
+      () => false,
+    );
+    if (!taken) return name;
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * The `docker` build driver: fetch the bundle, extract it safely, build with the Engine's
+ * build API (classic builder, fed a reproducible tar of the context), push, report the
+ * digest. The built image stays in the Engine: the docker runtime on the same engine uses it.
+ */
+import { createReadStream } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BuildJobPayload, BuildJobResult } from '@slipway/contracts';
+import {
+  BundleRejectedError,
+  type BundleLimits,
+  type BundleSummary,
+  extractBundle,
+  packDirectory,
+} from '@slipway/source-bundle';
+import type Docker from 'dockerode';
+import { fetchBundle } from '../../bundle-fetch/fetch-bundle';
+import { BuildFailedError, type BuildDriver, type BuildLogSink } from '../build-driver';
+import { type BuildContext, prepareBuildContext } from './build-context';
+import { BuildOutputTracker, followProgress } from './progress';
+import { engineMessage, pushImage, type RegistryCredentials } from './push';
+
+export const DEPLOYMENT_ID_LABEL = 'slipway.deployment-id';
+export const SERVICE_ID_LABEL = 'slipway.service-id';
+
+export interface DockerDriverOptions {
+  docker: Docker;
+  /** Each build gets its own directory under this one, removed when the build ends. */
+  workDir: string;
+  limits: BundleLimits;
+  credentials?: RegistryCredentials;
+  /** Extra labels on every image built (tests mark theirs to clean up). */
+  labels?: Readonly<Record<string, string>>;
+}
+
+export class DockerBuildDriver implements BuildDriver {
+  readonly kind = 'docker' as const;
+
+  constructor(private readonly options: DockerDriverOptions) {}
+
+  async build(
+    payload: BuildJobPayload,
+    log: BuildLogSink,
+    signal: AbortSignal,
+  ): Promise<BuildJobResult> {
+    await mkdir(this.options.workDir, { recursive: true });
+    const jobDir = await mkdtemp(join(this.options.workDir, `${payload.deploymentId}-`));
+    try {
+      log.write(`fetching source bundle (${payload.bundle.sizeBytes} bytes)`, 'system');
+      const bundleFile = join(jobDir, 'bundle.tar.gz');
+      await fetchBundle(payload.bundle, bundleFile, {
+        maxBytes: this.options.limits.maxArchiveBytes,
+        signal,
+      });
+      signal.throwIfAborted();
+
+      log.write('extracting', 'system');
+      const bundleDir = join(jobDir, 'bundle');
+      await mkdir(bundleDir);
+      const summary = await this.extract(bundleFile, bundleDir);
+      const context = await prepareBuildContext(bundleDir, summary, payload.docker);
+      signal.throwIfAborted();
+
+      log.write(
+        `building (Dockerfile '${context.dockerfilePath}', context '${context.contextPath}')`,
+        'system',
+      );
+      await this.buildImage(context, payload, log, signal);
+
+      log.write(`pushing ${payload.destination}`, 'system');
+      const digest = await pushImage(
+        this.options.docker,
+        payload.destination,
+        this.options.credentials,
+        log,
+        signal,
+      );
+      return { image: payload.destination, digest };
+    } finally {
+      await rm(jobDir, { recursive: true, force: true, maxRetries: 3 });
+    }
+  }
+
+  private async extract(bundleFile: string, bundleDir: string): Promise<BundleSummary> {
+    try {
+      return await extractBundle(createReadStream(bundleFile), bundleDir, this.options.limits);
+    } catch (error) {
+      if (error instanceof BundleRejectedError) {
+        throw new BuildFailedError(`the source bundle was rejected: ${error.reason}`);
+      }
+      throw error;
+    }
+  }
+
+  private async buildImage(
+    context: BuildContext,
+    payload: BuildJobPayload,
+    log: BuildLogSink,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const { docker } = this.options;
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = await docker.buildImage(packDirectory(context.contextDir), {
+        t: payload.destination,
+        dockerfile: context.dockerfile,
+        rm: true,
+        forcerm: true,
+        labels: {
+          ...this.options.labels,
+          [DEPLOYMENT_ID_LABEL]: payload.deploymentId,
+          [SERVICE_ID_LABEL]: payload.serviceId,
+        },
+        abortSignal: signal,
+      });
+    } catch (error) {
+      signal.throwIfAborted();
+      const status = (error as { statusCode?: number }).statusCode;
+      // 400 is the Engine refusing the Dockerfile itself (a parse error): the user's to fix.
+      if (status === 400) {
+        throw new BuildFailedError(`the Dockerfile is invalid: ${engineMessage(error)}`);
+      }
+      throw new Error(`the Docker Engine could not start the build: ${engineMessage(error)}`, {
+        cause: error,
+      });
+    }
+
+    const output = new BuildOutputTracker((line) => log.write(line, 'stdout'));
+    let failure: string | undefined;
+    try {
+      await followProgress(docker, stream, (event) => {
+        if (event.stream !== undefined) output.push(event.stream);
+        if (event.error !== undefined) failure ??= event.errorDetail?.message ?? event.error;
+      });
+    } catch (error) {
+      signal.throwIfAborted();
+      throw new Error(`the Docker Engine build stream broke: ${engineMessage(error)}`, {
+        cause: error,
+      });
+    }
+    output.flush();
+    if (failure !== undefined) throw new BuildFailedError(output.describeFailure(failure));
+  }
+}

@@ -1,0 +1,51 @@
+import 'reflect-metadata';
+import pino from 'pino';
+import { createBuilder } from './builder';
+import { ConfigError, loadBuilderConfig, redactConfig } from './config/load-config';
+import { PinoLoggerService } from './logs/pino-logger';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadBuilderConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const log = pino({ name: 'slipway-builder', level: config.log.level });
+  log.info({ config: redactConfig(config) }, 'starting the Slipway builder');
+  const builder = await createBuilder({ config, logger: new PinoLoggerService(log) });
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      log.warn(
+        `${signal} again: exiting now; running builds go back to the queue when their locks expire`,
+      );
+      process.exit(1);
+    }
+    stopping = true;
+    log.info(
+      `${signal}: no new builds; running builds get ${config.build.shutdownGraceSeconds} s to finish`,
+    );
+    builder.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `Slipway builder failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});
