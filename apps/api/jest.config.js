@@ -2,4 +2,9 @@ module.exports = require('../../jest.preset.js')(__dirname, {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 30000,
+  // @kubernetes/client-node and its OIDC dependencies ship only ES modules: let SWC turn
+  // them into CommonJS like our own sources.
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@kubernetes/client-node|openid-client|oauth4webapi|jose)/)',
+  ],
 });

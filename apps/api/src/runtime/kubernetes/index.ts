@@ -1,0 +1,5 @@
+export {
+  KubernetesRuntimeDriver,
+  type KubernetesRuntimeOptions,
+} from './kubernetes-runtime.driver';
+export { KubernetesApiError } from './kube-errors';

@@ -1,0 +1,79 @@
+/**
+ * The clients the Kubernetes runtime talks through: typed reads (core, apps) and a generic
+ * object client for server-side apply, prune and delete. Every request carries a timeout.
+ */
+import {
+  AppsV1Api,
+  CoreV1Api,
+  HttpMethod,
+  KubernetesObjectApi,
+  ServerConfiguration,
+  createConfiguration,
+  type KubeConfig,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
+
+export const APPLY_CONTENT_TYPE = 'application/apply-patch+yaml';
+
+/** A plain object as @slipway/k8s-spec renders it (typed by kubernetes-models). */
+export interface RenderedObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata?: { readonly name?: string; readonly namespace?: string };
+}
+
+/**
+ * KubernetesObjectApi.patch() re-serializes objects through client-node's typed models,
+ * which silently drops fields whose model name differs from the wire name (a
+ * NetworkPolicy rule's `from` is lost, opening the policy). So the rendered object is sent
+ * byte for byte, reusing the client's discovery, auth and error handling.
+ */
+export class ObjectClient extends KubernetesObjectApi {
+  async apply(object: RenderedObject, fieldManager: string): Promise<KubernetesObject> {
+    // specUriPath fills in defaults on the object it is given; keep the caller's intact.
+    const header: KubernetesObject = {
+      apiVersion: object.apiVersion,
+      kind: object.kind,
+      metadata: { name: object.metadata?.name, namespace: object.metadata?.namespace },
+    };
+    const path = await this.specUriPath(header, 'patch');
+    const request = this.configuration.baseServer.makeRequestContext(path, HttpMethod.PATCH);
+    request.setHeaderParam('Accept', 'application/json');
+    request.setHeaderParam('Content-Type', APPLY_CONTENT_TYPE);
+    request.setQueryParam('fieldManager', fieldManager);
+    // Slipway owns these objects: take over fields another manager (kubectl edit) set.
+    request.setQueryParam('force', 'true');
+    // JSON is YAML, and the apply content type accepts either.
+    request.setBody(JSON.stringify(object));
+    return this.requestPromise(request);
+  }
+}
+
+export interface KubeApis {
+  readonly objects: ObjectClient;
+  readonly core: CoreV1Api;
+  readonly apps: AppsV1Api;
+}
+
+export function createKubeApis(kubeConfig: KubeConfig, requestTimeoutMs: number): KubeApis {
+  const cluster = kubeConfig.getCurrentCluster();
+  if (cluster === null) throw new Error('the kubeconfig has no current cluster');
+  const configuration = createConfiguration({
+    baseServer: new ServerConfiguration(cluster.server, {}),
+    authMethods: { default: kubeConfig },
+    promiseMiddleware: [
+      {
+        pre: (context) => {
+          context.setSignal(AbortSignal.timeout(requestTimeoutMs));
+          return Promise.resolve(context);
+        },
+        post: (response) => Promise.resolve(response),
+      },
+    ],
+  });
+  return {
+    objects: new ObjectClient(configuration),
+    core: new CoreV1Api(configuration),
+    apps: new AppsV1Api(configuration),
+  };
+}

@@ -1,0 +1,196 @@
+/**
+ * The `kubernetes` runtime: server-side apply of the @slipway/k8s-spec objects (field
+ * manager `slipway`), a polled rollout to readiness or a reasoned failure, and reads of the
+ * service's pods by its id label. A project's services share its namespace.
+ */
+import type { Readable } from 'node:stream';
+import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
+import {
+  LABELS,
+  SERVICE_OBJECT_KINDS,
+  SpecValidationError,
+  renderServiceObjects,
+  serviceLabelSelector,
+  serviceNames,
+  type PlatformOptions,
+  type ServiceObject,
+  type ServiceObjectNames,
+  type ServiceSpec,
+} from '@slipway/k8s-spec';
+import {
+  InstanceNotFoundError,
+  RolloutCancelledError,
+  RolloutFailedError,
+  type Endpoint,
+  type Instance,
+  type LogOptions,
+  type RolloutOptions,
+  type RolloutResult,
+  type RuntimeDriver,
+  type ServiceRef,
+} from '../runtime-driver';
+import { applyObjects, deleteSelected, objectKey, refOf, type KindRef, type Scope } from './apply';
+import { createKubeApis, type KubeApis } from './kube-api';
+import { isNotFound, kubernetesApiError } from './kube-errors';
+import { newestFirst, toInstance } from './instances';
+import { isPodReady } from './pod-failures';
+import { streamPodLogs } from './pod-logs';
+import { waitForRollout } from './rollout-watch';
+import { clusterServiceEndpoint, namesForRef } from './service-names';
+
+export interface KubernetesRuntimeOptions {
+  /** What the platform operator decides (collector, edge, node pools, ...), passed to the renderer. */
+  readonly platform: PlatformOptions;
+  /** @default 'slipway' */
+  readonly fieldManager?: string;
+  /** How often the rollout's progress is read. @default 2000 */
+  readonly pollIntervalMs?: number;
+  /** Bound on every API request (log streams excepted). @default 30000 */
+  readonly requestTimeoutMs?: number;
+}
+
+const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet']);
+
+export class KubernetesRuntimeDriver implements RuntimeDriver {
+  readonly kind = 'kubernetes' as const;
+  private readonly apis: KubeApis;
+  private readonly fieldManager: string;
+  private readonly pollIntervalMs: number;
+  private readonly requestTimeoutMs: number;
+
+  constructor(
+    private readonly kubeConfig: KubeConfig,
+    private readonly options: KubernetesRuntimeOptions,
+  ) {
+    this.fieldManager = options.fieldManager ?? 'slipway';
+    this.pollIntervalMs = options.pollIntervalMs ?? 2000;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+    this.apis = createKubeApis(kubeConfig, this.requestTimeoutMs);
+  }
+
+  async rollout(spec: ServiceSpec, options: RolloutOptions): Promise<RolloutResult> {
+    if (options.signal.aborted) throw new RolloutCancelledError();
+    const objects = this.render(spec);
+    const names = serviceNames(spec, this.options.platform);
+    await applyObjects(this.apis.objects, objects, {
+      fieldManager: this.fieldManager,
+      signal: options.signal,
+      requestTimeoutMs: this.requestTimeoutMs,
+    });
+    options.onProgress?.(`applied ${objects.length} objects`);
+    const keep = new Set(objects.map((object) => objectKey(refOf(object))));
+    // What the render dropped goes now (a stale HPA would fight the new replica count), but
+    // a replaced workload (Deployment <-> StatefulSet) only once its successor is ready.
+    await this.prune(spec.service.id, names, keep, (kind) => !WORKLOAD_KINDS.has(kind.kind));
+    const workload = objects.find((object) => WORKLOAD_KINDS.has(object.kind));
+    if (workload !== undefined) {
+      await waitForRollout(this.apis, {
+        namespace: names.namespace,
+        workload: {
+          kind: workload.kind === 'StatefulSet' ? 'StatefulSet' : 'Deployment',
+          name: names.base,
+        },
+        labelSelector: serviceLabelSelector(spec.service.id),
+        signal: options.signal,
+        readinessTimeoutMs: options.readinessTimeoutMs,
+        pollIntervalMs: this.pollIntervalMs,
+        requestTimeoutMs: this.requestTimeoutMs,
+        onProgress: options.onProgress,
+      });
+    }
+    await this.prune(spec.service.id, names, keep, (kind) => WORKLOAD_KINDS.has(kind.kind));
+    return { endpoints: [clusterServiceEndpoint(names)] };
+  }
+
+  async instances(ref: ServiceRef): Promise<Instance[]> {
+    return newestFirst(await this.pods(ref)).map(toInstance);
+  }
+
+  async endpoints(ref: ServiceRef): Promise<Endpoint[]> {
+    const pods = await this.pods(ref);
+    return pods.some(isPodReady) ? [clusterServiceEndpoint(this.names(ref))] : [];
+  }
+
+  async logs(ref: ServiceRef, instance: string, options: LogOptions): Promise<Readable> {
+    const { namespace } = this.names(ref);
+    let pod: V1Pod;
+    try {
+      pod = await this.apis.core.readNamespacedPod({ namespace, name: instance });
+    } catch (error) {
+      if (isNotFound(error)) throw new InstanceNotFoundError(instance);
+      throw kubernetesApiError(error, `read pod ${instance}`, this.requestTimeoutMs);
+    }
+    // Another service's pod in the same project namespace is not this service's instance.
+    if (pod.metadata?.labels?.[LABELS.serviceId] !== ref.service.id) {
+      throw new InstanceNotFoundError(instance);
+    }
+    return streamPodLogs(this.kubeConfig, namespace, instance, options);
+  }
+
+  async delete(ref: ServiceRef): Promise<void> {
+    await deleteSelected(this.apis.objects, {
+      labelSelector: serviceLabelSelector(ref.service.id),
+      scopes: this.scopes(this.names(ref), () => true),
+      requestTimeoutMs: this.requestTimeoutMs,
+    });
+  }
+
+  private render(spec: ServiceSpec): readonly ServiceObject[] {
+    try {
+      return renderServiceObjects(spec, this.options.platform);
+    } catch (error) {
+      // Deterministic: the same spec fails the same way, so it is the deployment's failure.
+      if (error instanceof SpecValidationError) {
+        throw new RolloutFailedError(`the service spec is invalid: ${error.message}`);
+      }
+      throw error;
+    }
+  }
+
+  private async prune(
+    serviceId: string,
+    names: ServiceObjectNames,
+    keep: ReadonlySet<string>,
+    which: (kind: KindRef) => boolean,
+  ): Promise<void> {
+    await deleteSelected(this.apis.objects, {
+      labelSelector: serviceLabelSelector(serviceId),
+      scopes: this.scopes(names, which),
+      keep,
+      requestTimeoutMs: this.requestTimeoutMs,
+    });
+  }
+
+  /** Ingresses live in the edge's namespace (the edge is their backend); the rest in the project's. */
+  private scopes(names: ServiceObjectNames, which: (kind: KindRef) => boolean): Scope[] {
+    const kinds = SERVICE_OBJECT_KINDS.filter(which);
+    const edge = kinds.filter((kind) => kind.kind === 'Ingress');
+    const project = kinds.filter((kind) => kind.kind !== 'Ingress');
+    return [
+      { namespace: names.namespace, kinds: project },
+      { namespace: this.options.platform.edge.namespace, kinds: edge },
+    ].filter((scope) => scope.kinds.length > 0);
+  }
+
+  private names(ref: ServiceRef): ServiceObjectNames {
+    return namesForRef(ref, this.options.platform);
+  }
+
+  private async pods(ref: ServiceRef): Promise<V1Pod[]> {
+    const { namespace } = this.names(ref);
+    try {
+      const list = await this.apis.core.listNamespacedPod({
+        namespace,
+        labelSelector: serviceLabelSelector(ref.service.id),
+      });
+      return list.items;
+    } catch (error) {
+      if (isNotFound(error)) return []; // the project's namespace does not exist yet
+      throw kubernetesApiError(
+        error,
+        `list the pods of ${ref.service.name}`,
+        this.requestTimeoutMs,
+      );
+    }
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * What the deploy processor and the instance/log routes need from a runtime. Two drivers
+ * implement it: `docker` (one machine, dockerode) and `kubernetes` (server-side apply of
+ * `@slipway/k8s-spec` objects); `SLIPWAY_RUNTIME` picks one at boot.
+ */
+import type { Readable } from 'node:stream';
+import type { Identity, ServiceSpec } from '@slipway/k8s-spec';
+
+/** Identifies a service's objects in the runtime (ids in labels, names in object names). */
+export interface ServiceRef {
+  readonly org: Identity;
+  readonly project: Identity;
+  readonly service: Identity;
+}
+
+/** Where the edge sends a service's traffic (container IP or cluster Service), port 8080. */
+export interface Endpoint {
+  readonly host: string;
+  readonly port: number;
+}
+
+export type InstanceState = 'starting' | 'running' | 'restarting' | 'exited' | 'failed' | 'unknown';
+
+export interface Instance {
+  /** Container or pod name: what `GET /pods/{pod}/logs` takes. */
+  readonly name: string;
+  readonly deploymentId: string | null;
+  readonly state: InstanceState;
+  /** Passing its readiness check (or, on docker, running and part of the live rollout). */
+  readonly ready: boolean;
+  readonly restarts: number;
+  readonly startedAt: Date | null;
+  /** Why it is not running, when the runtime says (`CrashLoopBackOff: ...`, `exit code 1`). */
+  readonly message: string | null;
+}
+
+export interface RolloutOptions {
+  /** Aborted when a newer deployment supersedes this one: stop waiting, clean up, throw. */
+  readonly signal: AbortSignal;
+  /** How long instances may take to become ready before the rollout fails. */
+  readonly readinessTimeoutMs: number;
+  /** Progress lines for the deployment's event log (`2/2 instances ready`). */
+  readonly onProgress?: (message: string) => void;
+}
+
+export interface RolloutResult {
+  /** Ready endpoints after the rollout: what the route now points at. */
+  readonly endpoints: readonly Endpoint[];
+}
+
+/**
+ * The rollout did not reach readiness. `reason` is shown to users as the deployment's
+ * `failure_reason`: what happened and the evidence (exit code, last log lines, events).
+ * The previous deployment's instances are left serving.
+ */
+export class RolloutFailedError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'RolloutFailedError';
+  }
+}
+
+/** A newer deployment superseded this rollout (its signal was aborted). */
+export class RolloutCancelledError extends Error {
+  constructor() {
+    super('superseded by a newer deployment');
+    this.name = 'RolloutCancelledError';
+  }
+}
+
+/** The named instance does not exist or does not belong to the service. */
+export class InstanceNotFoundError extends Error {
+  constructor(readonly instance: string) {
+    super(`instance ${instance} not found`);
+    this.name = 'InstanceNotFoundError';
+  }
+}
+
+export interface LogOptions {
+  /** Lines of history before following. */
+  readonly tailLines: number;
+  readonly follow: boolean;
+  /** Aborted when the client goes away; the stream then ends and resources are freed. */
+  readonly signal: AbortSignal;
+}
+
+export interface RuntimeDriver {
+  readonly kind: 'docker' | 'kubernetes';
+  /**
+   * Rolls the service to `spec` without dropping requests: new instances start and pass
+   * readiness before old ones stop. Resolves once every new instance is ready; throws
+   * RolloutFailedError (old instances keep serving) or RolloutCancelledError.
+   */
+  rollout(spec: ServiceSpec, options: RolloutOptions): Promise<RolloutResult>;
+  /** The service's instances, newest first. */
+  instances(ref: ServiceRef): Promise<Instance[]>;
+  /** Ready endpoints now (used to resync the route). */
+  endpoints(ref: ServiceRef): Promise<Endpoint[]>;
+  /** Plain-text log lines of one instance; throws InstanceNotFoundError. */
+  logs(ref: ServiceRef, instance: string, options: LogOptions): Promise<Readable>;
+  /** Removes every instance and object of the service (idempotent). */
+  delete(ref: ServiceRef): Promise<void>;
+}
+
+export const RUNTIME_DRIVER = Symbol('RUNTIME_DRIVER');
