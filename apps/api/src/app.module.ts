@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AccessKeysModule } from './access-keys/access-keys.module';
 import { AuthModule } from './auth/auth.module';
+import { BlobStoreModule } from './blob-store/blob-store.module';
 import { BootstrapModule } from './bootstrap/bootstrap.module';
 import { CryptoModule } from './common/crypto/crypto.module';
 import { GlobalExceptionFilter } from './common/errors/global-exception.filter';
@@ -11,12 +12,16 @@ import { loggerOptions } from './common/http/logger-options';
 import { ConfigModule } from './config/config.module';
 import { type AppConfig } from './config/config.schema';
 import { dataSourceOptions } from './database/data-source-options';
+import { DeploymentsModule } from './deployments/deployments.module';
 import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
+import { InstancesModule } from './instances/instances.module';
 import { OrgsModule } from './orgs/orgs.module';
 import { ProjectsModule } from './projects/projects.module';
 import { RedisModule } from './redis/redis.module';
 import { ResourceProfilesModule } from './resource-profiles/resource-profiles.module';
+import { RolloutsModule } from './rollouts/rollouts.module';
+import { RuntimeModule } from './runtime/runtime.module';
 import { ServicesModule } from './services/services.module';
 import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
@@ -44,6 +49,11 @@ export class AppModule {
         AccessKeysModule,
         ResourceProfilesModule,
         ServicesModule,
+        BlobStoreModule,
+        RuntimeModule,
+        DeploymentsModule,
+        RolloutsModule,
+        InstancesModule,
         BootstrapModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: GlobalExceptionFilter }],

@@ -1,4 +1,5 @@
 export * from './api';
+export * from './deployments';
 export * from './env';
 export * from './errors';
 export * from './tokens';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const RUNTIME_DRIVERS = ['docker', 'kubernetes'] as const;
 
 /** The API's whole configuration, validated once at boot. */
 export const configSchema = z
@@ -33,9 +34,64 @@ export const configSchema = z
     rateLimit: z.object({ requestsPerMinute: z.number().int().min(1) }),
     idempotency: z.object({ ttlHours: z.number().int().min(24, 'must be at least 24 hours') }),
     log: z.object({ level: z.enum(LOG_LEVELS) }),
+    /** How builders (and other internal callers) reach this API. */
+    internalUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+    queues: z.object({
+      prefix: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 letters, digits, _ or -'),
+    }),
+    deploy: z.object({
+      concurrency: z.number().int().min(1).max(64),
+      readinessTimeoutSeconds: z.number().int().min(1).max(3600),
+      buildAttempts: z.number().int().min(1).max(5),
+    }),
+    bundles: z.object({
+      dir: z.string().min(1),
+      maxBytes: z.number().int().min(1024),
+      maxExtractedBytes: z.number().int().min(1024),
+      maxFiles: z.number().int().min(1),
+    }),
+    registry: z.object({
+      host: z
+        .string()
+        .regex(/^[a-z0-9.-]+(:\d{1,5})?$/i, 'must be host[:port], e.g. registry.example.com'),
+      insecure: z.boolean(),
+      username: z.string().min(1).optional(),
+      password: z.string().min(1).optional(),
+    }),
+    runtime: z.object({
+      driver: z.enum(RUNTIME_DRIVERS),
+      /** OTLP endpoint as service containers reach the collector. */
+      collectorUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+      drainSeconds: z.number().int().min(0).max(300),
+      docker: z.object({
+        network: z
+          .string()
+          .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/, 'must be a Docker network name'),
+        pullPolicy: z.enum(['missing', 'always']),
+        stopTimeoutSeconds: z.number().int().min(1).max(600),
+      }),
+      kubernetes: z.object({
+        systemNamespace: z
+          .string()
+          .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a DNS label'),
+        namespacePrefix: z
+          .string()
+          .regex(
+            /^[a-z0-9]([-a-z0-9]{0,18}[a-z0-9])?$/,
+            'must be a DNS label of at most 20 characters',
+          ),
+      }),
+    }),
   })
   .strict()
   .superRefine((config, ctx) => {
+    if ((config.registry.username === undefined) !== (config.registry.password === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['registry', 'password'],
+        message: 'SLIPWAY_REGISTRY_USERNAME and SLIPWAY_REGISTRY_PASSWORD must be set together',
+      });
+    }
     if (config.env === 'production' && !config.secretKey) {
       ctx.addIssue({
         code: 'custom',

@@ -4,10 +4,13 @@ import { ENV_VARS } from './env-vars';
 
 describe('configuration reference', () => {
   const readme = readFileSync(join(__dirname, '..', '..', '..', '..', 'README.md'), 'utf8');
+  // Only the API's table: other apps document their own variables in later sections.
+  const section = readme.slice(readme.indexOf('## Configuration'));
+  const apiTable = section.slice(0, section.search(/\n#{2,3} (?!Configuration)/));
   const rows = new Map(
-    readme
+    apiTable
       .split('\n')
-      .filter((line) => /^\|\s*`[A-Z_]+`\s*\|/.test(line))
+      .filter((line) => /^\|\s*`[A-Z0-9_]+`\s*\|/.test(line))
       .map((line) => [line.split('`')[1] ?? '', line] as const),
   );
 

@@ -1,9 +1,11 @@
 import { AccessKey } from '../access-keys/access-key.entity';
+import { Deployment } from '../deployments/deployment.entity';
 import { IdempotencyRecord } from '../idempotency/idempotency-record.entity';
 import { Membership } from '../orgs/membership.entity';
 import { Organization } from '../orgs/organization.entity';
 import { Project } from '../projects/project.entity';
 import { ResourceProfile } from '../resource-profiles/resource-profile.entity';
+import { ServiceRoute } from '../routes/service-route.entity';
 import { Service } from '../services/service.entity';
 import { PersonalAccessToken } from '../tokens/personal-access-token.entity';
 import { User } from '../users/user.entity';
@@ -18,5 +20,7 @@ export const ENTITIES = [
   AccessKey,
   ResourceProfile,
   Service,
+  Deployment,
+  ServiceRoute,
   IdempotencyRecord,
 ];

@@ -35,7 +35,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
 
     const requestHash = createHash('sha256')
-      .update(stringify({ method: req.method, path: req.path, body: req.body as unknown }) ?? '')
+      .update(
+        stringify({
+          method: req.method,
+          path: req.path,
+          body: req.body as unknown,
+          // Uploaded files are not in the body; routes that take one record its digest here.
+          upload: (req as { uploadDigest?: string }).uploadDigest,
+        }) ?? '',
+      )
       .digest('hex');
     const outcome = await this.idempotency.begin(req.principal.userId, key, requestHash);
     if (outcome.kind === 'replay') {

@@ -6,11 +6,12 @@ import { Service } from './service.entity';
 import { ServicesEnabledGuard } from './services-enabled.guard';
 import { ServicesController } from './services.controller';
 import { ServicesService } from './services.service';
+import { ServiceTeardown } from './service-teardown';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Service]), OrgsModule, ProjectsModule],
   controllers: [ServicesController],
-  providers: [ServicesService, ServicesEnabledGuard],
-  exports: [ServicesService],
+  providers: [ServicesService, ServicesEnabledGuard, ServiceTeardown],
+  exports: [ServicesService, ServicesEnabledGuard, ServiceTeardown],
 })
 export class ServicesModule {}

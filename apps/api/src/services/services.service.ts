@@ -17,6 +17,7 @@ import { type AppConfig } from '../config/config.schema';
 import { OrgsService } from '../orgs/orgs.service';
 import { ProjectsService } from '../projects/projects.service';
 import { Service } from './service.entity';
+import { ServiceTeardown, TeardownError } from './service-teardown';
 
 export interface NewService {
   name: string;
@@ -40,6 +41,7 @@ export class ServicesService {
     private readonly orgs: OrgsService,
     private readonly hasher: CredentialHasher,
     private readonly secretBox: SecretBox,
+    private readonly teardown: ServiceTeardown,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -99,6 +101,16 @@ export class ServicesService {
 
   async delete(userId: string, id: string): Promise<Service> {
     const service = await this.get(userId, id);
+    try {
+      await this.teardown.run(service);
+    } catch (error) {
+      if (!(error instanceof TeardownError)) throw error;
+      // The row stays so the caller can retry; every step is idempotent.
+      throw new DomainError(
+        ErrorCode.ServiceUnavailable,
+        `The service was not deleted: ${error.message}. Try again shortly.`,
+      );
+    }
     await this.services.delete({ id: service.id });
     return service;
   }

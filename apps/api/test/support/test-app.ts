@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { Client } from 'pg';
 import request from 'supertest';
@@ -57,6 +60,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const ownsDatabase = !options.databaseUrl;
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
   const adminToken = `slp_pat_test_${randomBytes(12).toString('hex')}`;
+  // Each app gets its own queues and bundle directory: test files run in parallel.
+  const bundlesDir = await mkdtemp(join(tmpdir(), 'slipway-bundles-'));
   const config = loadConfig({
     env: { NODE_ENV: 'test' },
     overrides: {
@@ -66,6 +71,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       'log.level': 'silent',
       secretKey: TEST_SECRET_KEY,
       'bootstrap.token': adminToken,
+      'queues.prefix': `test${randomBytes(6).toString('hex')}`,
+      'bundles.dir': bundlesDir,
       ...options.overrides,
     },
   });
@@ -80,6 +87,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     adminToken: config.bootstrap.token ?? adminToken,
     async close({ keepDatabase = false } = {}) {
       await app.close();
+      await rm(bundlesDir, { recursive: true, force: true });
       if (ownsDatabase && !keepDatabase) await dropTestDatabase(databaseUrl);
     },
   };

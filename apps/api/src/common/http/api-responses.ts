@@ -5,6 +5,7 @@ import {
   ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiProduces,
   ApiProperty,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
@@ -73,6 +74,16 @@ export function ApiListResponse(model: Type<unknown>) {
         },
       },
     }),
+    ...commonErrors(),
+  );
+}
+
+/** 200 with a `text/plain` stream of lines (logs), and the usual errors as JSON. */
+export function ApiTextStreamResponse(description: string) {
+  return applyDecorators(
+    ApiExtraModels(ErrorResponse),
+    ApiProduces('text/plain', 'application/json'),
+    ApiOkResponse({ description, content: { 'text/plain': { schema: { type: 'string' } } } }),
     ...commonErrors(),
   );
 }

@@ -1,0 +1,429 @@
+import { request as httpRequest } from 'node:http';
+import { ErrorCode, MASKED_SECRET_VALUE, type DeploymentResource } from '@slipway/contracts';
+import { startDockerStack, SITE_TEXT, type DockerStack } from '../../test/support/docker-stack';
+import { adminDefaults, createTenant, expectError, uniqueName } from '../../test/support/fixtures';
+import { bearer } from '../../test/support/test-app';
+import { describeCredentialChecks, withToken } from '../../test/support/credentials';
+
+jest.setTimeout(90_000);
+
+async function getText(
+  host: string,
+  port: number,
+  path = '/',
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host, port, path, timeout: 3000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('image deploys on the docker runtime', () => {
+  let stack: DockerStack;
+  let projectId: string;
+
+  beforeAll(async () => {
+    stack = await startDockerStack();
+    projectId = (await adminDefaults(stack.t)).projectId;
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  const admin = () => bearer(stack.t.adminToken);
+
+  async function createService(): Promise<string> {
+    const res = await stack.t.http
+      .post('/v1/services')
+      .set(admin())
+      .send({ name: uniqueName('img'), project_id: projectId })
+      .expect(200);
+    return (res.body.data as { id: string }).id;
+  }
+
+  async function waitForEnd(serviceId: string, deploymentId: string): Promise<DeploymentResource> {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const res = await stack.t.http
+        .get(`/v1/services/${serviceId}/deployments/${deploymentId}`)
+        .set(admin())
+        .expect(200);
+      const deployment = res.body.data as DeploymentResource;
+      if (!['building', 'deploying'].includes(deployment.status)) return deployment;
+      if (Date.now() > deadline) throw new Error(`deployment still ${deployment.status}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  it('deploys an image: 200 with the deployment, then succeeded and serving on 8080', async () => {
+    const serviceId = await createService();
+    const res = await stack.t.http
+      .post(`/v1/services/${serviceId}/deploy`)
+      .set(admin())
+      .send({
+        image: stack.siteImage,
+        env: [
+          { name: 'GREETING', value: 'hi' },
+          { name: 'API_KEY', value: 'sk-very-secret', secret: true },
+        ],
+        resources: {
+          requests: { cpu: '100m', memory: '64Mi' },
+          limits: { cpu: '500m', memory: '128Mi' },
+        },
+      })
+      .expect(200);
+    const created = res.body.data as DeploymentResource;
+    expect(created).toMatchObject({
+      service_id: serviceId,
+      status: 'deploying',
+      image: stack.siteImage,
+      source: null,
+    });
+    expect(created.env).toEqual([
+      { name: 'GREETING', value: 'hi', secret: false },
+      { name: 'API_KEY', value: MASKED_SECRET_VALUE, secret: true },
+    ]);
+    expect(JSON.stringify(res.body)).not.toContain('sk-very-secret');
+
+    const done = await waitForEnd(serviceId, created.id);
+    expect(done).toMatchObject({ status: 'succeeded', failure_reason: null });
+    expect(done.ended_at).not.toBeNull();
+
+    const status = await stack.t.http
+      .get(`/v1/services/${serviceId}/status`)
+      .set(admin())
+      .expect(200);
+    expect(status.body.data).toMatchObject({
+      total: 1,
+      ready: 1,
+      available: 1,
+      rollout: null,
+      live_deployment_id: created.id,
+    });
+    const service = await stack.t.http.get(`/v1/services/${serviceId}`).set(admin()).expect(200);
+    expect(service.body.data.status).toBe('running');
+
+    const [route] = await stack.t.dataSource.query<
+      { endpoints: { host: string; port: number }[] }[]
+    >('SELECT endpoints FROM service_routes WHERE service_id = $1', [serviceId]);
+    expect(route?.endpoints).toHaveLength(1);
+    const endpoint = route!.endpoints[0]!;
+    expect(endpoint.port).toBe(8080);
+    await expect(getText(endpoint.host, endpoint.port, '/index.html')).resolves.toEqual({
+      status: 200,
+      body: `${SITE_TEXT}\n`,
+    });
+
+    // The secret reached the container but is stored sealed.
+    const [row] = await stack.t.dataSource.query<{ settings: unknown }[]>(
+      'SELECT settings FROM deployments WHERE id = $1',
+      [created.id],
+    );
+    expect(JSON.stringify(row?.settings)).not.toContain('sk-very-secret');
+
+    const pods = await stack.t.http.get(`/v1/services/${serviceId}/pods`).set(admin()).expect(200);
+    expect(pods.body.data).toEqual([
+      expect.objectContaining({
+        deployment_id: created.id,
+        status: 'running',
+        ready: true,
+        restarts: 0,
+      }),
+    ]);
+  });
+
+  it('lists deployments newest first and answers for one', async () => {
+    const serviceId = await createService();
+    const first = await stack.t.http
+      .post(`/v1/services/${serviceId}/deploy`)
+      .set(admin())
+      .send({ image: stack.siteImage })
+      .expect(200);
+    await waitForEnd(serviceId, first.body.data.id as string);
+    const second = await stack.t.http
+      .post(`/v1/services/${serviceId}/deploy`)
+      .set(admin())
+      .send({ image: stack.siteImage })
+      .expect(200);
+    await waitForEnd(serviceId, second.body.data.id as string);
+    const list = await stack.t.http
+      .get(`/v1/services/${serviceId}/deployments?per_page=1`)
+      .set(admin())
+      .expect(200);
+    expect(list.body.pagination).toEqual({ page: 1, per_page: 1, total: 2, total_pages: 2 });
+    expect((list.body.data as DeploymentResource[]).map((d) => d.id)).toEqual([
+      second.body.data.id,
+    ]);
+    // The second replaced the first: only its instance is left.
+    const pods = await stack.t.http.get(`/v1/services/${serviceId}/pods`).set(admin()).expect(200);
+    expect((pods.body.data as { deployment_id: string }[]).map((p) => p.deployment_id)).toEqual([
+      second.body.data.id,
+    ]);
+  });
+
+  it('a container that exits ends deployment_failed with its exit code and last log lines', async () => {
+    const serviceId = await createService();
+    const res = await stack.t.http
+      .post(`/v1/services/${serviceId}/deploy`)
+      .set(admin())
+      .send({
+        image: stack.siteImage,
+        command: ['sh', '-c', 'echo "config missing: DATABASE_URL"; exit 3'],
+      })
+      .expect(200);
+    const done = await waitForEnd(serviceId, res.body.data.id as string);
+    expect(done.status).toBe('deployment_failed');
+    expect(done.failure_reason).toMatch(/code 3/);
+    expect(done.failure_reason).toContain('config missing: DATABASE_URL');
+    const service = await stack.t.http.get(`/v1/services/${serviceId}`).set(admin()).expect(200);
+    expect(service.body.data.status).toBe('failed');
+  });
+
+  it('a failed deployment leaves the previous one serving', async () => {
+    const serviceId = await createService();
+    const good = await stack.t.http
+      .post(`/v1/services/${serviceId}/deploy`)
+      .set(admin())
+      .send({ image: stack.siteImage })
+      .expect(200);
+    await waitForEnd(serviceId, good.body.data.id as string);
+    const bad = await stack.t.http
+      .post(`/v1/services/${serviceId}/deploy`)
+      .set(admin())
+      .send({ image: stack.siteImage, command: ['sh', '-c', 'exit 1'] })
+      .expect(200);
+    expect((await waitForEnd(serviceId, bad.body.data.id as string)).status).toBe(
+      'deployment_failed',
+    );
+    const status = await stack.t.http
+      .get(`/v1/services/${serviceId}/status`)
+      .set(admin())
+      .expect(200);
+    expect(status.body.data).toMatchObject({
+      status: 'running',
+      available: 1,
+      live_deployment_id: good.body.data.id,
+    });
+  });
+
+  it('a newer deploy cancels one still in progress', async () => {
+    const serviceId = await createService();
+    // Never ready: sleeps without listening, so it is still deploying when the next arrives.
+    const slow = await stack.t.http
+      .post(`/v1/services/${serviceId}/deploy`)
+      .set(admin())
+      .send({ image: stack.siteImage, command: ['sleep', '60'] })
+      .expect(200);
+    const next = await stack.t.http
+      .post(`/v1/services/${serviceId}/deploy`)
+      .set(admin())
+      .send({ image: stack.siteImage })
+      .expect(200);
+    const cancelled = await waitForEnd(serviceId, slow.body.data.id as string);
+    expect(cancelled).toMatchObject({
+      status: 'cancelled',
+      failure_reason: `superseded by deployment ${next.body.data.id}`,
+    });
+    expect((await waitForEnd(serviceId, next.body.data.id as string)).status).toBe('succeeded');
+  });
+
+  it('honours Idempotency-Key: a retry returns the same deployment', async () => {
+    const serviceId = await createService();
+    const key = uniqueName('deploy-key');
+    const body = { image: stack.siteImage };
+    const first = await stack.t.http
+      .post(`/v1/services/${serviceId}/deploy`)
+      .set(admin())
+      .set('Idempotency-Key', key)
+      .send(body)
+      .expect(200);
+    const replay = await stack.t.http
+      .post(`/v1/services/${serviceId}/deploy`)
+      .set(admin())
+      .set('Idempotency-Key', key)
+      .send(body)
+      .expect(200);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body.data.id).toBe(first.body.data.id);
+    const other = await stack.t.http
+      .post(`/v1/services/${serviceId}/deploy`)
+      .set(admin())
+      .set('Idempotency-Key', key)
+      .send({ image: stack.siteImage, replicas: 2 })
+      .expect(422);
+    expectError(other.body, ErrorCode.IdempotencyKeyReused);
+    await waitForEnd(serviceId, first.body.data.id as string);
+  });
+
+  describe('bad input', () => {
+    let serviceId: string;
+    beforeAll(async () => {
+      serviceId = await createService();
+    });
+
+    it.each([
+      [{}, /^image: is required/],
+      [{ image: 'NOT A REF' }, /^image: must be an image reference/],
+      [{ image: 'x:1', replicas: 0 }, /^replicas: must be at least 1/],
+      [
+        { image: 'x:1', replicas: 2, autoscaling: { min_replicas: 1, max_replicas: 2 } },
+        /^replicas: cannot be combined with autoscaling/,
+      ],
+      [
+        { image: 'x:1', autoscaling: { min_replicas: 3, max_replicas: 2 } },
+        /^autoscaling.min_replicas: must not exceed max_replicas/,
+      ],
+      [
+        { image: 'x:1', resources: { limits: { cpu: 'lots' } } },
+        /^resources.limits.cpu: not a CPU quantity/,
+      ],
+      [{ image: 'x:1', env: [{ name: '1BAD', value: 'x' }] }, /^env.0.name: must be letters/],
+      [
+        {
+          image: 'x:1',
+          env: [
+            { name: 'A', value: '1' },
+            { name: 'A', value: '2' },
+          ],
+        },
+        /^env: 'A' is given more than once/,
+      ],
+      [
+        { image: 'x:1', env: [{ name: 'SLIPWAY_SERVICE_TOKEN', value: 'x' }] },
+        /SLIPWAY_SERVICE_TOKEN/,
+      ],
+      [
+        { image: 'x:1', health_check_path: 'healthz' },
+        /^health_check_path: must be an absolute HTTP path/,
+      ],
+      [
+        { image: 'x:1', resource_profile_id: '00000000-0000-4000-8000-000000000000' },
+        /^resource_profile_id: no resource profile/,
+      ],
+      [
+        { image: 'x:1', docker: { file: 'Dockerfile', context: '.' } },
+        /^docker: a source build is sent as multipart/,
+      ],
+      [{ image: 'x:1', surprise: true }, /^surprise: is not a known field/],
+    ])('%j → 400', async (body, message) => {
+      const res = await stack.t.http
+        .post(`/v1/services/${serviceId}/deploy`)
+        .set(admin())
+        .send(body)
+        .expect(400);
+      expect(expectError(res.body, ErrorCode.ValidationFailed).message).toMatch(message);
+    });
+
+    it('malformed JSON → 400; other content types → 415', async () => {
+      const bad = await stack.t.http
+        .post(`/v1/services/${serviceId}/deploy`)
+        .set(admin())
+        .set('Content-Type', 'application/json')
+        .send('{"image":');
+      expect(bad.status).toBe(400);
+      expectError(bad.body, ErrorCode.MalformedJson);
+      const text = await stack.t.http
+        .post(`/v1/services/${serviceId}/deploy`)
+        .set(admin())
+        .set('Content-Type', 'text/plain')
+        .send('image=x');
+      expect(text.status).toBe(415);
+      expectError(text.body, ErrorCode.UnsupportedMediaType);
+    });
+
+    it('rejected requests create no deployment', async () => {
+      const list = await stack.t.http
+        .get(`/v1/services/${serviceId}/deployments`)
+        .set(admin())
+        .expect(200);
+      expect(list.body.pagination.total).toBe(0);
+    });
+  });
+
+  describe('unknown and foreign ids', () => {
+    it('answers 404 for an unknown service, deployment or pod, and 400 for malformed ids', async () => {
+      const unknown = '00000000-0000-4000-8000-000000000000';
+      const serviceId = await createService();
+      for (const path of [
+        `/v1/services/${unknown}/deployments`,
+        `/v1/services/${unknown}/pods`,
+        `/v1/services/${unknown}/status`,
+        `/v1/services/${serviceId}/deployments/${unknown}`,
+        `/v1/services/${serviceId}/deployments/${unknown}/build-logs`,
+        `/v1/services/${serviceId}/pods/slp-nope-0/logs`,
+      ]) {
+        const res = await stack.t.http.get(path).set(admin());
+        expect([path, res.status]).toEqual([path, 404]);
+        expectError(res.body, ErrorCode.NotFound);
+      }
+      const deploy = await stack.t.http
+        .post(`/v1/services/${unknown}/deploy`)
+        .set(admin())
+        .send({ image: 'x:1' });
+      expect(deploy.status).toBe(404);
+      const malformed = await stack.t.http.get('/v1/services/not-a-uuid/deployments').set(admin());
+      expect(malformed.status).toBe(400);
+      const badPod = await stack.t.http
+        .get(`/v1/services/${serviceId}/pods/..%2Fetc/logs`)
+        .set(admin());
+      expect(badPod.status).toBe(400);
+    });
+
+    it("another tenant's service is 404, never 403", async () => {
+      const serviceId = await createService();
+      const other = await createTenant(stack.t);
+      for (const call of [
+        stack.t.http
+          .post(`/v1/services/${serviceId}/deploy`)
+          .set(bearer(other.user.token))
+          .send({ image: 'x:1' }),
+        stack.t.http.get(`/v1/services/${serviceId}/deployments`).set(bearer(other.user.token)),
+        stack.t.http.get(`/v1/services/${serviceId}/pods`).set(bearer(other.user.token)),
+        stack.t.http.get(`/v1/services/${serviceId}/status`).set(bearer(other.user.token)),
+      ]) {
+        const res = await call;
+        expect(res.status).toBe(404);
+      }
+    });
+  });
+
+  describeCredentialChecks(
+    () => stack.t,
+    () => {
+      const id = '00000000-0000-4000-8000-000000000000';
+      return [
+        [
+          'POST deploy',
+          (token) =>
+            withToken(stack.t.http.post(`/v1/services/${id}/deploy`), token).send({ image: 'x:1' }),
+        ],
+        [
+          'GET deployments',
+          (token) => withToken(stack.t.http.get(`/v1/services/${id}/deployments`), token),
+        ],
+        [
+          'GET deployment',
+          (token) => withToken(stack.t.http.get(`/v1/services/${id}/deployments/${id}`), token),
+        ],
+        [
+          'GET build-logs',
+          (token) =>
+            withToken(stack.t.http.get(`/v1/services/${id}/deployments/${id}/build-logs`), token),
+        ],
+        ['GET pods', (token) => withToken(stack.t.http.get(`/v1/services/${id}/pods`), token)],
+        [
+          'GET pod logs',
+          (token) => withToken(stack.t.http.get(`/v1/services/${id}/pods/x/logs`), token),
+        ],
+        ['GET status', (token) => withToken(stack.t.http.get(`/v1/services/${id}/status`), token)],
+      ];
+    },
+  );
+});

@@ -1,0 +1,80 @@
+import { InjectFlowProducer, InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  BuildJobPayloadSchema,
+  DeployJobPayloadSchema,
+  JOB_NAMES,
+  QUEUES,
+  deploymentJobId,
+  type BuildJobPayload,
+  type DeployJobPayload,
+} from '@slipway/contracts';
+import { FlowProducer, Queue, type JobsOptions } from 'bullmq';
+import { APP_CONFIG } from '../config/config.module';
+import { type AppConfig } from '../config/config.schema';
+import { DEPLOY_FLOW } from '../queues/queues.module';
+
+const DAY_SECONDS = 24 * 60 * 60;
+
+/**
+ * Job options in one place. Deterministic job ids make enqueueing a deployment twice a
+ * no-op. A build child that fails does not block its parent (`ignoreDependencyOnFailure`):
+ * the deploy job then runs, reads the failure and records `build_failed` with its reason.
+ */
+function jobOptions(
+  queue: 'build' | 'deploy',
+  deploymentId: string,
+  attempts: number,
+): JobsOptions {
+  return {
+    jobId: deploymentJobId(queue, deploymentId),
+    attempts,
+    backoff: { type: 'exponential', delay: 2000 },
+    removeOnComplete: { age: 7 * DAY_SECONDS },
+    removeOnFail: { age: 30 * DAY_SECONDS },
+    ...(queue === 'build' ? { ignoreDependencyOnFailure: true } : {}),
+  };
+}
+
+/** Enqueues a deployment: `deploy` alone for an image, `build` → `deploy` for a source bundle. */
+@Injectable()
+export class DeployQueue {
+  constructor(
+    @InjectQueue(QUEUES.deploy) private readonly deploys: Queue,
+    @InjectQueue(QUEUES.build) private readonly builds: Queue,
+    @InjectFlowProducer(DEPLOY_FLOW) private readonly flows: FlowProducer,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async enqueue(deploy: DeployJobPayload, build?: BuildJobPayload): Promise<void> {
+    const deployData = DeployJobPayloadSchema.parse(deploy);
+    // A rollout that dies with its API process is picked up again; three tries in all.
+    const deployOptions = jobOptions('deploy', deploy.deploymentId, 3);
+    if (!build) {
+      await this.deploys.add(JOB_NAMES.deploy, deployData, deployOptions);
+      return;
+    }
+    await this.flows.add({
+      name: JOB_NAMES.deploy,
+      queueName: QUEUES.deploy,
+      data: deployData,
+      opts: deployOptions,
+      children: [
+        {
+          name: JOB_NAMES.build,
+          queueName: QUEUES.build,
+          data: BuildJobPayloadSchema.parse(build),
+          opts: jobOptions('build', build.deploymentId, this.config.deploy.buildAttempts),
+        },
+      ],
+    });
+  }
+
+  /** Drops a superseded deployment's jobs that have not started (running ones end on their own). */
+  async discard(deploymentId: string): Promise<void> {
+    await Promise.allSettled([
+      this.builds.remove(deploymentJobId('build', deploymentId)),
+      this.deploys.remove(deploymentJobId('deploy', deploymentId), { removeChildren: true }),
+    ]);
+  }
+}

@@ -1,0 +1,288 @@
+/**
+ * The deploy request (`POST /v1/services/{id}/deploy`), in the shapes DESIGN.md gives and the
+ * Dynamiq CLI sends. Shape and type checks live here; what needs the whole request (requests
+ * within limits, reserved env names, image reference syntax) is checked by `@slipway/k8s-spec`
+ * when the deployment is resolved.
+ */
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  Equals,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const HTTP_PATH = /^\/[\x21-\x7e]*$/;
+
+export class ResourceQuantitiesDto {
+  @ApiPropertyOptional({
+    example: '500m',
+    description: 'CPU: cores ("2", "0.5") or millicores ("500m")',
+  })
+  @IsOptional()
+  @MaxLength(32, { message: 'must be at most 32 characters' })
+  @IsString({ message: 'must be a string such as "500m"' })
+  cpu?: string;
+
+  @ApiPropertyOptional({
+    example: '1Gi',
+    description: 'Memory: bytes with a unit ("512Mi", "2Gi")',
+  })
+  @IsOptional()
+  @MaxLength(32, { message: 'must be at most 32 characters' })
+  @IsString({ message: 'must be a string such as "512Mi"' })
+  memory?: string;
+}
+
+export class ResourcesDto {
+  @ApiPropertyOptional({ type: ResourceQuantitiesDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ResourceQuantitiesDto)
+  requests?: ResourceQuantitiesDto;
+
+  @ApiPropertyOptional({ type: ResourceQuantitiesDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ResourceQuantitiesDto)
+  limits?: ResourceQuantitiesDto;
+}
+
+export class EnvVarDto {
+  @ApiProperty({ example: 'LOG_LEVEL' })
+  @Matches(ENV_NAME, { message: 'must be letters, digits and _, not starting with a digit' })
+  @MaxLength(255, { message: 'must be at most 255 characters' })
+  @IsString({ message: 'must be a string' })
+  @IsDefined({ message: 'is required' })
+  name!: string;
+
+  @ApiProperty({ example: 'info' })
+  @MaxLength(32768, { message: 'must be at most 32768 characters' })
+  @IsString({ message: 'must be a string' })
+  @IsDefined({ message: 'is required' })
+  value!: string;
+
+  @ApiPropertyOptional({ default: false, description: 'Stored encrypted; never returned' })
+  @IsOptional()
+  @IsBoolean({ message: 'must be true or false' })
+  secret?: boolean;
+}
+
+export class UtilizationTargetDto {
+  @ApiProperty({ enum: ['utilization'] })
+  @Equals('utilization', { message: 'must be "utilization"' })
+  type!: 'utilization';
+
+  @ApiProperty({ minimum: 1, maximum: 100, example: 80 })
+  @Max(100, { message: 'must be at most 100' })
+  @Min(1, { message: 'must be at least 1' })
+  @IsInt({ message: 'must be an integer' })
+  average_utilization!: number;
+}
+
+export class MetricResourceDto {
+  @ApiProperty({ enum: ['cpu'] })
+  @Equals('cpu', { message: 'must be "cpu"' })
+  name!: 'cpu';
+
+  @ApiProperty({ type: UtilizationTargetDto })
+  @ValidateNested()
+  @Type(() => UtilizationTargetDto)
+  @IsDefined({ message: 'is required' })
+  target!: UtilizationTargetDto;
+}
+
+export class AutoscalingMetricDto {
+  @ApiProperty({ enum: ['resource'] })
+  @Equals('resource', { message: 'must be "resource"' })
+  type!: 'resource';
+
+  @ApiProperty({ type: MetricResourceDto })
+  @ValidateNested()
+  @Type(() => MetricResourceDto)
+  @IsDefined({ message: 'is required' })
+  resource!: MetricResourceDto;
+}
+
+export class AutoscalingDto {
+  @ApiProperty({ minimum: 0, maximum: 100, example: 1 })
+  @Max(100, { message: 'must be at most 100' })
+  @Min(0, { message: 'must be at least 0' })
+  @IsInt({ message: 'must be an integer' })
+  min_replicas!: number;
+
+  @ApiProperty({ minimum: 1, maximum: 100, example: 3 })
+  @Max(100, { message: 'must be at most 100' })
+  @Min(1, { message: 'must be at least 1' })
+  @IsInt({ message: 'must be an integer' })
+  max_replicas!: number;
+
+  @ApiPropertyOptional({ type: [AutoscalingMetricDto] })
+  @IsOptional()
+  @ValidateNested({ each: true })
+  @Type(() => AutoscalingMetricDto)
+  @ArrayMaxSize(1, { message: 'must hold at most one metric (CPU utilization)' })
+  @IsArray({ message: 'must be an array' })
+  metrics?: AutoscalingMetricDto[];
+}
+
+export class StartupProbeDto {
+  @ApiPropertyOptional({ example: '/healthz' })
+  @IsOptional()
+  @Matches(HTTP_PATH, { message: 'must be an absolute HTTP path such as /healthz' })
+  @MaxLength(1024, { message: 'must be at most 1024 characters' })
+  @IsString({ message: 'must be a string' })
+  path?: string;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 3600 })
+  @IsOptional()
+  @Max(3600, { message: 'must be at most 3600' })
+  @Min(0, { message: 'must be at least 0' })
+  @IsInt({ message: 'must be an integer' })
+  initial_delay_seconds?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 300 })
+  @IsOptional()
+  @Max(300, { message: 'must be at most 300' })
+  @Min(1, { message: 'must be at least 1' })
+  @IsInt({ message: 'must be an integer' })
+  period_seconds?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 60 })
+  @IsOptional()
+  @Max(60, { message: 'must be at most 60' })
+  @Min(1, { message: 'must be at least 1' })
+  @IsInt({ message: 'must be an integer' })
+  timeout_seconds?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000 })
+  @IsOptional()
+  @Max(1000, { message: 'must be at most 1000' })
+  @Min(1, { message: 'must be at least 1' })
+  @IsInt({ message: 'must be an integer' })
+  failure_threshold?: number;
+}
+
+export class DockerBuildDto {
+  @ApiProperty({ example: 'Dockerfile', description: 'Dockerfile path inside the bundle' })
+  @MaxLength(1024, { message: 'must be at most 1024 characters' })
+  @MinLength(1, { message: 'must not be empty' })
+  @IsString({ message: 'must be a string' })
+  @IsDefined({ message: 'is required' })
+  file!: string;
+
+  @ApiProperty({ example: '.', description: 'Build context directory inside the bundle' })
+  @MaxLength(1024, { message: 'must be at most 1024 characters' })
+  @MinLength(1, { message: 'must not be empty' })
+  @IsString({ message: 'must be a string' })
+  @IsDefined({ message: 'is required' })
+  context!: string;
+}
+
+/** Every field of a deploy except what says where the code comes from. */
+export class DeploySettingsDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'A resource profile instead of `resources`' })
+  @IsOptional()
+  @IsUUID('all', { message: 'must be a UUID' })
+  resource_profile_id?: string;
+
+  @ApiPropertyOptional({ type: ResourcesDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ResourcesDto)
+  resources?: ResourcesDto;
+
+  @ApiPropertyOptional({ type: [EnvVarDto] })
+  @IsOptional()
+  @ValidateNested({ each: true })
+  @Type(() => EnvVarDto)
+  @ArrayMaxSize(500, { message: 'must hold at most 500 variables' })
+  @IsArray({ message: 'must be an array of {name, value, secret}' })
+  env?: EnvVarDto[];
+
+  @ApiPropertyOptional({ type: AutoscalingDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AutoscalingDto)
+  autoscaling?: AutoscalingDto;
+
+  @ApiPropertyOptional({ type: StartupProbeDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => StartupProbeDto)
+  startup_probe?: StartupProbeDto;
+
+  @ApiPropertyOptional({ type: [String], description: "Overrides the image's ENTRYPOINT" })
+  @IsOptional()
+  @MaxLength(4096, { each: true, message: 'entries must be at most 4096 characters' })
+  @IsString({ each: true, message: 'must be an array of strings' })
+  @ArrayMaxSize(100, { message: 'must hold at most 100 entries' })
+  @IsArray({ message: 'must be an array of strings' })
+  command?: string[];
+
+  @ApiPropertyOptional({ type: [String], description: "Overrides the image's CMD" })
+  @IsOptional()
+  @MaxLength(4096, { each: true, message: 'entries must be at most 4096 characters' })
+  @IsString({ each: true, message: 'must be an array of strings' })
+  @ArrayMaxSize(100, { message: 'must hold at most 100 entries' })
+  @IsArray({ message: 'must be an array of strings' })
+  args?: string[];
+
+  @ApiPropertyOptional({
+    example: '/healthz',
+    description: 'Readiness check path; TCP on 8080 when unset',
+  })
+  @IsOptional()
+  @Matches(HTTP_PATH, { message: 'must be an absolute HTTP path such as /healthz' })
+  @MaxLength(1024, { message: 'must be at most 1024 characters' })
+  @IsString({ message: 'must be a string' })
+  health_check_path?: string;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 100,
+    default: 1,
+    description: 'Fixed instance count (not with autoscaling)',
+  })
+  @IsOptional()
+  @Max(100, { message: 'must be at most 100' })
+  @Min(1, { message: 'must be at least 1' })
+  @IsInt({ message: 'must be an integer' })
+  replicas?: number;
+}
+
+/** `application/json`: deploy a prebuilt image. */
+export class ImageDeployDto extends DeploySettingsDto {
+  @ApiProperty({ example: 'registry.example.com/team/app:1.2' })
+  @MaxLength(512, { message: 'must be at most 512 characters' })
+  @IsString({ message: 'must be a string' })
+  @IsDefined({
+    message:
+      'is required for a JSON deploy (send a source bundle as multipart/form-data to build one)',
+  })
+  image!: string;
+}
+
+/** The `data` part of a `multipart/form-data` deploy: how to build the `source` bundle. */
+export class SourceDeployDto extends DeploySettingsDto {
+  @ApiProperty({ type: DockerBuildDto })
+  @ValidateNested()
+  @Type(() => DockerBuildDto)
+  @IsDefined({
+    message: 'is required with a source bundle: {"file": "Dockerfile", "context": "."}',
+  })
+  docker!: DockerBuildDto;
+}

@@ -1,0 +1,51 @@
+/**
+ * What a deployment asked for, as stored (JSONB) on its row. Secret env values are kept
+ * sealed (SecretBox); everything else is plain. A redeploy or rollback copies these as a
+ * whole, so the configuration travels with the deployment, not only the image.
+ */
+export interface StoredEnvVar {
+  readonly name: string;
+  /** Plain value, or a SecretBox envelope when `secret`. */
+  readonly value: string;
+  readonly secret: boolean;
+}
+
+export interface StoredResources {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
+export interface StoredAutoscaling {
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly targetCpuUtilization: number;
+}
+
+export interface StoredStartupProbe {
+  readonly path?: string;
+  readonly initialDelaySeconds?: number;
+  readonly periodSeconds?: number;
+  readonly timeoutSeconds?: number;
+  readonly failureThreshold?: number;
+}
+
+export interface DeploymentSettings {
+  readonly resourceProfileId: string | null;
+  readonly resources: StoredResources;
+  readonly env: readonly StoredEnvVar[];
+  readonly replicas: number;
+  readonly autoscaling: StoredAutoscaling | null;
+  readonly startupProbe: StoredStartupProbe | null;
+  readonly healthCheckPath: string | null;
+  readonly command: readonly string[] | null;
+  readonly args: readonly string[] | null;
+}
+
+export interface StoredSource {
+  readonly sha256: string;
+  readonly sizeBytes: number;
+  readonly dockerFile: string;
+  readonly dockerContext: string;
+  /** Key in the blob store. */
+  readonly blobKey: string;
+}

@@ -1,0 +1,38 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { QueuesModule } from '../queues/queues.module';
+import { ResourceProfilesModule } from '../resource-profiles/resource-profiles.module';
+import { ServicesModule } from '../services/services.module';
+import { BuildLogsService } from './build-logs.service';
+import { BundleIntake } from './bundle-intake';
+import { BundlesController } from './bundles.controller';
+import { DeployQueue } from './deploy-queue';
+import { DeployRequestParser } from './deploy-request.parser';
+import { Deployment } from './deployment.entity';
+import { DeploymentSettingsResolver } from './deployment-settings.resolver';
+import { DeploymentsController } from './deployments.controller';
+import { DeploymentsService } from './deployments.service';
+import { RegistryImages } from './registry-images';
+import { SourceUploadInterceptor } from './source-upload.interceptor';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([Deployment]),
+    QueuesModule,
+    ServicesModule,
+    ResourceProfilesModule,
+  ],
+  controllers: [DeploymentsController, BundlesController],
+  providers: [
+    DeploymentsService,
+    DeploymentSettingsResolver,
+    BundleIntake,
+    DeployQueue,
+    DeployRequestParser,
+    BuildLogsService,
+    SourceUploadInterceptor,
+    RegistryImages,
+  ],
+  exports: [DeploymentsService, RegistryImages],
+})
+export class DeploymentsModule {}

@@ -1,0 +1,208 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  ErrorCode,
+  IN_PROGRESS_DEPLOYMENT_STATUSES,
+  type BuildJobPayload,
+} from '@slipway/contracts';
+import { DataSource, In } from 'typeorm';
+import { CredentialHasher, SecretBox } from '../common/crypto/crypto.module';
+import { DomainError } from '../common/errors/domain-error';
+import { type PageRequest } from '../common/http/pagination.dto';
+import { APP_CONFIG } from '../config/config.module';
+import { type AppConfig } from '../config/config.schema';
+import { Organization } from '../orgs/organization.entity';
+import { Project } from '../projects/project.entity';
+import { buildDestination, serviceRefOf } from '../runtime/identity';
+import { type ServiceRef } from '../runtime/runtime-driver';
+import { Service } from '../services/service.entity';
+import { ServicesService } from '../services/services.service';
+import { BundleIntake, type UploadedBundle } from './bundle-intake';
+import { DeployQueue } from './deploy-queue';
+import { type ImageDeployDto, type SourceDeployDto } from './deploy.dto';
+import { Deployment } from './deployment.entity';
+import { DeploymentSettingsResolver } from './deployment-settings.resolver';
+import { type StoredSource } from './deployment-settings';
+import { assertDeployable, serviceSpecOf } from './service-spec.factory';
+
+export type DeployRequestInput =
+  | { readonly kind: 'image'; readonly dto: ImageDeployDto }
+  | { readonly kind: 'source'; readonly dto: SourceDeployDto; readonly upload: UploadedBundle };
+
+/** Creates deployments and answers for them; the deploy processor carries them out. */
+@Injectable()
+export class DeploymentsService {
+  private readonly logger = new Logger(DeploymentsService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly services: ServicesService,
+    private readonly resolver: DeploymentSettingsResolver,
+    private readonly intake: BundleIntake,
+    private readonly queue: DeployQueue,
+    private readonly secretBox: SecretBox,
+    private readonly hasher: CredentialHasher,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async deploy(userId: string, serviceId: string, input: DeployRequestInput): Promise<Deployment> {
+    const service = await this.services.get(userId, serviceId);
+    const ref = await this.refOf(service);
+    const settings = await this.resolver.resolve(input.dto);
+    const id = randomUUID();
+    const image =
+      input.kind === 'image'
+        ? input.dto.image
+        : buildDestination(this.config.registry.host, ref, id);
+    assertDeployable(
+      serviceSpecOf({
+        ref,
+        deploymentId: id,
+        image,
+        imageDigest: null,
+        settings,
+        openSecret: (sealed) => this.secretBox.decrypt(sealed),
+        serviceToken: this.secretBox.decrypt(service.tokenCiphertext),
+        accessType: service.accessType,
+      }),
+    );
+
+    let source: StoredSource | null = null;
+    let buildToken: string | undefined;
+    if (input.kind === 'source') {
+      const paths = this.intake.paths(input.dto.docker);
+      source = await this.intake.accept(input.upload, service.id, id, paths);
+      buildToken = randomBytes(32).toString('base64url');
+    }
+
+    const now = new Date();
+    const deployment = await this.dataSource.transaction(async (manager) => {
+      // Lock the service row: two deploys at once must agree on which one supersedes.
+      await manager.getRepository(Service).findOne({
+        where: { id: service.id },
+        lock: { mode: 'pessimistic_write' },
+      });
+      const repo = manager.getRepository(Deployment);
+      const superseded = await repo.find({
+        where: { serviceId: service.id, status: In([...IN_PROGRESS_DEPLOYMENT_STATUSES]) },
+      });
+      for (const older of superseded) {
+        older.status = 'cancelled';
+        older.endedAt = now;
+        older.failureReason = `superseded by deployment ${id}`;
+        older.buildTokenHash = null;
+      }
+      await repo.save(superseded);
+      await manager.getRepository(Service).update({ id: service.id }, { status: 'deploying' });
+      const created = repo.create({
+        id,
+        serviceId: service.id,
+        orgId: service.orgId,
+        projectId: service.projectId,
+        status: input.kind === 'source' ? 'building' : 'deploying',
+        trigger: 'deploy',
+        startedBy: userId,
+        startedAt: now,
+        endedAt: null,
+        image,
+        imageDigest: null,
+        source,
+        settings,
+        failureReason: null,
+        buildTokenHash: buildToken ? this.hasher.hash(buildToken) : null,
+        bundleFetches: 0,
+      });
+      return { created: await repo.save(created), superseded };
+    });
+
+    await Promise.all(deployment.superseded.map((older) => this.queue.discard(older.id)));
+    await this.enqueue(deployment.created, ref, buildToken);
+    return deployment.created;
+  }
+
+  async list(
+    userId: string,
+    serviceId: string,
+    page: PageRequest,
+  ): Promise<[Deployment[], number]> {
+    await this.services.get(userId, serviceId);
+    return this.dataSource.getRepository(Deployment).findAndCount({
+      where: { serviceId },
+      order: { createdAt: 'DESC', id: 'DESC' },
+      skip: page.skip,
+      take: page.perPage,
+    });
+  }
+
+  async get(userId: string, serviceId: string, deploymentId: string): Promise<Deployment> {
+    await this.services.get(userId, serviceId);
+    const deployment = await this.dataSource
+      .getRepository(Deployment)
+      .findOne({ where: { id: deploymentId, serviceId } });
+    if (!deployment) throw DomainError.notFound('Deployment', deploymentId);
+    return deployment;
+  }
+
+  async refOf(service: Service): Promise<ServiceRef> {
+    const [org, project] = await Promise.all([
+      this.dataSource.getRepository(Organization).findOneByOrFail({ id: service.orgId }),
+      this.dataSource.getRepository(Project).findOneByOrFail({ id: service.projectId }),
+    ]);
+    return serviceRefOf(org, project, service);
+  }
+
+  /** A deployment that cannot be queued ends failed at once: nothing is left `building`. */
+  private async enqueue(
+    deployment: Deployment,
+    ref: ServiceRef,
+    buildToken?: string,
+  ): Promise<void> {
+    const ids = {
+      deploymentId: deployment.id,
+      serviceId: deployment.serviceId,
+      projectId: deployment.projectId,
+      orgId: deployment.orgId,
+    };
+    const build: BuildJobPayload | undefined =
+      deployment.source && buildToken
+        ? {
+            ...ids,
+            bundle: {
+              url: `${this.config.internalUrl.replace(/\/$/, '')}/internal/v1/bundles/${deployment.id}`,
+              token: buildToken,
+              sha256: deployment.source.sha256,
+              sizeBytes: deployment.source.sizeBytes,
+            },
+            docker: {
+              file: deployment.source.dockerFile,
+              context: deployment.source.dockerContext,
+            },
+            destination:
+              deployment.image ?? buildDestination(this.config.registry.host, ref, deployment.id),
+          }
+        : undefined;
+    try {
+      await this.queue.enqueue(
+        { ...ids, trigger: 'deploy', image: build ? undefined : (deployment.image ?? undefined) },
+        build,
+      );
+    } catch (error) {
+      const reason = `could not queue the deployment: ${(error as Error).message}`;
+      this.logger.error(`deployment ${deployment.id}: ${reason}`);
+      await this.dataSource.getRepository(Deployment).update(
+        { id: deployment.id },
+        {
+          status: 'deployment_failed',
+          endedAt: new Date(),
+          failureReason: reason,
+          buildTokenHash: null,
+        },
+      );
+      throw new DomainError(
+        ErrorCode.ServiceUnavailable,
+        `The deployment could not be queued; try again shortly (${reason})`,
+      );
+    }
+  }
+}

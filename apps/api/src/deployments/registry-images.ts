@@ -1,0 +1,55 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, IsNull, Not } from 'typeorm';
+import { fetch } from 'undici';
+import { APP_CONFIG } from '../config/config.module';
+import { type AppConfig } from '../config/config.schema';
+import { Deployment } from './deployment.entity';
+
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/;
+
+/**
+ * Deletes the images Slipway built for a service from the registry it pushed them to
+ * (registry API v2: `DELETE /v2/<name>/manifests/<digest>`; the registry must allow
+ * deletes, and its garbage collector frees the blobs). Images users brought are theirs.
+ */
+@Injectable()
+export class RegistryImages {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async deleteBuiltImages(serviceId: string): Promise<void> {
+    const built = await this.dataSource.getRepository(Deployment).find({
+      where: { serviceId, source: Not(IsNull()), imageDigest: Not(IsNull()) },
+      select: { id: true, image: true, imageDigest: true },
+    });
+    for (const deployment of built) {
+      if (deployment.image && deployment.imageDigest) {
+        await this.deleteManifest(deployment.image, deployment.imageDigest);
+      }
+    }
+  }
+
+  private async deleteManifest(image: string, digest: string): Promise<void> {
+    const { host } = this.config.registry;
+    if (!image.startsWith(`${host}/`)) return; // pushed to another registry before a config change
+    const repository = image.slice(host.length + 1).replace(/[:@].*$/, '');
+    const scheme = this.config.registry.insecure || LOOPBACK.test(host) ? 'http' : 'https';
+    const { username, password } = this.config.registry;
+    const response = await fetch(`${scheme}://${host}/v2/${repository}/manifests/${digest}`, {
+      method: 'DELETE',
+      headers:
+        username && password
+          ? { Authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` }
+          : {},
+      signal: AbortSignal.timeout(10_000),
+    });
+    await response.body?.cancel();
+    // 404: already gone. 405: the registry does not allow deletes; nothing more we can do.
+    if (!response.ok && response.status !== 404 && response.status !== 405) {
+      throw new Error(`registry answered ${response.status} deleting ${repository}@${digest}`);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { IN_PROGRESS_DEPLOYMENT_STATUSES } from '@slipway/contracts';
+import { DataSource, In } from 'typeorm';
+import { BlobStore } from '../blob-store/blob-store';
+import { Deployment } from '../deployments/deployment.entity';
+import { DeploymentsModule } from '../deployments/deployments.module';
+import { DeploymentsService } from '../deployments/deployments.service';
+import { RegistryImages } from '../deployments/registry-images';
+import { RoutesService } from '../routes/routes.service';
+import { RUNTIME_DRIVER, type RuntimeDriver } from '../runtime/runtime-driver';
+import { ServiceTeardown } from '../services/service-teardown';
+import { ServicesModule } from '../services/services.module';
+import { DeployProcessor } from './deploy.processor';
+import { RolloutRunner } from './rollout.runner';
+import { ServiceStatusUpdater } from './service-status';
+
+@Module({
+  imports: [DeploymentsModule, ServicesModule],
+  providers: [DeployProcessor, RolloutRunner, ServiceStatusUpdater],
+  exports: [ServiceStatusUpdater],
+})
+export class RolloutsModule implements OnModuleInit {
+  constructor(
+    private readonly teardown: ServiceTeardown,
+    private readonly deployments: DeploymentsService,
+    private readonly routes: RoutesService,
+    private readonly images: RegistryImages,
+    private readonly blobs: BlobStore,
+    @Inject(RUNTIME_DRIVER) private readonly runtime: RuntimeDriver,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  onModuleInit(): void {
+    // Registered here, in this order: in-progress deployments end first, so no rollout starts instances after the delete.
+    this.teardown.register('deployments in progress', async (service) => {
+      await this.dataSource.getRepository(Deployment).update(
+        { serviceId: service.id, status: In([...IN_PROGRESS_DEPLOYMENT_STATUSES]) },
+        {
+          status: 'cancelled',
+          endedAt: new Date(),
+          failureReason: 'the service was deleted',
+          buildTokenHash: null,
+        },
+      );
+    });
+    this.teardown.register('instances', async (service) =>
+      this.runtime.delete(await this.deployments.refOf(service)),
+    );
+    this.teardown.register('route', (service) => this.routes.remove(service.id));
+    this.teardown.register('built images', (service) => this.images.deleteBuiltImages(service.id));
+    this.teardown.register('source bundles', (service) =>
+      this.blobs.deletePrefix(`bundles/${service.id}`),
+    );
+  }
+}

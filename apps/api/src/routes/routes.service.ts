@@ -1,0 +1,78 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { CHANNELS, RouteMessageSchema, type RouteMessage } from '@slipway/contracts';
+import { DataSource } from 'typeorm';
+import { RedisClient } from '../redis/redis.module';
+import { Service } from '../services/service.entity';
+import { ServiceRoute, type RouteEndpoint } from './service-route.entity';
+
+/**
+ * Records where a service's traffic goes and tells the edge. PostgreSQL holds the truth
+ * (the edge loads it at start and resyncs); the Redis message is the fast path.
+ */
+@Injectable()
+export class RoutesService {
+  private readonly logger = new Logger(RoutesService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly redis: RedisClient,
+  ) {}
+
+  async find(serviceId: string): Promise<ServiceRoute | null> {
+    return this.dataSource.getRepository(ServiceRoute).findOne({ where: { serviceId } });
+  }
+
+  /** Points the service's route at `endpoints` (of `deploymentId`, when known). */
+  async switchTo(
+    serviceId: string,
+    endpoints: readonly RouteEndpoint[],
+    deploymentId?: string,
+  ): Promise<void> {
+    const service = await this.dataSource
+      .getRepository(Service)
+      .findOne({ where: { id: serviceId } });
+    if (!service) return;
+    const rows = await this.dataSource.query<{ version: string }[]>(
+      `INSERT INTO service_routes (service_id, deployment_id, endpoints, version, updated_at)
+       VALUES ($1, $2, $3::jsonb, $4, now())
+       ON CONFLICT (service_id) DO UPDATE SET
+         deployment_id = COALESCE($2, service_routes.deployment_id),
+         endpoints = EXCLUDED.endpoints,
+         version = GREATEST(EXCLUDED.version, service_routes.version + 1),
+         updated_at = now()
+       RETURNING version`,
+      [serviceId, deploymentId ?? null, JSON.stringify(endpoints), Date.now()],
+    );
+    await this.publish({
+      type: 'upsert',
+      serviceId,
+      projectId: service.projectId,
+      orgId: service.orgId,
+      hostnames: [service.hostname],
+      accessType: service.accessType,
+      endpoints: endpoints.map((e) => ({ host: e.host, port: e.port })),
+      version: Number(rows[0]?.version ?? Date.now()),
+    });
+  }
+
+  /** Forgets the route (the service is going away). */
+  async remove(serviceId: string): Promise<void> {
+    await this.dataSource.getRepository(ServiceRoute).delete({ serviceId });
+    await this.publish({ type: 'delete', serviceId, version: Date.now() });
+  }
+
+  /** A lost message is repaired by the edge's periodic resync from PostgreSQL. */
+  private async publish(message: RouteMessage): Promise<void> {
+    try {
+      await this.redis.connection.publish(
+        CHANNELS.routes,
+        JSON.stringify(RouteMessageSchema.parse(message)),
+      );
+    } catch (error) {
+      this.logger.warn(
+        `route change for ${message.serviceId} not published: ${(error as Error).message}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import { Global, Logger, Module } from '@nestjs/common';
+import { type PlatformOptions } from '@slipway/k8s-spec';
+import Dockerode from 'dockerode';
+import { APP_CONFIG } from '../config/config.module';
+import { type AppConfig } from '../config/config.schema';
+import { RoutesModule } from '../routes/routes.module';
+import { RoutesService } from '../routes/routes.service';
+import { RUNTIME_DRIVER, type RuntimeDriver } from './runtime-driver';
+
+/** Labels by which the Kubernetes runtime's network policies recognise the edge and collector. */
+const SYSTEM_APP_LABEL = 'app.kubernetes.io/name';
+
+export function kubernetesPlatform(config: AppConfig): PlatformOptions {
+  const namespace = config.runtime.kubernetes.systemNamespace;
+  return {
+    collector: {
+      namespace,
+      podLabels: { [SYSTEM_APP_LABEL]: 'slipway-collector' },
+      endpoint: config.runtime.collectorUrl,
+    },
+    edge: {
+      namespace,
+      podLabels: { [SYSTEM_APP_LABEL]: 'slipway-edge' },
+      serviceName: 'slipway-edge',
+    },
+    namespacePrefix: config.runtime.kubernetes.namespacePrefix,
+    drainSeconds: config.runtime.drainSeconds,
+  };
+}
+
+async function createDriver(config: AppConfig, routes: RoutesService): Promise<RuntimeDriver> {
+  const logger = new Logger('Runtime');
+  switch (config.runtime.driver) {
+    case 'docker': {
+      const { DockerRuntimeDriver } = await import('./docker');
+      const { username, password } = config.registry;
+      logger.log(`services run on the Docker Engine (network ${config.runtime.docker.network})`);
+      // DOCKER_HOST, when set, is honoured by dockerode's defaults.
+      return new DockerRuntimeDriver(new Dockerode(), {
+        network: config.runtime.docker.network,
+        pullPolicy: config.runtime.docker.pullPolicy,
+        registryAuth:
+          username && password ? { username, password, registry: config.registry.host } : undefined,
+        collectorEndpoint: config.runtime.collectorUrl,
+        drainSeconds: config.runtime.drainSeconds,
+        stopTimeoutSeconds: config.runtime.docker.stopTimeoutSeconds,
+        // Traffic moves to the new instances before the old ones drain and stop.
+        onReady: (serviceId, endpoints) => routes.switchTo(serviceId, endpoints),
+      });
+    }
+    case 'kubernetes': {
+      // Loaded only when chosen: the Kubernetes client is large and unused on one machine.
+      const [{ KubeConfig }, { KubernetesRuntimeDriver }] = await Promise.all([
+        import('@kubernetes/client-node'),
+        import('./kubernetes'),
+      ]);
+      const kubeConfig = new KubeConfig();
+      kubeConfig.loadFromDefault();
+      logger.log(`services run on Kubernetes (${kubeConfig.getCurrentCluster()?.server ?? '?'})`);
+      return new KubernetesRuntimeDriver(kubeConfig, { platform: kubernetesPlatform(config) });
+    }
+  }
+}
+
+@Global()
+@Module({
+  imports: [RoutesModule],
+  providers: [
+    {
+      provide: RUNTIME_DRIVER,
+      inject: [APP_CONFIG, RoutesService],
+      useFactory: createDriver,
+    },
+  ],
+  exports: [RUNTIME_DRIVER, RoutesModule],
+})
+export class RuntimeModule {}

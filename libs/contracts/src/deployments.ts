@@ -1,0 +1,139 @@
+/** Deployment, instance and runtime-status shapes of the public API (`/v1/services/{id}/…`). */
+
+/**
+ * A source deployment goes `building → deploying → succeeded`; an image deployment starts
+ * at `deploying`. `cancelled`: a newer deployment superseded it before it finished.
+ */
+export const DEPLOYMENT_STATUSES = [
+  'building',
+  'deploying',
+  'succeeded',
+  'build_failed',
+  'deployment_failed',
+  'cancelled',
+] as const;
+export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
+
+/** States a deployment can still leave; at most one per service is rolling out at a time. */
+export const IN_PROGRESS_DEPLOYMENT_STATUSES = [
+  'building',
+  'deploying',
+] as const satisfies readonly DeploymentStatus[];
+
+export function isDeploymentInProgress(status: DeploymentStatus): boolean {
+  return (IN_PROGRESS_DEPLOYMENT_STATUSES as readonly DeploymentStatus[]).includes(status);
+}
+
+/** Shown instead of a secret env value in every response. */
+export const MASKED_SECRET_VALUE = '********';
+
+export interface ResourceQuantities {
+  cpu: string;
+  memory: string;
+}
+
+export interface DeploymentResources {
+  requests: ResourceQuantities;
+  limits: ResourceQuantities;
+}
+
+export interface DeploymentEnvVar {
+  name: string;
+  /** `MASKED_SECRET_VALUE` when `secret` is true. */
+  value: string;
+  secret: boolean;
+}
+
+export interface AutoscalingMetric {
+  type: 'resource';
+  resource: {
+    name: 'cpu';
+    target: { type: 'utilization'; average_utilization: number };
+  };
+}
+
+export interface DeploymentAutoscaling {
+  min_replicas: number;
+  max_replicas: number;
+  metrics: AutoscalingMetric[];
+}
+
+export interface DeploymentStartupProbe {
+  path?: string;
+  initial_delay_seconds?: number;
+  period_seconds?: number;
+  timeout_seconds?: number;
+  failure_threshold?: number;
+}
+
+export interface DeploymentSource {
+  type: 'archive';
+  sha256: string;
+  size_bytes: number;
+  docker: { file: string; context: string };
+}
+
+export interface DeploymentResource {
+  id: string;
+  service_id: string;
+  status: DeploymentStatus;
+  /** Why the deployment exists: `deploy`, `redeploy`, `rollback`, ... */
+  trigger: string;
+  started_by: string;
+  started_at: string;
+  ended_at: string | null;
+  /** The image as given, or as built (`<registry>/<org>/<project>/<service>:<deployment id>`). */
+  image: string | null;
+  /** `sha256:…` once known (after the build's push, or from the runtime). */
+  image_digest: string | null;
+  source: DeploymentSource | null;
+  resource_profile_id: string | null;
+  resources: DeploymentResources;
+  env: DeploymentEnvVar[];
+  replicas: number;
+  autoscaling: DeploymentAutoscaling | null;
+  startup_probe: DeploymentStartupProbe | null;
+  health_check_path: string | null;
+  command: string[] | null;
+  args: string[] | null;
+  /** Human-readable: what failed and the evidence (build step output, exit code, last log lines). */
+  failure_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export const INSTANCE_STATES = [
+  'starting',
+  'running',
+  'restarting',
+  'exited',
+  'failed',
+  'unknown',
+] as const;
+export type InstanceStateName = (typeof INSTANCE_STATES)[number];
+
+/** One running (or failing) instance of a service: a container or a pod. */
+export interface PodResource {
+  name: string;
+  deployment_id: string | null;
+  status: InstanceStateName;
+  ready: boolean;
+  restarts: number;
+  started_at: string | null;
+  message: string | null;
+}
+
+export interface ServiceRuntimeStatus {
+  service_id: string;
+  status: string;
+  /** Instances that exist. */
+  total: number;
+  /** Instances passing readiness. */
+  ready: number;
+  /** Ready instances of the live deployment: what receives traffic. */
+  available: number;
+  /** The deployment being built or rolled out, if any. */
+  rollout: { deployment_id: string; status: DeploymentStatus } | null;
+  /** The deployment serving now, if any. */
+  live_deployment_id: string | null;
+}
