@@ -1,12 +1,14 @@
-# Slipway API image. The build context is the repository root:
+# Image of one Slipway app (`APP`: api, builder, ...). The build context is the repository root:
 #
-#   docker build -f apps/api/Dockerfile -t slipway-api .
+#   docker build --build-arg APP=api -t slipway-api .
+#   docker build --build-arg APP=builder -t slipway-builder .
 #
 # On a machine that cannot pull from a registry, import a stand-in base image first with
 # scripts/make-local-node-image.sh and add `--build-arg NODE_IMAGE=slipway-local/node:20`.
 # Works with the classic builder and with BuildKit.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
+ARG APP=api
 
 # --- manifests: the lockfile and every workspace's package.json, nothing else --------------
 # Copying the whole tree and pruning it keeps new workspaces working without editing this
@@ -28,8 +30,9 @@ RUN node -e ' \
   }; \
   prune(".");'
 
-# --- build: all dependencies, then the API and the workspace libraries it depends on --------
+# --- build: all dependencies, then the app and the workspace libraries it depends on --------
 FROM ${NODE_IMAGE} AS build
+ARG APP
 ENV TURBO_TELEMETRY_DISABLED=1 \
     NPM_CONFIG_UPDATE_NOTIFIER=false \
     NPM_CONFIG_FUND=false \
@@ -40,35 +43,38 @@ COPY --from=manifests /src/ ./
 # calls git, which the image does not have.
 RUN npm ci --ignore-scripts
 COPY . .
-RUN npx turbo run build --filter=@slipway/api...
-# What the runtime needs from the build: the API's compiled code and base config, and the
-# compiled workspace libraries (their package.json files come with the production install).
+RUN npx turbo run build --filter=@slipway/${APP}...
+# What the runtime needs from the build: the app's compiled code and base config (if any), and
+# the compiled workspace libraries (their package.json files come with the production install).
 RUN mkdir -p /out \
- && tar -cf - apps/api/dist apps/api/config $(ls -d libs/*/dist 2>/dev/null) | tar -xf - -C /out
+ && tar -cf - apps/${APP}/dist $(ls -d apps/${APP}/config libs/*/dist 2>/dev/null) | tar -xf - -C /out
 
-# --- prod-deps: the API's production dependencies only ---------------------------------------
-# Workspace libraries the API depends on are linked as node_modules/@slipway/<name> ->
+# --- prod-deps: the app's production dependencies only ---------------------------------------
+# Workspace libraries the app depends on are linked as node_modules/@slipway/<name> ->
 # ../../libs/<name>; the runtime stage fills those folders with their dist.
 FROM ${NODE_IMAGE} AS prod-deps
+ARG APP
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
     NPM_CONFIG_FUND=false \
     NPM_CONFIG_AUDIT=false
 WORKDIR /app
 COPY --from=manifests /src/ ./
-RUN npm ci --omit=dev --ignore-scripts --workspace @slipway/api --include-workspace-root=false
+RUN npm ci --omit=dev --ignore-scripts --workspace @slipway/${APP} --include-workspace-root=false
 
 # --- runtime -------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
+ARG APP
 ENV NODE_ENV=production \
-    PORT=3000
+    PORT=3000 \
+    SLIPWAY_APP=${APP}
 WORKDIR /app
-# Everything stays owned by root: the API runs as `node` and cannot modify its own code.
+# Everything stays owned by root: the app runs as `node` and cannot modify its own code.
 COPY --from=prod-deps /app/ ./
 COPY --from=build /out/ ./
 # Fail the build, not the first start, when a runtime module is missing.
-RUN node -e 'require("reflect-metadata"); require("./apps/api/dist/app.module");'
+RUN node -e 'require("reflect-metadata"); require(`./apps/${process.env.SLIPWAY_APP}/dist/index.js`);'
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "require('node:http').get({ host: '127.0.0.1', port: process.env.PORT || 3000, path: '/healthz', timeout: 4000 }, (res) => process.exit(res.statusCode === 200 ? 0 : 1)).on('timeout', () => process.exit(1)).on('error', () => process.exit(1))"]
-CMD ["node", "--enable-source-maps", "apps/api/dist/main.js"]
+CMD ["sh", "-c", "exec node --enable-source-maps apps/${SLIPWAY_APP}/dist/main.js"]

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm run dev`: compiles the API, recompiles on change and restarts it, against the local
-// PostgreSQL and Redis. Service deployments are on, as in the local stack.
+// `npm run dev` of an app (run from its package directory): compiles it, recompiles on change
+// and restarts it, against the local PostgreSQL and Redis. Service deployments are on, as in
+// the local stack.
 import { spawn, spawnSync } from 'node:child_process';
 
 const env = {

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Imports a stand-in for node:20-bookworm-slim built from this machine's own Node.js, for
 # machines that cannot pull from any container registry (see ENVIRONMENT.md). It is what CI
-# uses to prove that apps/api/Dockerfile builds and runs:
+# uses to prove that the Dockerfile builds and runs:
 #
 #   scripts/make-local-node-image.sh                      # -> slipway-local/node:20
-#   docker build --build-arg NODE_IMAGE=slipway-local/node:20 -f apps/api/Dockerfile .
+#   docker build --build-arg NODE_IMAGE=slipway-local/node:20 --build-arg APP=api .
 #
 # The image mirrors the layout of the official one where the Dockerfile relies on it: node and
 # npm/npx in /usr/local/bin, npm under /usr/local/lib/node_modules/npm, a `node` user with

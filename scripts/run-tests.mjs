@@ -16,10 +16,27 @@ const resultFiles = ['apps', 'libs', 'infra', 'examples']
 
 for (const file of resultFiles) rmSync(file, { force: true });
 
+// The deploy-pipeline specs need a Docker Engine, a base image and a registry. On a fresh
+// machine set them up here (idempotent), so `npm test` works as the README says.
+const dockerEnv = {};
+if (!process.env.SLIPWAY_TEST_BASE_IMAGE || !process.env.SLIPWAY_TEST_REGISTRY) {
+  const setup = spawnSync('bash', [join(root, 'scripts/setup-docker.sh')], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  });
+  if (setup.status !== 0) {
+    console.error('scripts/setup-docker.sh failed: the Docker Engine is needed by the tests');
+    process.exit(1);
+  }
+  for (const match of setup.stdout.matchAll(/^export (\w+)=(.*)$/gm))
+    dockerEnv[match[1]] = match[2];
+}
+
 const run = spawnSync('npx', ['turbo', 'run', 'test', ...process.argv.slice(2)], {
   cwd: root,
   stdio: 'inherit',
-  env: { TURBO_TELEMETRY_DISABLED: '1', ...process.env },
+  env: { TURBO_TELEMETRY_DISABLED: '1', ...process.env, ...dockerEnv },
 });
 
 let passed = 0;

@@ -3,7 +3,7 @@
 # machines without a running engine or any container registry (see ENVIRONMENT.md).
 #
 #   eval "$(scripts/setup-docker.sh)"        # start/verify the engine, export SLIPWAY_TEST_BASE_IMAGE
-#   scripts/setup-docker.sh --stop           # stop the dockerd this script started (and only that one)
+#   scripts/setup-docker.sh --stop           # stop the dockerd and registry this script started
 #
 # Idempotent: when `docker info` already works nothing is installed or started. When no engine
 # runs, Debian's docker.io is installed if missing and dockerd is started in the background,
@@ -13,6 +13,11 @@
 # image is not in the engine and cannot be pulled, a 2 MB busybox image is imported as
 # slipway-test/busybox:latest from Debian's busybox-static. The only line written to stdout is
 # the `export SLIPWAY_TEST_BASE_IMAGE=...` to use; progress goes to stderr.
+#
+# Builds push to a registry: when nothing answers on $SLIPWAY_TEST_REGISTRY (default
+# 127.0.0.1:5000), Debian's docker-registry (distribution v2) is started there without auth and
+# with deletes enabled, storing under $STATE_DIR. Its address is printed as
+# `export SLIPWAY_TEST_REGISTRY=...`.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
@@ -21,6 +26,9 @@ readonly STATE_DIR="${RUNNER_TEMP:-/tmp}"
 readonly DOCKERD_LOG="${SLIPWAY_DOCKERD_LOG:-$STATE_DIR/slipway-dockerd.log}"
 readonly DOCKERD_PIDFILE="$STATE_DIR/slipway-dockerd.pid"
 readonly WAIT_SECONDS="${SLIPWAY_DOCKERD_WAIT_SECONDS:-60}"
+readonly REGISTRY_ADDR="${SLIPWAY_TEST_REGISTRY:-127.0.0.1:5000}"
+readonly REGISTRY_DIR="$STATE_DIR/slipway-registry"
+readonly REGISTRY_PIDFILE="$STATE_DIR/slipway-registry.pid"
 
 WORK="$(mktemp -d)"
 readonly WORK
@@ -129,6 +137,50 @@ start_engine() {
   log "Docker Engine ready after ${waited}s"
 }
 
+registry_ready() { curl -fsS -o /dev/null "http://$REGISTRY_ADDR/v2/" 2>/dev/null; }
+
+stop_own_registry() {
+  [ -f "$REGISTRY_PIDFILE" ] || return 0
+  local pid
+  pid="$(cat "$REGISTRY_PIDFILE")"
+  if [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null || true)" = "docker-registry" ]; then
+    log "stopping docker-registry (pid $pid) started by this script"
+    kill -TERM "$pid" || true
+  fi
+  rm -f "$REGISTRY_PIDFILE"
+}
+
+ensure_registry() {
+  if registry_ready; then
+    log "a registry already answers on $REGISTRY_ADDR"
+    return 0
+  fi
+  command -v docker-registry >/dev/null 2>&1 || apt_install docker-registry
+  mkdir -p "$REGISTRY_DIR/data"
+  # Our own config: the package's default turns on htpasswd auth and listens on every address.
+  cat >"$REGISTRY_DIR/config.yml" <<YAML
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $REGISTRY_DIR/data
+  delete:
+    enabled: true
+http:
+  addr: $REGISTRY_ADDR
+YAML
+  log "starting docker-registry on $REGISTRY_ADDR (log: $REGISTRY_DIR/registry.log)"
+  setsid docker-registry serve "$REGISTRY_DIR/config.yml" >"$REGISTRY_DIR/registry.log" 2>&1 </dev/null &
+  printf '%s\n' "$!" >"$REGISTRY_PIDFILE"
+  for _ in $(seq 1 30); do
+    registry_ready && return 0
+    sleep 0.5
+  done
+  tail -n 20 "$REGISTRY_DIR/registry.log" >&2 || true
+  die "the registry did not answer on http://$REGISTRY_ADDR/v2/"
+}
+
 # Prints the path of a statically linked busybox, fetching Debian's busybox-static when needed.
 static_busybox() {
   local candidate
@@ -197,6 +249,7 @@ ensure_base_image() {
 main() {
   case "${1:-}" in
     --stop)
+      stop_own_registry
       stop_own_dockerd
       return 0
       ;;
@@ -211,7 +264,9 @@ main() {
   fi
   local image
   image="$(ensure_base_image)"
+  ensure_registry
   printf 'export SLIPWAY_TEST_BASE_IMAGE=%s\n' "$image"
+  printf 'export SLIPWAY_TEST_REGISTRY=%s\n' "$REGISTRY_ADDR"
 }
 
 main "$@"

@@ -1,0 +1,235 @@
+#!/usr/bin/env node
+// Deploy benchmark: Slipway against the Docker CLI doing the same work on the same engine.
+//
+//   image:  POST /deploy {image} → `succeeded`   vs  `docker run` + the first HTTP 200
+//   source: POST /deploy (bundle) → image pushed vs  `docker build` + `docker push`
+//
+// Needs a running API (docker runtime) and builder, e.g. `npm run dev`, with the Docker CLI on
+// PATH. Prints the median of each side over --runs runs and their ratio. Not a test: run it
+// by hand and read the numbers.
+//
+//   node bench/deploy/bench.mjs [--runs 5]
+//
+// Env: SLIPWAY_API (http://127.0.0.1:3000), SLIPWAY_TOKEN (the local bootstrap token),
+// SLIPWAY_BENCH_BASE_IMAGE (busybox:1.36, or SLIPWAY_TEST_BASE_IMAGE), SLIPWAY_REGISTRY
+// (127.0.0.1:5000), SLIPWAY_DOCKER_NETWORK (slipway).
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { create as createTar } from 'tar';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
+const RUNS = Number(values.runs);
+const API = process.env.SLIPWAY_API ?? 'http://127.0.0.1:3000';
+const TOKEN = process.env.SLIPWAY_TOKEN ?? 'slp_pat_local_dev_bootstrap_token_change_me';
+const BASE =
+  process.env.SLIPWAY_BENCH_BASE_IMAGE ?? process.env.SLIPWAY_TEST_BASE_IMAGE ?? 'busybox:1.36';
+const REGISTRY = process.env.SLIPWAY_REGISTRY ?? '127.0.0.1:5000';
+const NETWORK = process.env.SLIPWAY_DOCKER_NETWORK ?? 'slipway';
+const POLL_MS = 25;
+const run = randomBytes(3).toString('hex');
+
+const docker = (...args) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function api(method, path, body, headers = {}) {
+  const res = await fetch(`${API}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${TOKEN}`, ...headers },
+    body,
+  });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json.error)}`);
+  return json.data;
+}
+const postJson = (path, value) =>
+  api('POST', path, JSON.stringify(value), { 'Content-Type': 'application/json' });
+
+function status200(host, port) {
+  return new Promise((resolve) => {
+    const req = request({ host, port, path: '/', timeout: 500, agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  });
+}
+
+function contextDir(marker) {
+  const dir = mkdtempSync(join(tmpdir(), 'slipway-bench-'));
+  writeFileSync(join(dir, 'index.html'), `bench ${marker}\n`);
+  writeFileSync(
+    join(dir, 'Dockerfile'),
+    `FROM ${BASE}\nCOPY index.html /www/index.html\nCMD ["httpd", "-f", "-p", "8080", "-h", "/www"]\n`,
+  );
+  return dir;
+}
+
+async function bundle(dir) {
+  const chunks = [];
+  for await (const chunk of createTar({ gzip: true, cwd: dir, portable: true }, ['.']))
+    chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+async function projectId() {
+  const orgs = await api('GET', '/v1/orgs');
+  const org = orgs.find((o) => o.name === 'default');
+  const projects = await api('GET', `/v1/projects?org_id=${org.id}`);
+  return projects.find((p) => p.name === 'default').id;
+}
+
+async function until(serviceId, deploymentId, done) {
+  for (;;) {
+    const d = await api('GET', `/v1/services/${serviceId}/deployments/${deploymentId}`);
+    if (done(d)) return d;
+    if (['build_failed', 'deployment_failed', 'cancelled'].includes(d.status)) {
+      throw new Error(`deployment ${d.status}: ${d.failure_reason}`);
+    }
+    await sleep(POLL_MS);
+  }
+}
+
+async function baselineImage(image) {
+  const started = performance.now();
+  const id = docker(
+    'run',
+    '-d',
+    '--network',
+    NETWORK,
+    '--user',
+    '1000:1000',
+    '--read-only',
+    '--tmpfs',
+    '/tmp:size=512m',
+    '--cap-drop',
+    'ALL',
+    '--security-opt',
+    'no-new-privileges',
+    image,
+  );
+  const ip = docker(
+    'inspect',
+    '-f',
+    `{{(index .NetworkSettings.Networks "${NETWORK}").IPAddress}}`,
+    id,
+  );
+  while (!(await status200(ip, 8080))) await sleep(POLL_MS);
+  const elapsed = performance.now() - started;
+  docker('rm', '-f', id);
+  return elapsed;
+}
+
+async function slipwayImage(project, image, index) {
+  const service = await postJson('/v1/services', {
+    name: `bench-img-${run}-${index}`,
+    project_id: project,
+  });
+  const started = performance.now();
+  const deployment = await postJson(`/v1/services/${service.id}/deploy`, { image });
+  await until(service.id, deployment.id, (d) => d.status === 'succeeded');
+  const elapsed = performance.now() - started;
+  await api('DELETE', `/v1/services/${service.id}`);
+  return elapsed;
+}
+
+function baselineSource(index) {
+  const dir = contextDir(`baseline-${run}-${index}`);
+  const tag = `${REGISTRY}/bench/baseline-${run}:${index}`;
+  const started = performance.now();
+  docker('build', '-q', '-t', tag, dir);
+  docker('push', '-q', tag);
+  const elapsed = performance.now() - started;
+  docker('rmi', tag);
+  rmSync(dir, { recursive: true, force: true });
+  return elapsed;
+}
+
+async function slipwaySource(project, index) {
+  const service = await postJson('/v1/services', {
+    name: `bench-src-${run}-${index}`,
+    project_id: project,
+  });
+  const dir = contextDir(`slipway-${run}-${index}`);
+  const form = new FormData();
+  form.set('data', JSON.stringify({ docker: { file: 'Dockerfile', context: '.' } }));
+  form.set('source', new Blob([await bundle(dir)], { type: 'application/gzip' }), 'archive.tar.gz');
+  const started = performance.now();
+  const deployment = await api('POST', `/v1/services/${service.id}/deploy`, form);
+  await until(service.id, deployment.id, (d) => d.image_digest !== null);
+  const elapsed = performance.now() - started;
+  await until(service.id, deployment.id, (d) => d.status === 'succeeded');
+  await api('DELETE', `/v1/services/${service.id}`);
+  rmSync(dir, { recursive: true, force: true });
+  return elapsed;
+}
+
+async function main() {
+  const project = await projectId();
+  const imageDir = contextDir(`image-${run}`);
+  const image = `slipway-bench/site-${run}:1`;
+  docker('build', '-q', '-t', image, imageDir);
+  rmSync(imageDir, { recursive: true, force: true });
+  try {
+    docker('network', 'inspect', NETWORK);
+  } catch {
+    docker('network', 'create', NETWORK);
+  }
+
+  const rows = [];
+  const sides = { baselineImage: [], slipwayImage: [], baselineSource: [], slipwaySource: [] };
+  // Warm-up (not counted): the first build of the base layers, the first network attach.
+  await baselineImage(image);
+  baselineSource('warm');
+  for (let i = 0; i < RUNS; i++) {
+    // Interleaved, so drift on the machine hits both sides alike.
+    sides.baselineImage.push(await baselineImage(image));
+    sides.slipwayImage.push(await slipwayImage(project, image, i));
+    sides.baselineSource.push(baselineSource(i));
+    sides.slipwaySource.push(await slipwaySource(project, i));
+  }
+  docker('rmi', image);
+
+  const report = (name, slipway, baseline, goal) => {
+    const ratio = median(slipway) / median(baseline);
+    rows.push({ name, slipway: median(slipway), baseline: median(baseline), ratio, goal });
+  };
+  report(
+    'image deploy → succeeded  vs  docker run + first 200',
+    sides.slipwayImage,
+    sides.baselineImage,
+    1.5,
+  );
+  report(
+    'source deploy → pushed    vs  docker build + push',
+    sides.slipwaySource,
+    sides.baselineSource,
+    1.15,
+  );
+  console.log(`\nmedians of ${RUNS} runs (ms), base image ${BASE}, registry ${REGISTRY}\n`);
+  for (const row of rows) {
+    console.log(
+      `${row.name.padEnd(56)} slipway ${row.slipway.toFixed(0).padStart(6)}  baseline ${row.baseline
+        .toFixed(0)
+        .padStart(6)}  ratio ${row.ratio.toFixed(2)} (goal ≤ ${row.goal})`,
+    );
+  }
+  console.log(
+    '\nall runs (ms):',
+    JSON.stringify(
+      Object.fromEntries(Object.entries(sides).map(([k, v]) => [k, v.map(Math.round)])),
+    ),
+  );
+}
+
+main().catch((error) => {
+  console.error(`bench: ${error.message}`);
+  process.exit(1);
+});
