@@ -31,6 +31,8 @@ module.exports = function jestConfig(packageDir, overrides = {}) {
       '^@slipway/contracts$': path.join(root, 'libs/contracts/src/index.ts'),
       '^@slipway/k8s-spec$': path.join(root, 'libs/k8s-spec/src/index.ts'),
       '^@slipway/source-bundle$': path.join(root, 'libs/source-bundle/src/index.ts'),
+      '^@slipway/kube-client$': path.join(root, 'libs/kube-client/src/index.ts'),
+      '^@slipway/kube-client/testing$': path.join(root, 'libs/kube-client/src/testing/index.ts'),
       '^@slipway/builder$': path.join(root, 'apps/builder/src/index.ts'),
     },
     clearMocks: true,

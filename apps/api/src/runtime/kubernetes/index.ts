@@ -2,4 +2,4 @@ export {
   KubernetesRuntimeDriver,
   type KubernetesRuntimeOptions,
 } from './kubernetes-runtime.driver';
-export { KubernetesApiError } from './kube-errors';
+export { KubernetesApiError } from '@slipway/kube-client';

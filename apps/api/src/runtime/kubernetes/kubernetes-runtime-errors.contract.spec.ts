@@ -2,39 +2,22 @@
  * How the `kubernetes` runtime handles API errors during a rollout (conflicts, stale
  * reads, refused credentials, timeouts), against a stand-in API server (no cluster here).
  */
-import { serviceNames } from '@slipway/k8s-spec';
-import { RolloutFailedError, type RolloutOptions } from '../runtime-driver';
+import { statusReply, type FakeKubeApi } from '@slipway/kube-client/testing';
+import { RolloutFailedError } from '../runtime-driver';
 import { KubernetesRuntimeDriver } from './kubernetes-runtime.driver';
-import { runDeploymentController, type Script } from './testing/deployment-controller';
-import { FakeKubeApi, statusReply } from './testing/fake-kube-api';
-import { platform, spec } from './testing/fixtures';
-
-const names = serviceNames(spec, platform);
-const deploymentPath = `/apis/apps/v1/namespaces/${names.namespace}/deployments/${names.base}`;
-const script: Script = { namespace: names.namespace, name: names.base, serviceId: spec.service.id };
+import { runDeploymentController } from './testing/deployment-controller';
+import { deploymentPath, names, platform, script, spec } from './testing/fixtures';
+import { applies, rolloutOptions, startDriver } from './testing/harness';
 
 let api: FakeKubeApi;
 let driver: KubernetesRuntimeDriver;
 
 beforeEach(async () => {
-  api = new FakeKubeApi();
-  await api.start();
-  driver = new KubernetesRuntimeDriver(api.kubeConfig(), {
-    platform,
-    pollIntervalMs: 20,
-    requestTimeoutMs: 2000,
-  });
+  ({ api, driver } = await startDriver());
 });
 
-afterEach(async () => {
-  await api.close();
-});
+afterEach(() => api.close());
 
-function rolloutOptions(overrides: Partial<RolloutOptions> = {}): RolloutOptions {
-  return { signal: new AbortController().signal, readinessTimeoutMs: 5000, ...overrides };
-}
-
-const applies = (): typeof api.requests => api.requests.filter((r) => r.method === 'PATCH');
 describe('KubernetesRuntimeDriver.rollout API errors (stand-in API server)', () => {
   it('retries an apply once after a 409 conflict', async () => {
     runDeploymentController(api, { ...script, readyAfterPolls: 1 });
@@ -50,7 +33,7 @@ describe('KubernetesRuntimeDriver.rollout API errors (stand-in API server)', () 
       );
     });
     await driver.rollout(spec, rolloutOptions());
-    expect(applies().filter((r) => r.path === deploymentPath)).toHaveLength(2);
+    expect(applies(api).filter((r) => r.path === deploymentPath)).toHaveLength(2);
   });
 
   it('gives up after a second 409 with the API server message', async () => {

@@ -2,14 +2,19 @@
  * Instances, endpoints, logs and delete of the `kubernetes` runtime against a stand-in
  * API server (no cluster runs here).
  */
-import { LABELS, serviceNames } from '@slipway/k8s-spec';
+import { LABELS } from '@slipway/k8s-spec';
+import {
+  statusReply,
+  waitFor,
+  type FakeKubeApi,
+  type KubeObject,
+} from '@slipway/kube-client/testing';
 import type { Readable } from 'node:stream';
 import { InstanceNotFoundError } from '../runtime-driver';
-import { KubernetesRuntimeDriver } from './kubernetes-runtime.driver';
-import { FakeKubeApi, statusReply, type KubeObject } from './testing/fake-kube-api';
-import { platform, ref, spec } from './testing/fixtures';
+import type { KubernetesRuntimeDriver } from './kubernetes-runtime.driver';
+import { names, platform, ref, spec } from './testing/fixtures';
+import { startDriver } from './testing/harness';
 
-const names = serviceNames(spec, platform);
 const ns = names.namespace;
 const labels = { [LABELS.serviceId]: spec.service.id };
 
@@ -17,14 +22,10 @@ let api: FakeKubeApi;
 let driver: KubernetesRuntimeDriver;
 
 beforeEach(async () => {
-  api = new FakeKubeApi();
-  await api.start();
-  driver = new KubernetesRuntimeDriver(api.kubeConfig(), { platform, requestTimeoutMs: 2000 });
+  ({ api, driver } = await startDriver());
 });
 
-afterEach(async () => {
-  await api.close();
-});
+afterEach(() => api.close());
 
 function pod(
   name: string,
@@ -94,17 +95,18 @@ const unschedulablePod = pod('web-c', '2026-01-01T12:00:00Z', {
   ],
 });
 
+/** Another service's pod in the same project namespace. */
+const otherServicePod = pod(
+  'other-a',
+  '2026-01-01T13:00:00Z',
+  { phase: 'Running' },
+  { [LABELS.serviceId]: 'svc-other' },
+);
+
 describe('KubernetesRuntimeDriver reads (stand-in API server)', () => {
   it("lists the service's pods as instances, newest first", async () => {
     [readyPod, crashingPod, unschedulablePod].forEach((p) => api.put(p));
-    api.put(
-      pod(
-        'other-a',
-        '2026-01-01T13:00:00Z',
-        { phase: 'Running' },
-        { [LABELS.serviceId]: 'svc-other' },
-      ),
-    );
+    api.put(otherServicePod);
 
     await expect(driver.instances(ref)).resolves.toEqual([
       {
@@ -217,14 +219,7 @@ describe('KubernetesRuntimeDriver reads (stand-in API server)', () => {
   });
 
   it("refuses logs of a pod that is not the service's, or does not exist", async () => {
-    api.put(
-      pod(
-        'other-a',
-        '2026-01-01T13:00:00Z',
-        { phase: 'Running' },
-        { [LABELS.serviceId]: 'svc-other' },
-      ),
-    );
+    api.put(otherServicePod);
     const options = { tailLines: 1000, follow: true, signal: new AbortController().signal };
     await expect(driver.logs(ref, 'other-a', options)).rejects.toThrow(
       new InstanceNotFoundError('other-a'),
@@ -290,10 +285,4 @@ function firstChunk(stream: Readable): Promise<string> {
     });
     stream.once('error', reject);
   });
-}
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 100 && !condition(); i += 1)
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  expect(condition()).toBe(true);
 }

@@ -2,39 +2,22 @@
  * Rollouts of the `kubernetes` runtime against a stand-in API server (no cluster runs
  * here): what is sent where, and how readiness, failures, timeouts and errors come back.
  */
-import { LABELS, Size, renderServiceObjects, serviceNames } from '@slipway/k8s-spec';
-import { RolloutCancelledError, RolloutFailedError, type RolloutOptions } from '../runtime-driver';
-import { KubernetesRuntimeDriver } from './kubernetes-runtime.driver';
-import { runDeploymentController, type Script } from './testing/deployment-controller';
-import { FakeKubeApi } from './testing/fake-kube-api';
-import { SECRET_VALUE, platform, spec } from './testing/fixtures';
-
-const names = serviceNames(spec, platform);
-const deploymentPath = `/apis/apps/v1/namespaces/${names.namespace}/deployments/${names.base}`;
-const script: Script = { namespace: names.namespace, name: names.base, serviceId: spec.service.id };
+import { LABELS, Size, renderServiceObjects } from '@slipway/k8s-spec';
+import type { FakeKubeApi } from '@slipway/kube-client/testing';
+import { RolloutCancelledError, RolloutFailedError } from '../runtime-driver';
+import type { KubernetesRuntimeDriver } from './kubernetes-runtime.driver';
+import { runDeploymentController } from './testing/deployment-controller';
+import { SECRET_VALUE, deploymentPath, names, platform, script, spec } from './testing/fixtures';
+import { applies, rolloutOptions, startDriver } from './testing/harness';
 
 let api: FakeKubeApi;
 let driver: KubernetesRuntimeDriver;
 
 beforeEach(async () => {
-  api = new FakeKubeApi();
-  await api.start();
-  driver = new KubernetesRuntimeDriver(api.kubeConfig(), {
-    platform,
-    pollIntervalMs: 20,
-    requestTimeoutMs: 2000,
-  });
+  ({ api, driver } = await startDriver());
 });
 
-afterEach(async () => {
-  await api.close();
-});
-
-function rolloutOptions(overrides: Partial<RolloutOptions> = {}): RolloutOptions {
-  return { signal: new AbortController().signal, readinessTimeoutMs: 5000, ...overrides };
-}
-
-const applies = (): typeof api.requests => api.requests.filter((r) => r.method === 'PATCH');
+afterEach(() => api.close());
 
 describe('KubernetesRuntimeDriver.rollout (stand-in API server)', () => {
   it('server-side applies every rendered object, in render order, as field manager slipway', async () => {
@@ -42,7 +25,7 @@ describe('KubernetesRuntimeDriver.rollout (stand-in API server)', () => {
     const result = await driver.rollout(spec, rolloutOptions());
 
     const rendered = renderServiceObjects(spec, platform);
-    const patches = applies();
+    const patches = applies(api);
     expect(patches.map((r) => JSON.parse(r.body) as unknown)).toEqual(
       JSON.parse(JSON.stringify(rendered)),
     );
@@ -280,7 +263,7 @@ describe('KubernetesRuntimeDriver.rollout (stand-in API server)', () => {
     });
     await driver.rollout(stateful, rolloutOptions());
     expect(reads).toBe(3);
-    expect(applies().map((r) => r.path)).toContain(path);
+    expect(applies(api).map((r) => r.path)).toContain(path);
   });
 
   it("prunes objects the render no longer contains, and only this service's", async () => {

@@ -18,6 +18,14 @@ import {
   type ServiceSpec,
 } from '@slipway/k8s-spec';
 import {
+  createKubeApis,
+  isNotFound,
+  kubernetesApiError,
+  refOf,
+  type KindRef,
+  type KubeApis,
+} from '@slipway/kube-client';
+import {
   InstanceNotFoundError,
   RolloutCancelledError,
   RolloutFailedError,
@@ -29,9 +37,7 @@ import {
   type RuntimeDriver,
   type ServiceRef,
 } from '../runtime-driver';
-import { applyObjects, deleteSelected, objectKey, refOf, type KindRef, type Scope } from './apply';
-import { createKubeApis, type KubeApis } from './kube-api';
-import { isNotFound, kubernetesApiError } from './kube-errors';
+import { applyObjects, deleteSelected, objectKey, type Scope } from './apply';
 import { newestFirst, toInstance } from './instances';
 import { isPodReady } from './pod-failures';
 import { streamPodLogs } from './pod-logs';
@@ -56,7 +62,6 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
   private readonly apis: KubeApis;
   private readonly fieldManager: string;
   private readonly pollIntervalMs: number;
-  private readonly requestTimeoutMs: number;
 
   constructor(
     private readonly kubeConfig: KubeConfig,
@@ -64,18 +69,19 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
   ) {
     this.fieldManager = options.fieldManager ?? 'slipway';
     this.pollIntervalMs = options.pollIntervalMs ?? 2000;
-    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
-    this.apis = createKubeApis(kubeConfig, this.requestTimeoutMs);
+    this.apis = createKubeApis(kubeConfig, {
+      caller: 'runtime',
+      requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    });
   }
 
   async rollout(spec: ServiceSpec, options: RolloutOptions): Promise<RolloutResult> {
     if (options.signal.aborted) throw new RolloutCancelledError();
     const objects = this.render(spec);
     const names = serviceNames(spec, this.options.platform);
-    await applyObjects(this.apis.objects, objects, {
+    await applyObjects(this.apis, objects, {
       fieldManager: this.fieldManager,
       signal: options.signal,
-      requestTimeoutMs: this.requestTimeoutMs,
     });
     options.onProgress?.(`applied ${objects.length} objects`);
     const keep = new Set(objects.map((object) => objectKey(refOf(object))));
@@ -94,7 +100,6 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
         signal: options.signal,
         readinessTimeoutMs: options.readinessTimeoutMs,
         pollIntervalMs: this.pollIntervalMs,
-        requestTimeoutMs: this.requestTimeoutMs,
         onProgress: options.onProgress,
       });
     }
@@ -118,20 +123,19 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
       pod = await this.apis.core.readNamespacedPod({ namespace, name: instance });
     } catch (error) {
       if (isNotFound(error)) throw new InstanceNotFoundError(instance);
-      throw kubernetesApiError(error, `read pod ${instance}`, this.requestTimeoutMs);
+      throw kubernetesApiError(error, `read pod ${instance}`, this.apis.options);
     }
     // Another service's pod in the same project namespace is not this service's instance.
     if (pod.metadata?.labels?.[LABELS.serviceId] !== ref.service.id) {
       throw new InstanceNotFoundError(instance);
     }
-    return streamPodLogs(this.kubeConfig, namespace, instance, options);
+    return streamPodLogs(this.kubeConfig, this.apis.options, { namespace, pod: instance }, options);
   }
 
   async delete(ref: ServiceRef): Promise<void> {
-    await deleteSelected(this.apis.objects, {
+    await deleteSelected(this.apis, {
       labelSelector: serviceLabelSelector(ref.service.id),
       scopes: this.scopes(this.names(ref), () => true),
-      requestTimeoutMs: this.requestTimeoutMs,
     });
   }
 
@@ -153,11 +157,10 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
     keep: ReadonlySet<string>,
     which: (kind: KindRef) => boolean,
   ): Promise<void> {
-    await deleteSelected(this.apis.objects, {
+    await deleteSelected(this.apis, {
       labelSelector: serviceLabelSelector(serviceId),
       scopes: this.scopes(names, which),
       keep,
-      requestTimeoutMs: this.requestTimeoutMs,
     });
   }
 
@@ -186,11 +189,7 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
       return list.items;
     } catch (error) {
       if (isNotFound(error)) return []; // the project's namespace does not exist yet
-      throw kubernetesApiError(
-        error,
-        `list the pods of ${ref.service.name}`,
-        this.requestTimeoutMs,
-      );
+      throw kubernetesApiError(error, `list the pods of ${ref.service.name}`, this.apis.options);
     }
   }
 }

@@ -2,13 +2,13 @@
 import { PassThrough, type Readable } from 'node:stream';
 import { Log, type KubeConfig } from '@kubernetes/client-node';
 import { CONTAINER_CONTRACT } from '@slipway/k8s-spec';
+import { kubernetesApiError, statusOf, type KubeClientOptions } from '@slipway/kube-client';
 import type { LogOptions } from '../runtime-driver';
-import { kubernetesApiError, statusOf } from './kube-errors';
 
 export async function streamPodLogs(
   kubeConfig: KubeConfig,
-  namespace: string,
-  pod: string,
+  client: KubeClientOptions,
+  { namespace, pod }: { readonly namespace: string; readonly pod: string },
   options: LogOptions,
 ): Promise<Readable> {
   const output = new PassThrough();
@@ -34,7 +34,7 @@ export async function streamPodLogs(
     // The log endpoint answers 400 while the container has not started (or is gone).
     if (statusOf(error) === 400)
       throw new Error(`the logs of ${pod} are not available yet: its container has not started`);
-    throw kubernetesApiError(error, `read the logs of ${pod}`, 0);
+    throw kubernetesApiError(error, `read the logs of ${pod}`, client);
   }
   const stop = (): void => {
     request.abort();

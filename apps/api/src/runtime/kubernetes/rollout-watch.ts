@@ -3,11 +3,9 @@
  * instance runs the new revision and is ready, failed early when a new pod cannot start
  * or the controller gives up, failed on the readiness deadline, cancelled on the signal.
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import type { V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
+import { pollOnce, sleepUnlessAborted, type KubeApis } from '@slipway/kube-client';
 import { RolloutCancelledError, RolloutFailedError } from '../runtime-driver';
-import type { KubeApis } from './kube-api';
-import { isTransient, kubernetesApiError } from './kube-errors';
 import {
   isPodReady,
   pendingReason,
@@ -31,7 +29,6 @@ export interface RolloutWatchOptions {
   readonly signal: AbortSignal;
   readonly readinessTimeoutMs: number;
   readonly pollIntervalMs: number;
-  readonly requestTimeoutMs: number;
   readonly onProgress?: (message: string) => void;
 }
 
@@ -46,28 +43,27 @@ export async function waitForRollout(apis: KubeApis, options: RolloutWatchOption
   let lastProgress = '';
   for (;;) {
     if (options.signal.aborted) throw new RolloutCancelledError();
-    try {
-      last = await untilAborted(observe(apis, options), options.signal);
+    // Undefined after a stale read (410 Gone), throttling or a slow answer: look again next tick.
+    const observed = await pollOnce(apis, () => observe(apis, options), {
+      signal: options.signal,
+      cancelled,
+      action: `watch the rollout of ${options.workload.name}`,
+    });
+    if (observed !== undefined) {
+      last = observed;
       const progress = describeCounts(last.state.counts);
       if (progress !== lastProgress) options.onProgress?.(progress);
       lastProgress = progress;
       if (last.state.done) return;
       await failIfBroken(apis, options, last);
-    } catch (error) {
-      if (error instanceof RolloutFailedError || error instanceof RolloutCancelledError)
-        throw error;
-      // A stale read (410 Gone), throttling or a slow answer: look again on the next tick.
-      if (!isTransient(error)) {
-        throw kubernetesApiError(
-          error,
-          `watch the rollout of ${options.workload.name}`,
-          options.requestTimeoutMs,
-        );
-      }
     }
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw new RolloutFailedError(timeoutReason(options, last));
-    await sleep(Math.min(options.pollIntervalMs, remaining), options.signal);
+    await sleepUnlessAborted(
+      Math.min(options.pollIntervalMs, remaining),
+      options.signal,
+      cancelled,
+    );
   }
 }
 
@@ -145,21 +141,6 @@ function podName(pod: V1Pod): string {
   return pod.metadata?.name ?? 'unknown';
 }
 
-/** Settles with `promise`, or rejects with RolloutCancelledError as soon as `signal` aborts. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  promise.catch(() => undefined); // an abandoned request may still fail later
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new RolloutCancelledError());
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    void promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
-async function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  try {
-    await delay(ms, undefined, { signal });
-  } catch {
-    throw new RolloutCancelledError();
-  }
+function cancelled(): Error {
+  return new RolloutCancelledError();
 }

@@ -4,9 +4,9 @@
  * the digest, cancellation and API errors. Failed builds: kaniko-build-failures.contract.spec.ts.
  */
 import { renderBuildJob } from '@slipway/k8s-spec';
+import { statusReply, waitFor, type FakeKubeApi } from '@slipway/kube-client/testing';
 import { BuildFailedError } from '../build-driver';
-import { KanikoBuildDriver } from './kaniko-build-driver';
-import { FakeKubeApi, statusReply } from './testing/fake-kube-api';
+import type { KanikoBuildDriver } from './kaniko-build-driver';
 import { BUNDLE_TOKEN, DIGEST, buildOptions, payload } from './testing/fixtures';
 import {
   RecordingSink,
@@ -16,7 +16,7 @@ import {
   namespace,
   script,
   secretPath,
-  waitFor,
+  startDriver,
 } from './testing/harness';
 import { jobs, pods, runJobController } from './testing/job-controller';
 
@@ -30,19 +30,10 @@ let api: FakeKubeApi;
 let driver: KanikoBuildDriver;
 
 beforeEach(async () => {
-  api = new FakeKubeApi();
-  await api.start();
-  driver = new KanikoBuildDriver({
-    kubeConfig: api.kubeConfig(),
-    build: buildOptions,
-    pollIntervalMs: 10,
-    requestTimeoutMs: 2000,
-  });
+  ({ api, driver } = await startDriver());
 });
 
-afterEach(async () => {
-  await api.close();
-});
+afterEach(() => api.close());
 
 const succeeding = script({
   steps: [

@@ -12,10 +12,20 @@ import {
   renderBuildNamespace,
   type BuildOptions,
 } from '@slipway/k8s-spec';
+import {
+  createKubeApis,
+  deleteAndWait,
+  deleteObject,
+  describeObject,
+  kubernetesApiError,
+  refOf,
+  statusOf,
+  type KubeApis,
+  type ObjectRef,
+  type RenderedObject,
+} from '@slipway/kube-client';
 import { BuildFailedError, type BuildDriver, type BuildLogSink } from '../build-driver';
-import { BuildCancelled, KanikoBuildRun } from './kaniko-build-run';
-import { createKubeApis, type KubeApis, type RenderedObject } from './kube-api';
-import { isNotFound, kubernetesError, statusOf } from './kube-errors';
+import { BuildCancelled, KanikoBuildRun, buildCancelled } from './kaniko-build-run';
 import { LogLines } from './log-lines';
 
 export interface KanikoDriverOptions {
@@ -38,17 +48,21 @@ interface Target {
   readonly name: string;
 }
 
+const JOB = { apiVersion: 'batch/v1', kind: 'Job' } as const;
+const SECRET = { apiVersion: 'v1', kind: 'Secret' } as const;
+
 export class KanikoBuildDriver implements BuildDriver {
   readonly kind = 'kaniko' as const;
   private readonly apis: KubeApis;
   private readonly pollIntervalMs: number;
-  private readonly requestTimeoutMs: number;
   private namespaceApplied: Promise<void> | undefined;
 
   constructor(private readonly options: KanikoDriverOptions) {
     this.pollIntervalMs = options.pollIntervalMs ?? 2000;
-    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
-    this.apis = createKubeApis(options.kubeConfig, this.requestTimeoutMs);
+    this.apis = createKubeApis(options.kubeConfig, {
+      caller: 'builder',
+      requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    });
   }
 
   async build(
@@ -75,23 +89,21 @@ export class KanikoBuildDriver implements BuildDriver {
         lines: new LogLines(log, REASON_LINES),
         signal,
         pollIntervalMs: this.pollIntervalMs,
-        requestTimeoutMs: this.requestTimeoutMs,
       }).result();
       return { image: payload.destination, digest };
     } catch (error) {
       if (error instanceof BuildCancelled || signal.aborted) {
-        await this.deleteQuietly({ ...target, kind: 'Job', apiVersion: 'batch/v1' }, log);
+        await this.deleteQuietly({ ...JOB, ...target }, log);
         throw new Error('build cancelled');
       }
       // A failed build's Job is finished (its TTL removes it); any other error may leave
       // one running until its deadline, holding a node's resources for nothing.
-      if (!(error instanceof BuildFailedError)) {
-        await this.deleteQuietly({ ...target, kind: 'Job', apiVersion: 'batch/v1' }, log);
-      }
+      if (!(error instanceof BuildFailedError))
+        await this.deleteQuietly({ ...JOB, ...target }, log);
       throw error;
     } finally {
       // The one-time token is spent either way; the Job itself has a TTL.
-      await this.deleteQuietly({ ...target, kind: 'Secret', apiVersion: 'v1' }, log);
+      await this.deleteQuietly({ ...SECRET, ...target }, log);
     }
   }
 
@@ -121,11 +133,17 @@ export class KanikoBuildDriver implements BuildDriver {
       await this.apply(secret);
       await this.apply(job);
     } catch (error) {
-      const status = statusOf(error instanceof Error ? error.cause : undefined);
+      const status = statusOf(error);
       if (status !== 409 && status !== 422) throw error;
       log.write(`replacing build job ${target.name} left by an earlier attempt`, 'system');
-      await this.deleteAndWait({ ...target, kind: 'Job', apiVersion: 'batch/v1' }, signal);
-      await this.deleteAndWait({ ...target, kind: 'Secret', apiVersion: 'v1' }, signal);
+      const waiting = {
+        signal,
+        cancelled: buildCancelled,
+        pollIntervalMs: this.pollIntervalMs,
+        timeoutMs: LEFTOVER_TIMEOUT_MS,
+      };
+      await deleteAndWait(this.apis, { ...JOB, ...target }, waiting);
+      await deleteAndWait(this.apis, { ...SECRET, ...target }, waiting);
       await this.apply(secret);
       await this.apply(job);
     }
@@ -135,72 +153,14 @@ export class KanikoBuildDriver implements BuildDriver {
     try {
       await this.apis.objects.apply(object, 'slipway');
     } catch (error) {
-      const what = `apply ${object.kind} ${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
-      throw kubernetesError(error, what, this.requestTimeoutMs);
-    }
-  }
-
-  private async deleteAndWait(
-    ref: Target & { kind: string; apiVersion: string },
-    signal: AbortSignal,
-  ): Promise<void> {
-    await this.delete(ref, 'Foreground');
-    const header = {
-      apiVersion: ref.apiVersion,
-      kind: ref.kind,
-      metadata: { name: ref.name, namespace: ref.namespace },
-    };
-    const deadline = Date.now() + LEFTOVER_TIMEOUT_MS;
-    for (;;) {
-      if (signal.aborted) throw new BuildCancelled();
-      try {
-        await this.apis.objects.read(header);
-      } catch (error) {
-        if (isNotFound(error)) return;
-        throw kubernetesError(error, `read ${ref.kind} ${ref.name}`, this.requestTimeoutMs);
-      }
-      if (Date.now() > deadline)
-        throw new Error(
-          `${ref.kind} ${ref.namespace}/${ref.name} of an earlier attempt is still being deleted`,
-        );
-      await new Promise((resolve) => setTimeout(resolve, this.pollIntervalMs));
-    }
-  }
-
-  private async delete(
-    ref: Target & { kind: string; apiVersion: string },
-    propagation: 'Background' | 'Foreground',
-  ): Promise<void> {
-    try {
-      await this.apis.objects.delete(
-        {
-          apiVersion: ref.apiVersion,
-          kind: ref.kind,
-          metadata: { name: ref.name, namespace: ref.namespace },
-        },
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        propagation,
-      );
-    } catch (error) {
-      if (isNotFound(error)) return;
-      throw kubernetesError(
-        error,
-        `delete ${ref.kind} ${ref.namespace}/${ref.name}`,
-        this.requestTimeoutMs,
-      );
+      throw kubernetesApiError(error, `apply ${describeObject(refOf(object))}`, this.apis.options);
     }
   }
 
   /** Cleanup must not hide the build's outcome: a failure is noted in the build log instead. */
-  private async deleteQuietly(
-    ref: Target & { kind: string; apiVersion: string },
-    log: BuildLogSink,
-  ): Promise<void> {
+  private async deleteQuietly(ref: ObjectRef, log: BuildLogSink): Promise<void> {
     try {
-      await this.delete(ref, 'Background');
+      await deleteObject(this.apis, ref, 'Background');
     } catch (error) {
       log.write(
         `could not delete ${ref.kind} ${ref.name}: ${error instanceof Error ? error.message : String(error)}`,

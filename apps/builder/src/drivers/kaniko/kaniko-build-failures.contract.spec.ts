@@ -3,30 +3,28 @@
  * Dockerfile, a failed download, the deadline, a pod that cannot start), against a
  * stand-in Kubernetes API server (no cluster runs here).
  */
+import type { FakeKubeApi } from '@slipway/kube-client/testing';
 import { BuildFailedError } from '../build-driver';
-import { KanikoBuildDriver } from './kaniko-build-driver';
-import { FakeKubeApi } from './testing/fake-kube-api';
-import { buildOptions, payload } from './testing/fixtures';
-import { RecordingSink, failure, jobPath, script, secretPath } from './testing/harness';
+import type { KanikoBuildDriver } from './kaniko-build-driver';
+import { payload } from './testing/fixtures';
+import {
+  RecordingSink,
+  failure,
+  jobPath,
+  script,
+  secretPath,
+  startDriver,
+} from './testing/harness';
 import { jobs, pods, runJobController } from './testing/job-controller';
 
 let api: FakeKubeApi;
 let driver: KanikoBuildDriver;
 
 beforeEach(async () => {
-  api = new FakeKubeApi();
-  await api.start();
-  driver = new KanikoBuildDriver({
-    kubeConfig: api.kubeConfig(),
-    build: buildOptions,
-    pollIntervalMs: 10,
-    requestTimeoutMs: 2000,
-  });
+  ({ api, driver } = await startDriver());
 });
 
-afterEach(async () => {
-  await api.close();
-});
+afterEach(() => api.close());
 
 describe('KanikoBuildDriver failed builds (stand-in API server)', () => {
   it('fails a build whose RUN step fails with the last 20 log lines and the exit code', async () => {

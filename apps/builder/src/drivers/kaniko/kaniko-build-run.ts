@@ -3,9 +3,9 @@
  * kaniko container's log into the build log, and turns the ending into a digest or a
  * reason (a failing step, a missing Dockerfile, a failed download, the deadline).
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import { Log, type KubeConfig, type V1Job, type V1Pod } from '@kubernetes/client-node';
 import type { BuildJobPayload } from '@slipway/contracts';
+import { pollOnce, sleepUnlessAborted, type KubeApis } from '@slipway/kube-client';
 import { BuildFailedError } from '../build-driver';
 import {
   FETCH_CONTAINER,
@@ -15,8 +15,6 @@ import {
   latestPod,
   type BuildProgress,
 } from './build-pod';
-import type { KubeApis } from './kube-api';
-import { isTransient, kubernetesError } from './kube-errors';
 import type { LogLines } from './log-lines';
 
 /** How long to wait for the log stream to deliver its last lines once the container ended. */
@@ -40,7 +38,6 @@ export interface BuildRunOptions {
   readonly lines: LogLines;
   readonly signal: AbortSignal;
   readonly pollIntervalMs: number;
-  readonly requestTimeoutMs: number;
 }
 
 interface LogFollow {
@@ -68,7 +65,7 @@ export class KanikoBuildRun {
           );
           if (digest !== undefined) return digest;
         }
-        await sleep(this.options.pollIntervalMs, this.options.signal);
+        await sleepUnlessAborted(this.options.pollIntervalMs, this.options.signal, buildCancelled);
       }
     } finally {
       this.follow?.stop();
@@ -86,17 +83,11 @@ export class KanikoBuildRun {
       });
       return { job, pod: latestPod(pods.items) };
     };
-    try {
-      return await untilAborted(read(), this.options.signal);
-    } catch (error) {
-      if (error instanceof BuildCancelled) throw error;
-      if (isTransient(error)) return undefined;
-      throw kubernetesError(
-        error,
-        `read build job ${namespace}/${jobName}`,
-        this.options.requestTimeoutMs,
-      );
-    }
+    return pollOnce(apis, read, {
+      signal: this.options.signal,
+      cancelled: buildCancelled,
+      action: `read build job ${namespace}/${jobName}`,
+    });
   }
 
   /** Acts on what was observed: the digest when done, undefined to keep waiting. */
@@ -232,21 +223,7 @@ async function withinMs(promise: Promise<void>, ms: number): Promise<void> {
   }
 }
 
-/** Settles with `promise`, or rejects with BuildCancelled as soon as `signal` aborts. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  promise.catch(() => undefined); // an abandoned request may still fail later
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new BuildCancelled());
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    void promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
-async function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  try {
-    await delay(ms, undefined, { signal });
-  } catch {
-    throw new BuildCancelled();
-  }
+/** The error a cancelled build ends in, for helpers that take a factory. */
+export function buildCancelled(): BuildCancelled {
+  return new BuildCancelled();
 }

@@ -3,7 +3,12 @@
  * the Deployment, the new ReplicaSet and its pod appear and the status moves on as scripted.
  */
 import { LABELS } from '@slipway/k8s-spec';
-import type { FakeKubeApi, KubeObject } from './fake-kube-api';
+import {
+  onEachRead,
+  putPod,
+  type FakeKubeApi,
+  type KubeObject,
+} from '@slipway/kube-client/testing';
 
 export const TEMPLATE_HASH = '7d9f8b6c5';
 
@@ -26,20 +31,18 @@ export interface Controller {
 }
 
 export function runDeploymentController(api: FakeKubeApi, script: Script): Controller {
-  const path = `/apis/apps/v1/namespaces/${script.namespace}/deployments/${script.name}`;
   const podName = `${script.name}-${TEMPLATE_HASH}-x4k2p`;
-  let polls = 0;
-  api.on((request) => {
-    if (request.method !== 'GET' || request.path !== path) return undefined;
-    const deployment = api.get('apps/v1', 'Deployment', script.namespace, script.name);
-    if (deployment === undefined) return undefined;
-    polls += 1;
-    const ready = script.readyAfterPolls !== undefined && polls >= script.readyAfterPolls;
-    const stored = api.put(withStatus(deployment, ready, script));
-    seedRevision(api, script, stored, podName, ready);
-    return undefined; // the stand-in answers with what is stored now
-  });
-  return { polls: () => polls, podName };
+  const { namespace, name } = script;
+  const polls = onEachRead(
+    api,
+    { apiVersion: 'apps/v1', kind: 'Deployment', namespace, name },
+    (deployment, poll) => {
+      const ready = script.readyAfterPolls !== undefined && poll >= script.readyAfterPolls;
+      const stored = api.put(withStatus(deployment, ready, script));
+      seedRevision(api, script, stored, podName, ready);
+    },
+  );
+  return { polls, podName };
 }
 
 function withStatus(deployment: KubeObject, ready: boolean, script: Script): KubeObject {
@@ -122,14 +125,10 @@ function seedRevision(
       ],
     },
   });
-  api.put({
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      name: podName,
-      namespace: script.namespace,
-      labels: { ...labels, [LABELS.deploymentId]: 'dep-0002' },
-    },
+  putPod(api, {
+    namespace: script.namespace,
+    name: podName,
+    labels: { ...labels, [LABELS.deploymentId]: 'dep-0002' },
     status: ready ? RUNNING_READY : (script.podStatus ?? PENDING),
   });
 }

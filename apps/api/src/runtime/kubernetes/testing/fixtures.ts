@@ -1,6 +1,8 @@
 /** A valid service spec and platform for the contract tests (shapes from @slipway/k8s-spec's fixtures). */
-import type { PlatformOptions, ServiceSpec } from '@slipway/k8s-spec';
+import { serviceNames, type PlatformOptions, type ServiceSpec } from '@slipway/k8s-spec';
+import { objectPath } from '@slipway/kube-client/testing';
 import type { ServiceRef } from '../../runtime-driver';
+import type { Script } from './deployment-controller';
 
 export const SECRET_VALUE = 'sk-live-contract-test-secret-4242';
 
@@ -32,3 +34,12 @@ export const spec: ServiceSpec = {
 };
 
 export const ref: ServiceRef = { org: spec.org, project: spec.project, service: spec.service };
+
+export const names = serviceNames(spec, platform);
+export const deploymentPath = objectPath('apps/v1', 'Deployment', names.namespace, names.base);
+/** The Deployment controller's script for the spec's workload; tests add what happens. */
+export const script: Script = {
+  namespace: names.namespace,
+  name: names.base,
+  serviceId: spec.service.id,
+};

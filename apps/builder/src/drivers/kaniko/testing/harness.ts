@@ -1,13 +1,27 @@
-/** What the Kaniko driver's contract tests share: names, a recording sink, small waits. */
+/** What the Kaniko driver's contract tests share: names, a started driver, a recording sink. */
 import { buildJobName } from '@slipway/k8s-spec';
+import { FakeKubeApi, objectPath } from '@slipway/kube-client/testing';
 import type { BuildLogSink } from '../../build-driver';
-import { payload } from './fixtures';
+import { KanikoBuildDriver } from '../kaniko-build-driver';
+import { buildOptions, payload } from './fixtures';
 import type { BuildScript } from './job-controller';
 
 export const namespace = 'slipway-builds';
 export const jobName = buildJobName(payload);
-export const secretPath = `/api/v1/namespaces/${namespace}/secrets/${jobName}`;
-export const jobPath = `/apis/batch/v1/namespaces/${namespace}/jobs/${jobName}`;
+export const secretPath = objectPath('v1', 'Secret', namespace, jobName);
+export const jobPath = objectPath('batch/v1', 'Job', namespace, jobName);
+
+/** A listening stand-in and a driver that polls it quickly; close `api` after each test. */
+export async function startDriver(): Promise<{ api: FakeKubeApi; driver: KanikoBuildDriver }> {
+  const api = await FakeKubeApi.started();
+  const driver = new KanikoBuildDriver({
+    kubeConfig: api.kubeConfig(),
+    build: buildOptions,
+    pollIntervalMs: 10,
+    requestTimeoutMs: 2000,
+  });
+  return { api, driver };
+}
 
 export class RecordingSink implements BuildLogSink {
   readonly entries: { line: string; stream: string | undefined }[] = [];
@@ -33,11 +47,4 @@ export async function failure(promise: Promise<unknown>): Promise<Error> {
   if (!(error instanceof Error))
     throw new Error(`expected a rejection with an Error, got ${String(error)}`);
   return error;
-}
-
-export async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  if (!condition()) throw new Error('condition not met within 2s');
 }

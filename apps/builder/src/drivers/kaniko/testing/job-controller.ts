@@ -3,7 +3,7 @@
  * the Job, the build moves to the next scripted step (Job status and pod status), and the
  * pod's log endpoint serves the scripted output.
  */
-import type { FakeKubeApi } from './fake-kube-api';
+import { objectPath, onEachRead, putPod, type FakeKubeApi } from '@slipway/kube-client/testing';
 
 export interface BuildStep {
   readonly job?: Record<string, unknown>;
@@ -104,34 +104,22 @@ export const jobs = {
 };
 
 export function runJobController(api: FakeKubeApi, script: BuildScript): JobController {
-  const jobPath = `/apis/batch/v1/namespaces/${script.namespace}/jobs/${script.jobName}`;
-  const podName = `${script.jobName}-q7x2z`;
-  let reads = 0;
+  const { namespace, jobName } = script;
+  const podName = `${jobName}-q7x2z`;
   let logClosed = false;
+  const reads = onEachRead(
+    api,
+    { apiVersion: 'batch/v1', kind: 'Job', namespace, name: jobName },
+    (job, read) => {
+      const step = script.steps[Math.min(read - 1, script.steps.length - 1)] ?? {};
+      api.put({ ...job, status: step.job ?? jobs.running });
+      if (step.pod === undefined) return;
+      putPod(api, { namespace, name: podName, labels: { 'job-name': jobName }, status: step.pod });
+    },
+  );
+  const logPath = `${objectPath('v1', 'Pod', namespace, podName)}/log`;
   api.on((request) => {
-    if (request.method !== 'GET' || request.path !== jobPath) return undefined;
-    const job = api.get('batch/v1', 'Job', script.namespace, script.jobName);
-    if (job === undefined) return undefined;
-    const step = script.steps[Math.min(reads, script.steps.length - 1)] ?? {};
-    reads += 1;
-    api.put({ ...job, status: step.job ?? jobs.running });
-    if (step.pod !== undefined) {
-      api.put({
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: {
-          name: podName,
-          namespace: script.namespace,
-          labels: { 'job-name': script.jobName },
-        },
-        status: step.pod,
-      });
-    }
-    return undefined;
-  });
-  api.on((request) => {
-    if (request.path !== `/api/v1/namespaces/${script.namespace}/pods/${podName}/log`)
-      return undefined;
+    if (request.path !== logPath) return undefined;
     const output =
       request.query.get('container') === 'fetch-bundle' ? script.fetchLog : script.kanikoLog;
     return {
@@ -143,5 +131,5 @@ export function runJobController(api: FakeKubeApi, script: BuildScript): JobCont
       },
     };
   });
-  return { podName, reads: () => reads, logClosed: () => logClosed };
+  return { podName, reads, logClosed: () => logClosed };
 }

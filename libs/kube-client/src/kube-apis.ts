@@ -1,9 +1,11 @@
 /**
- * The clients the Kubernetes runtime talks through: typed reads (core, apps) and a generic
- * object client for server-side apply, prune and delete. Every request carries a timeout.
+ * The clients Slipway talks to Kubernetes through: typed reads (core, apps, batch) and a
+ * generic object client for server-side apply, list and delete. Every request carries a
+ * timeout, so a hung API server fails a call instead of stalling a rollout or a build.
  */
 import {
   AppsV1Api,
+  BatchV1Api,
   CoreV1Api,
   HttpMethod,
   KubernetesObjectApi,
@@ -49,13 +51,23 @@ export class ObjectClient extends KubernetesObjectApi {
   }
 }
 
+export interface KubeClientOptions {
+  /** Who is calling, as error messages name it: "the runtime's credentials". */
+  readonly caller: string;
+  /** Bound on every request made through these clients. */
+  readonly requestTimeoutMs: number;
+}
+
 export interface KubeApis {
   readonly objects: ObjectClient;
   readonly core: CoreV1Api;
   readonly apps: AppsV1Api;
+  readonly batch: BatchV1Api;
+  /** What the clients were made with; error messages quote it (kubernetesApiError). */
+  readonly options: KubeClientOptions;
 }
 
-export function createKubeApis(kubeConfig: KubeConfig, requestTimeoutMs: number): KubeApis {
+export function createKubeApis(kubeConfig: KubeConfig, options: KubeClientOptions): KubeApis {
   const cluster = kubeConfig.getCurrentCluster();
   if (cluster === null) throw new Error('the kubeconfig has no current cluster');
   const configuration = createConfiguration({
@@ -64,7 +76,7 @@ export function createKubeApis(kubeConfig: KubeConfig, requestTimeoutMs: number)
     promiseMiddleware: [
       {
         pre: (context) => {
-          context.setSignal(AbortSignal.timeout(requestTimeoutMs));
+          context.setSignal(AbortSignal.timeout(options.requestTimeoutMs));
           return Promise.resolve(context);
         },
         post: (response) => Promise.resolve(response),
@@ -75,5 +87,7 @@ export function createKubeApis(kubeConfig: KubeConfig, requestTimeoutMs: number)
     objects: new ObjectClient(configuration),
     core: new CoreV1Api(configuration),
     apps: new AppsV1Api(configuration),
+    batch: new BatchV1Api(configuration),
+    options,
   };
 }

@@ -2,12 +2,14 @@
  * A stand-in for the Kubernetes API server, for contract tests (there is no cluster here).
  * It records every request and keeps objects in memory: discovery, server-side apply,
  * create, get, list by label or field selector, and delete; tests add handlers to script
- * anything else (status changes, errors, log streams).
+ * anything else (status changes, errors, log streams). Both the API's runtime and the
+ * builder's Kaniko driver test against it.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
+import { RESOURCES, groupVersionPath, resourceFor, storageKey, type Resource } from './resources';
 
 export interface RecordedRequest {
   readonly method: string;
@@ -30,35 +32,6 @@ export type KubeObject = Record<string, unknown> & {
   metadata: Record<string, unknown> & { name: string; namespace?: string };
 };
 
-interface Resource {
-  readonly groupVersion: string;
-  readonly kind: string;
-  readonly plural: string;
-  readonly namespaced: boolean;
-}
-
-const RESOURCES: readonly Resource[] = [
-  ['v1', 'Namespace', 'namespaces', false],
-  ['v1', 'Secret', 'secrets', true],
-  ['v1', 'ServiceAccount', 'serviceaccounts', true],
-  ['v1', 'Service', 'services', true],
-  ['v1', 'Pod', 'pods', true],
-  ['v1', 'Event', 'events', true],
-  ['apps/v1', 'Deployment', 'deployments', true],
-  ['apps/v1', 'StatefulSet', 'statefulsets', true],
-  ['apps/v1', 'ReplicaSet', 'replicasets', true],
-  ['batch/v1', 'Job', 'jobs', true],
-  ['policy/v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true],
-  ['autoscaling/v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true],
-  ['networking.k8s.io/v1', 'NetworkPolicy', 'networkpolicies', true],
-  ['networking.k8s.io/v1', 'Ingress', 'ingresses', true],
-].map(([groupVersion, kind, plural, namespaced]) => ({
-  groupVersion: String(groupVersion),
-  kind: String(kind),
-  plural: String(plural),
-  namespaced: Boolean(namespaced),
-}));
-
 const PATH =
   /^\/(api\/v1|apis\/[^/]+\/[^/]+)(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?$/;
 
@@ -75,6 +48,13 @@ export class FakeKubeApi {
   private readonly handlers: Handler[] = [];
   private readonly server: Server = createServer((req, res) => this.serve(req, res));
   private port = 0;
+
+  /** A stand-in already listening, for a `beforeEach`. */
+  static async started(): Promise<FakeKubeApi> {
+    const api = new FakeKubeApi();
+    await api.start();
+    return api;
+  }
 
   async start(): Promise<void> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
@@ -136,12 +116,8 @@ export class FakeKubeApi {
       metadata: { name: string; namespace?: string };
     },
   ): string {
-    const resource = RESOURCES.find(
-      (r) => r.groupVersion === object.apiVersion && r.kind === object.kind,
-    );
-    if (resource === undefined)
-      throw new Error(`stand-in: unknown kind ${object.apiVersion} ${object.kind}`);
-    return `${resource.groupVersion}|${resource.namespaced ? (object.metadata.namespace ?? '') : ''}|${resource.plural}|${object.metadata.name}`;
+    const resource = resourceFor(object.apiVersion, object.kind);
+    return storageKey(resource, object.metadata.namespace, object.metadata.name);
   }
 
   private serve(req: IncomingMessage, res: ServerResponse): void {
@@ -176,9 +152,7 @@ export class FakeKubeApi {
   }
 
   private answer(request: RecordedRequest): Reply {
-    const discovery = RESOURCES.filter(
-      (r) => request.path === `/${r.groupVersion.includes('/') ? 'apis' : 'api'}/${r.groupVersion}`,
-    );
+    const discovery = RESOURCES.filter((r) => request.path === groupVersionPath(r.groupVersion));
     if (discovery.length > 0 && request.method === 'GET') {
       const groupVersion = discovery[0]?.groupVersion ?? '';
       const resources = discovery.map((r) => ({
@@ -206,7 +180,7 @@ export class FakeKubeApi {
       );
     }
     const [namespace, name] = [match[2], match[4]];
-    const key = `${resource.groupVersion}|${namespace ?? ''}|${resource.plural}|${name ?? ''}`;
+    const key = storageKey(resource, namespace, name ?? '');
     const found = this.objects.get(key);
     const notFound = statusReply(404, 'NotFound', `${resource.plural} "${name ?? ''}" not found`);
     switch (request.method) {

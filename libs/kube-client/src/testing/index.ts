@@ -1,0 +1,15 @@
+/**
+ * @slipway/kube-client/testing: a stand-in Kubernetes API server and helpers to play
+ * controllers inside it, for contract tests where no cluster runs. Tests only: production
+ * code imports `@slipway/kube-client`.
+ */
+export { onEachRead, putPod, waitFor, type PodState, type WatchedObject } from './controllers';
+export {
+  FakeKubeApi,
+  statusReply,
+  type Handler,
+  type KubeObject,
+  type RecordedRequest,
+  type Reply,
+} from './fake-kube-api';
+export { RESOURCES, objectPath, type Resource } from './resources';
