@@ -21,7 +21,6 @@ import Docker from 'dockerode';
 import Redis from 'ioredis';
 import { type Builder, createBuilder } from '../src/builder';
 import type { BuildDriver, BuildLogSink } from '../src/drivers/build-driver';
-import { DEPLOYMENT_ID_LABEL } from '../src/drivers/docker/docker-build-driver';
 import { BundleServer, bundleOf, dockerTestEnv, registryDigest } from '../src/test-support/bundles';
 import { STALLED_BUILD_BOUND_MS } from '../src/worker/worker-settings';
 
@@ -50,12 +49,10 @@ afterAll(async () => {
   await queue.obliterate({ force: true });
   await queue.close();
   if (deployments.length > 0) await redis.del(...deployments.map(buildLogStreamKey));
-  for (const id of deployments) {
-    const images = await docker.listImages({
-      filters: { label: [`${DEPLOYMENT_ID_LABEL}=${id}`] },
-    });
-    for (const image of images) await docker.getImage(image.Id).remove({ force: true });
-  }
+  const images = await docker.listImages({
+    filters: { reference: [`${env.registry}/test-${RUN_ID}/svc`] },
+  });
+  for (const image of images) await docker.getImage(image.Id).remove({ force: true });
   await redis.quit();
   await rm(workDir, { recursive: true, force: true });
 });

@@ -43,6 +43,7 @@ export const configSchema = z
       concurrency: z.number().int().min(1).max(64),
       readinessTimeoutSeconds: z.number().int().min(1).max(3600),
       buildAttempts: z.number().int().min(1).max(5),
+      buildDeadlineSeconds: z.number().int().min(1).max(86400),
     }),
     bundles: z.object({
       dir: z.string().min(1),

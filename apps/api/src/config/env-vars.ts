@@ -187,6 +187,15 @@ export const ENV_VARS: readonly EnvVarDefinition[] = [
     sensitive: false,
   },
   {
+    name: 'SLIPWAY_BUILD_DEADLINE_SECONDS',
+    path: 'deploy.buildDeadlineSeconds',
+    kind: 'integer',
+    description:
+      'A deployment still building after this long ends build_failed (no builder took it, or it hung)',
+    defaultValue: '3600',
+    sensitive: false,
+  },
+  {
     name: 'SLIPWAY_BLOB_DIR',
     path: 'bundles.dir',
     kind: 'string',

@@ -1,37 +1,21 @@
-import { request as httpRequest } from 'node:http';
 import { ErrorCode, MASKED_SECRET_VALUE, type DeploymentResource } from '@slipway/contracts';
-import { startDockerStack, SITE_TEXT, type DockerStack } from '../../test/support/docker-stack';
-import { adminDefaults, createTenant, expectError, uniqueName } from '../../test/support/fixtures';
+import {
+  httpGet,
+  startDockerStack,
+  SITE_TEXT,
+  type DockerStack,
+} from '../../test/support/docker-stack';
+import { createTenant, expectError, uniqueName } from '../../test/support/fixtures';
 import { bearer } from '../../test/support/test-app';
 import { describeCredentialChecks, withToken } from '../../test/support/credentials';
 
 jest.setTimeout(90_000);
 
-async function getText(
-  host: string,
-  port: number,
-  path = '/',
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host, port, path, timeout: 3000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 describe('image deploys on the docker runtime', () => {
   let stack: DockerStack;
-  let projectId: string;
 
   beforeAll(async () => {
     stack = await startDockerStack();
-    projectId = (await adminDefaults(stack.t)).projectId;
   });
   afterAll(async () => {
     await stack?.close();
@@ -39,47 +23,34 @@ describe('image deploys on the docker runtime', () => {
 
   const admin = () => bearer(stack.t.adminToken);
 
-  async function createService(): Promise<string> {
-    const res = await stack.t.http
-      .post('/v1/services')
-      .set(admin())
-      .send({ name: uniqueName('img'), project_id: projectId })
-      .expect(200);
-    return (res.body.data as { id: string }).id;
-  }
+  const createService = () => stack.createService('img');
+  const waitForEnd = (serviceId: string, deployment: DeploymentResource) =>
+    stack.waitForDeployment(serviceId, deployment.id);
 
-  async function waitForEnd(serviceId: string, deploymentId: string): Promise<DeploymentResource> {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const res = await stack.t.http
-        .get(`/v1/services/${serviceId}/deployments/${deploymentId}`)
-        .set(admin())
-        .expect(200);
-      const deployment = res.body.data as DeploymentResource;
-      if (!['building', 'deploying'].includes(deployment.status)) return deployment;
-      if (Date.now() > deadline) throw new Error(`deployment still ${deployment.status}`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+  /** POST an image deploy; the answer is the new deployment. */
+  async function deploy(serviceId: string, body: object): Promise<DeploymentResource> {
+    const res = await stack.t.http
+      .post(`/v1/services/${serviceId}/deploy`)
+      .set(admin())
+      .send(body)
+      .expect(200);
+    return res.body.data as DeploymentResource;
   }
 
   it('deploys an image: 200 with the deployment, then succeeded and serving on 8080', async () => {
     const serviceId = await createService();
-    const res = await stack.t.http
-      .post(`/v1/services/${serviceId}/deploy`)
-      .set(admin())
-      .send({
-        image: stack.siteImage,
-        env: [
-          { name: 'GREETING', value: 'hi' },
-          { name: 'API_KEY', value: 'sk-very-secret', secret: true },
-        ],
-        resources: {
-          requests: { cpu: '100m', memory: '64Mi' },
-          limits: { cpu: '500m', memory: '128Mi' },
-        },
-      })
-      .expect(200);
-    const created = res.body.data as DeploymentResource;
+    const res = await deploy(serviceId, {
+      image: stack.siteImage,
+      env: [
+        { name: 'GREETING', value: 'hi' },
+        { name: 'API_KEY', value: 'sk-very-secret', secret: true },
+      ],
+      resources: {
+        requests: { cpu: '100m', memory: '64Mi' },
+        limits: { cpu: '500m', memory: '128Mi' },
+      },
+    });
+    const created = res;
     expect(created).toMatchObject({
       service_id: serviceId,
       status: 'deploying',
@@ -90,9 +61,9 @@ describe('image deploys on the docker runtime', () => {
       { name: 'GREETING', value: 'hi', secret: false },
       { name: 'API_KEY', value: MASKED_SECRET_VALUE, secret: true },
     ]);
-    expect(JSON.stringify(res.body)).not.toContain('sk-very-secret');
+    expect(JSON.stringify(created)).not.toContain('sk-very-secret');
 
-    const done = await waitForEnd(serviceId, created.id);
+    const done = await waitForEnd(serviceId, created);
     expect(done).toMatchObject({ status: 'succeeded', failure_reason: null });
     expect(done.ended_at).not.toBeNull();
 
@@ -110,13 +81,10 @@ describe('image deploys on the docker runtime', () => {
     const service = await stack.t.http.get(`/v1/services/${serviceId}`).set(admin()).expect(200);
     expect(service.body.data.status).toBe('running');
 
-    const [route] = await stack.t.dataSource.query<
-      { endpoints: { host: string; port: number }[] }[]
-    >('SELECT endpoints FROM service_routes WHERE service_id = $1', [serviceId]);
-    expect(route?.endpoints).toHaveLength(1);
-    const endpoint = route!.endpoints[0]!;
-    expect(endpoint.port).toBe(8080);
-    await expect(getText(endpoint.host, endpoint.port, '/index.html')).resolves.toEqual({
+    const endpoints = await stack.route(serviceId);
+    expect(endpoints).toHaveLength(1);
+    expect(endpoints[0]?.port).toBe(8080);
+    await expect(httpGet(endpoints[0]!, '/index.html')).resolves.toEqual({
       status: 200,
       body: `${SITE_TEXT}\n`,
     });
@@ -141,44 +109,30 @@ describe('image deploys on the docker runtime', () => {
 
   it('lists deployments newest first and answers for one', async () => {
     const serviceId = await createService();
-    const first = await stack.t.http
-      .post(`/v1/services/${serviceId}/deploy`)
-      .set(admin())
-      .send({ image: stack.siteImage })
-      .expect(200);
-    await waitForEnd(serviceId, first.body.data.id as string);
-    const second = await stack.t.http
-      .post(`/v1/services/${serviceId}/deploy`)
-      .set(admin())
-      .send({ image: stack.siteImage })
-      .expect(200);
-    await waitForEnd(serviceId, second.body.data.id as string);
+    const first = await deploy(serviceId, { image: stack.siteImage });
+    await waitForEnd(serviceId, first);
+    const second = await deploy(serviceId, { image: stack.siteImage });
+    await waitForEnd(serviceId, second);
     const list = await stack.t.http
       .get(`/v1/services/${serviceId}/deployments?per_page=1`)
       .set(admin())
       .expect(200);
     expect(list.body.pagination).toEqual({ page: 1, per_page: 1, total: 2, total_pages: 2 });
-    expect((list.body.data as DeploymentResource[]).map((d) => d.id)).toEqual([
-      second.body.data.id,
-    ]);
+    expect((list.body.data as DeploymentResource[]).map((d) => d.id)).toEqual([second.id]);
     // The second replaced the first: only its instance is left.
     const pods = await stack.t.http.get(`/v1/services/${serviceId}/pods`).set(admin()).expect(200);
     expect((pods.body.data as { deployment_id: string }[]).map((p) => p.deployment_id)).toEqual([
-      second.body.data.id,
+      second.id,
     ]);
   });
 
   it('a container that exits ends deployment_failed with its exit code and last log lines', async () => {
     const serviceId = await createService();
-    const res = await stack.t.http
-      .post(`/v1/services/${serviceId}/deploy`)
-      .set(admin())
-      .send({
-        image: stack.siteImage,
-        command: ['sh', '-c', 'echo "config missing: DATABASE_URL"; exit 3'],
-      })
-      .expect(200);
-    const done = await waitForEnd(serviceId, res.body.data.id as string);
+    const res = await deploy(serviceId, {
+      image: stack.siteImage,
+      command: ['sh', '-c', 'echo "config missing: DATABASE_URL"; exit 3'],
+    });
+    const done = await waitForEnd(serviceId, res);
     expect(done.status).toBe('deployment_failed');
     expect(done.failure_reason).toMatch(/code 3/);
     expect(done.failure_reason).toContain('config missing: DATABASE_URL');
@@ -188,20 +142,13 @@ describe('image deploys on the docker runtime', () => {
 
   it('a failed deployment leaves the previous one serving', async () => {
     const serviceId = await createService();
-    const good = await stack.t.http
-      .post(`/v1/services/${serviceId}/deploy`)
-      .set(admin())
-      .send({ image: stack.siteImage })
-      .expect(200);
-    await waitForEnd(serviceId, good.body.data.id as string);
-    const bad = await stack.t.http
-      .post(`/v1/services/${serviceId}/deploy`)
-      .set(admin())
-      .send({ image: stack.siteImage, command: ['sh', '-c', 'exit 1'] })
-      .expect(200);
-    expect((await waitForEnd(serviceId, bad.body.data.id as string)).status).toBe(
-      'deployment_failed',
-    );
+    const good = await deploy(serviceId, { image: stack.siteImage });
+    await waitForEnd(serviceId, good);
+    const bad = await deploy(serviceId, {
+      image: stack.siteImage,
+      command: ['sh', '-c', 'exit 1'],
+    });
+    expect((await waitForEnd(serviceId, bad)).status).toBe('deployment_failed');
     const status = await stack.t.http
       .get(`/v1/services/${serviceId}/status`)
       .set(admin())
@@ -209,29 +156,21 @@ describe('image deploys on the docker runtime', () => {
     expect(status.body.data).toMatchObject({
       status: 'running',
       available: 1,
-      live_deployment_id: good.body.data.id,
+      live_deployment_id: good.id,
     });
   });
 
   it('a newer deploy cancels one still in progress', async () => {
     const serviceId = await createService();
     // Never ready: sleeps without listening, so it is still deploying when the next arrives.
-    const slow = await stack.t.http
-      .post(`/v1/services/${serviceId}/deploy`)
-      .set(admin())
-      .send({ image: stack.siteImage, command: ['sleep', '60'] })
-      .expect(200);
-    const next = await stack.t.http
-      .post(`/v1/services/${serviceId}/deploy`)
-      .set(admin())
-      .send({ image: stack.siteImage })
-      .expect(200);
-    const cancelled = await waitForEnd(serviceId, slow.body.data.id as string);
+    const slow = await deploy(serviceId, { image: stack.siteImage, command: ['sleep', '60'] });
+    const next = await deploy(serviceId, { image: stack.siteImage });
+    const cancelled = await waitForEnd(serviceId, slow);
     expect(cancelled).toMatchObject({
       status: 'cancelled',
-      failure_reason: `superseded by deployment ${next.body.data.id}`,
+      failure_reason: `superseded by deployment ${next.id}`,
     });
-    expect((await waitForEnd(serviceId, next.body.data.id as string)).status).toBe('succeeded');
+    expect((await waitForEnd(serviceId, next)).status).toBe('succeeded');
   });
 
   it('honours Idempotency-Key: a retry returns the same deployment', async () => {
@@ -259,7 +198,7 @@ describe('image deploys on the docker runtime', () => {
       .send({ image: stack.siteImage, replicas: 2 })
       .expect(422);
     expectError(other.body, ErrorCode.IdempotencyKeyReused);
-    await waitForEnd(serviceId, first.body.data.id as string);
+    await stack.waitForDeployment(serviceId, first.body.data.id as string);
   });
 
   describe('bad input', () => {

@@ -6,42 +6,22 @@ import { request as httpRequest } from 'node:http';
 import { type DeploymentResource } from '@slipway/contracts';
 import {
   bundleOf,
+  httpGet,
   siteDockerfile,
   startDockerStack,
   SITE_TEXT,
   type DockerStack,
+  type Endpoint,
 } from '../../test/support/docker-stack';
-import { adminDefaults, uniqueName } from '../../test/support/fixtures';
 import { bearer } from '../../test/support/test-app';
 
 jest.setTimeout(120_000);
 
-interface Endpoint {
-  host: string;
-  port: number;
-}
-
-function get(endpoint: Endpoint, path = '/index.html'): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ ...endpoint, path, timeout: 3000, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 describe('source deploys through the builder on the docker runtime', () => {
   let stack: DockerStack;
-  let projectId: string;
 
   beforeAll(async () => {
     stack = await startDockerStack({ builder: true });
-    projectId = (await adminDefaults(stack.t)).projectId;
   });
   afterAll(async () => {
     await stack?.close();
@@ -49,14 +29,7 @@ describe('source deploys through the builder on the docker runtime', () => {
 
   const admin = () => bearer(stack.t.adminToken);
 
-  async function createService(): Promise<string> {
-    const res = await stack.t.http
-      .post('/v1/services')
-      .set(admin())
-      .send({ name: uniqueName('src'), project_id: projectId })
-      .expect(200);
-    return res.body.data.id as string;
-  }
+  const createService = () => stack.createService('src');
 
   async function deploySource(
     serviceId: string,
@@ -75,27 +48,9 @@ describe('source deploys through the builder on the docker runtime', () => {
     return res.body.data as DeploymentResource;
   }
 
-  async function waitForEnd(serviceId: string, id: string): Promise<DeploymentResource> {
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      const res = await stack.t.http
-        .get(`/v1/services/${serviceId}/deployments/${id}`)
-        .set(admin())
-        .expect(200);
-      const deployment = res.body.data as DeploymentResource;
-      if (!['building', 'deploying'].includes(deployment.status)) return deployment;
-      if (Date.now() > deadline) throw new Error(`deployment still ${deployment.status}`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-
-  async function route(serviceId: string): Promise<Endpoint[]> {
-    const rows = await stack.t.dataSource.query<{ endpoints: Endpoint[] }[]>(
-      'SELECT endpoints FROM service_routes WHERE service_id = $1',
-      [serviceId],
-    );
-    return rows[0]?.endpoints ?? [];
-  }
+  const waitForEnd = (serviceId: string, id: string) => stack.waitForDeployment(serviceId, id);
+  const route = (serviceId: string) => stack.route(serviceId);
+  const get = (endpoint: Endpoint) => httpGet(endpoint, '/index.html');
 
   const site = () => ({
     Dockerfile: siteDockerfile(stack.baseImage),
@@ -269,10 +224,9 @@ describe('source deploys through the builder on the docker runtime', () => {
       filters: { label: [`slipway.service-id=${serviceId}`] },
     });
     expect(containers).toEqual([]);
-    const images = await stack.docker.listImages({
-      filters: { label: [`slipway.service-id=${serviceId}`] },
+    await expect(stack.docker.getImage(done.image ?? '').inspect()).rejects.toMatchObject({
+      statusCode: 404,
     });
-    expect(images).toEqual([]);
     expect(await route(serviceId)).toEqual([]);
     const deployments = await stack.t.dataSource.query<unknown[]>(
       'SELECT id FROM deployments WHERE service_id = $1',

@@ -275,3 +275,43 @@ describe('source deploys: upload and bundle intake', () => {
       .expect(401);
   });
 });
+
+describe('a source deploy no builder takes', () => {
+  it('ends build_failed after the build deadline, saying a builder may be missing', async () => {
+    const t = await startTestApp({ overrides: { 'deploy.buildDeadlineSeconds': 1 } });
+    try {
+      const { projectId } = await adminDefaults(t);
+      const service = await t.http
+        .post('/v1/services')
+        .set(bearer(t.adminToken))
+        .send({ name: uniqueName('orphan'), project_id: projectId })
+        .expect(200);
+      const serviceId = service.body.data.id as string;
+      const res = await t.http
+        .post(`/v1/services/${serviceId}/deploy`)
+        .set(bearer(t.adminToken))
+        .field('data', JSON.stringify({ docker: { file: 'Dockerfile', context: '.' } }))
+        .attach('source', await bundleOf({ Dockerfile: 'FROM scratch\n' }), 'archive.tar.gz')
+        .expect(200);
+      let deployment: DeploymentResource = res.body.data as DeploymentResource;
+      const deadline = Date.now() + 10_000;
+      while (deployment.status === 'building' && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const current = await t.http
+          .get(`/v1/services/${serviceId}/deployments/${deployment.id}`)
+          .set(bearer(t.adminToken))
+          .expect(200);
+        deployment = current.body.data as DeploymentResource;
+      }
+      expect(deployment.status).toBe('build_failed');
+      expect(deployment.failure_reason).toMatch(/did not finish within 1 s.*is a builder running/);
+      const after = await t.http
+        .get(`/v1/services/${serviceId}`)
+        .set(bearer(t.adminToken))
+        .expect(200);
+      expect(after.body.data.status).toBe('failed');
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -13,6 +13,7 @@ import { DeploymentSettingsResolver } from './deployment-settings.resolver';
 import { DeploymentsController } from './deployments.controller';
 import { DeploymentsService } from './deployments.service';
 import { RegistryImages } from './registry-images';
+import { ServiceStatusUpdater } from './service-status';
 import { SourceUploadInterceptor } from './source-upload.interceptor';
 
 @Module({
@@ -32,7 +33,8 @@ import { SourceUploadInterceptor } from './source-upload.interceptor';
     BuildLogsService,
     SourceUploadInterceptor,
     RegistryImages,
+    ServiceStatusUpdater,
   ],
-  exports: [DeploymentsService, RegistryImages],
+  exports: [DeploymentsService, RegistryImages, ServiceStatusUpdater, DeployQueue],
 })
 export class DeploymentsModule {}

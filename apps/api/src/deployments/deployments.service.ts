@@ -25,6 +25,7 @@ import { Deployment } from './deployment.entity';
 import { DeploymentSettingsResolver } from './deployment-settings.resolver';
 import { type StoredSource } from './deployment-settings';
 import { assertDeployable, serviceSpecOf } from './service-spec.factory';
+import { ServiceStatusUpdater } from './service-status';
 
 export type DeployRequestInput =
   | { readonly kind: 'image'; readonly dto: ImageDeployDto }
@@ -43,6 +44,7 @@ export class DeploymentsService {
     private readonly queue: DeployQueue,
     private readonly secretBox: SecretBox,
     private readonly hasher: CredentialHasher,
+    private readonly statuses: ServiceStatusUpdater,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -199,6 +201,7 @@ export class DeploymentsService {
           buildTokenHash: null,
         },
       );
+      await this.statuses.refresh(deployment.serviceId);
       throw new DomainError(
         ErrorCode.ServiceUnavailable,
         `The deployment could not be queued; try again shortly (${reason})`,

@@ -20,6 +20,15 @@ export class RegistryImages {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** References of the images built for the service (the deployment id is each one's tag). */
+  async builtImages(serviceId: string): Promise<string[]> {
+    const built = await this.dataSource.getRepository(Deployment).find({
+      where: { serviceId, source: Not(IsNull()), image: Not(IsNull()) },
+      select: { id: true, image: true },
+    });
+    return built.flatMap((deployment) => (deployment.image ? [deployment.image] : []));
+  }
+
   async deleteBuiltImages(serviceId: string): Promise<void> {
     const built = await this.dataSource.getRepository(Deployment).find({
       where: { serviceId, source: Not(IsNull()), imageDigest: Not(IsNull()) },

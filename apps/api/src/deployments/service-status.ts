@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { IN_PROGRESS_DEPLOYMENT_STATUSES, type ServiceStatus } from '@slipway/contracts';
 import { DataSource, In } from 'typeorm';
-import { Deployment } from '../deployments/deployment.entity';
+import { Deployment } from './deployment.entity';
 import { ServiceRoute } from '../routes/service-route.entity';
 import { Service } from '../services/service.entity';
 

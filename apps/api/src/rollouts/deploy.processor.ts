@@ -8,7 +8,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { type AppConfig } from '../config/config.schema';
 import { Deployment } from '../deployments/deployment.entity';
 import { RolloutRunner } from './rollout.runner';
-import { ServiceStatusUpdater } from './service-status';
+import { ServiceStatusUpdater } from '../deployments/service-status';
 
 /**
  * Consumes `deploy` jobs. For a source deployment the job runs once its `build` child has

@@ -17,7 +17,7 @@ import {
 } from '../runtime/runtime-driver';
 import { Service } from '../services/service.entity';
 import { acquireServiceLock, releaseServiceLock } from './service-lock';
-import { ServiceStatusUpdater } from './service-status';
+import { ServiceStatusUpdater } from '../deployments/service-status';
 
 const CANCEL_POLL_MS = 1000;
 

@@ -13,12 +13,11 @@ import { ServiceTeardown } from '../services/service-teardown';
 import { ServicesModule } from '../services/services.module';
 import { DeployProcessor } from './deploy.processor';
 import { RolloutRunner } from './rollout.runner';
-import { ServiceStatusUpdater } from './service-status';
+import { StaleBuildSweeper } from './stale-build.sweeper';
 
 @Module({
   imports: [DeploymentsModule, ServicesModule],
-  providers: [DeployProcessor, RolloutRunner, ServiceStatusUpdater],
-  exports: [ServiceStatusUpdater],
+  providers: [DeployProcessor, RolloutRunner, StaleBuildSweeper],
 })
 export class RolloutsModule implements OnModuleInit {
   constructor(
@@ -45,7 +44,10 @@ export class RolloutsModule implements OnModuleInit {
       );
     });
     this.teardown.register('instances', async (service) =>
-      this.runtime.delete(await this.deployments.refOf(service)),
+      this.runtime.delete(
+        await this.deployments.refOf(service),
+        await this.images.builtImages(service.id),
+      ),
     );
     this.teardown.register('route', (service) => this.routes.remove(service.id));
     this.teardown.register('built images', (service) => this.images.deleteBuiltImages(service.id));

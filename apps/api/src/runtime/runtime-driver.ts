@@ -98,8 +98,11 @@ export interface RuntimeDriver {
   endpoints(ref: ServiceRef): Promise<Endpoint[]>;
   /** Plain-text log lines of one instance; throws InstanceNotFoundError. */
   logs(ref: ServiceRef, instance: string, options: LogOptions): Promise<Readable>;
-  /** Removes every instance and object of the service (idempotent). */
-  delete(ref: ServiceRef): Promise<void>;
+  /**
+   * Removes every instance and object of the service (idempotent), and the engine's copies of
+   * `builtImages` (the images Slipway built for it) where the runtime keeps any.
+   */
+  delete(ref: ServiceRef, builtImages?: readonly string[]): Promise<void>;
 }
 
 export const RUNTIME_DRIVER = Symbol('RUNTIME_DRIVER');

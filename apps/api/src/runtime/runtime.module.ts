@@ -44,6 +44,9 @@ async function createDriver(config: AppConfig, routes: RoutesService): Promise<R
         collectorEndpoint: config.runtime.collectorUrl,
         drainSeconds: config.runtime.drainSeconds,
         stopTimeoutSeconds: config.runtime.docker.stopTimeoutSeconds,
+        // A TCP connect or one GET on the container network is cheap; polling often saves
+        // most of a poll interval on every rollout.
+        readinessPollMs: 100,
         // Traffic moves to the new instances before the old ones drain and stop.
         onReady: (serviceId, endpoints) => routes.switchTo(serviceId, endpoints),
       });

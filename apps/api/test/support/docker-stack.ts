@@ -8,13 +8,15 @@ import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
-import { createServer } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { createBuilder, type Builder } from '@slipway/builder';
+import { isDeploymentInProgress, type DeploymentResource } from '@slipway/contracts';
 import Dockerode from 'dockerode';
 import { create as createTar, Header, type HeaderData } from 'tar';
 import { gzipSync } from 'node:zlib';
-import { startTestApp, type TestApp } from './test-app';
+import { adminDefaults, uniqueName } from './fixtures';
+import { bearer, startTestApp, type TestApp } from './test-app';
 
 function requiredEnv(name: string): string {
   const value = process.env[name];
@@ -27,6 +29,26 @@ function requiredEnv(name: string): string {
   return value;
 }
 
+export interface Endpoint {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** GET on a container endpoint (no keep-alive, so a stopped instance shows as an error). */
+export function httpGet(endpoint: Endpoint, path = '/'): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ ...endpoint, path, timeout: 3000, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 export interface DockerStack {
   readonly t: TestApp;
   readonly docker: Dockerode;
@@ -35,6 +57,12 @@ export interface DockerStack {
   readonly network: string;
   /** Serves `hello from slipway` on 8080 with busybox httpd (built locally, never pulled). */
   readonly siteImage: string;
+  /** A new service in the admin's default project. */
+  createService(prefix: string): Promise<string>;
+  /** Polls the deployment until it leaves building/deploying. */
+  waitForDeployment(serviceId: string, deploymentId: string): Promise<DeploymentResource>;
+  /** The endpoints the service's route points at (what the edge would use). */
+  route(serviceId: string): Promise<Endpoint[]>;
   close(): Promise<void>;
 }
 
@@ -134,6 +162,8 @@ export async function startDockerStack(options: DockerStackOptions = {}): Promis
     });
   }
 
+  const admin = bearer(t.adminToken);
+  const { projectId } = await adminDefaults(t);
   return {
     t,
     docker,
@@ -141,9 +171,40 @@ export async function startDockerStack(options: DockerStackOptions = {}): Promis
     registry,
     network,
     siteImage,
+    async createService(prefix) {
+      const res = await t.http
+        .post('/v1/services')
+        .set(admin)
+        .send({ name: uniqueName(prefix), project_id: projectId })
+        .expect(200);
+      return (res.body.data as { id: string }).id;
+    },
+    async waitForDeployment(serviceId, deploymentId) {
+      const deadline = Date.now() + 90_000;
+      for (;;) {
+        const res = await t.http
+          .get(`/v1/services/${serviceId}/deployments/${deploymentId}`)
+          .set(admin)
+          .expect(200);
+        const deployment = res.body.data as DeploymentResource;
+        if (!isDeploymentInProgress(deployment.status)) return deployment;
+        if (Date.now() > deadline) throw new Error(`deployment still ${deployment.status}`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    },
+    async route(serviceId) {
+      const rows = await t.dataSource.query<{ endpoints: Endpoint[] }[]>(
+        'SELECT endpoints FROM service_routes WHERE service_id = $1',
+        [serviceId],
+      );
+      return rows[0]?.endpoints ?? [];
+    },
     async close() {
-      // Services still present are deleted through the API, which removes their instances.
+      // Whatever the suite's services left behind: their containers and built images.
       const ids = await t.dataSource.query<{ id: string }[]>('SELECT id FROM services');
+      const built = await t.dataSource.query<{ image: string }[]>(
+        'SELECT image FROM deployments WHERE source IS NOT NULL AND image IS NOT NULL',
+      );
       await builder?.close();
       await t.close();
       for (const { id } of ids) {
@@ -151,25 +212,18 @@ export async function startDockerStack(options: DockerStackOptions = {}): Promis
           all: true,
           filters: { label: [`slipway.service-id=${id}`] },
         });
-        await Promise.all(
-          containers.map((c) =>
-            docker
-              .getContainer(c.Id)
-              .remove({ force: true })
-              .catch(() => undefined),
-          ),
-        );
-        const images = await docker.listImages({
-          filters: { label: [`slipway.service-id=${id}`] },
-        });
-        await Promise.all(
-          images.map((i) =>
-            docker
-              .getImage(i.Id)
-              .remove({ force: true })
-              .catch(() => undefined),
-          ),
-        );
+        for (const container of containers) {
+          await docker
+            .getContainer(container.Id)
+            .remove({ force: true })
+            .catch(() => undefined);
+        }
+      }
+      for (const { image } of built) {
+        await docker
+          .getImage(image)
+          .remove({ force: true })
+          .catch(() => undefined);
       }
       await docker
         .getImage(siteImage)

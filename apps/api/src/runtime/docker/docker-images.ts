@@ -2,7 +2,6 @@
 import type Dockerode from 'dockerode';
 import { RolloutFailedError } from '../runtime-driver';
 import { engineMessage, isStatus } from './docker-errors';
-import { serviceImagesFilter } from './docker-naming';
 
 export type PullPolicy = 'missing' | 'always';
 
@@ -76,21 +75,18 @@ export async function ensureImage(
 }
 
 /**
- * Removes the images Slipway built for a service (the builder labels them). Tags go one by
- * one, so an image also tagged elsewhere is only untagged; images still used by a
- * container, or already gone, are left alone.
+ * Removes the engine's copies of images Slipway built (by reference: the deployment id is
+ * the tag, so no other service's image can match). Gone or still in use is fine.
  */
-export async function removeServiceImages(docker: Dockerode, serviceId: string): Promise<void> {
-  const images = await docker.listImages({ filters: serviceImagesFilter(serviceId) });
-  for (const image of images) {
-    const tags = (image.RepoTags ?? []).filter((tag) => tag !== '<none>:<none>');
-    // The id last: it removes what tags alone leave behind (digest-only references).
-    for (const reference of [...tags, image.Id]) {
-      try {
-        await docker.getImage(reference).remove();
-      } catch (error) {
-        if (!isStatus(error, 404) && !isStatus(error, 409)) throw error;
-      }
+export async function removeImages(
+  docker: Dockerode,
+  references: readonly string[],
+): Promise<void> {
+  for (const reference of references) {
+    try {
+      await docker.getImage(reference).remove();
+    } catch (error) {
+      if (!isStatus(error, 404) && !isStatus(error, 409)) throw error;
     }
   }
 }

@@ -79,11 +79,6 @@ export function serviceContainersFilter(serviceId: string): { label: string[] } 
   };
 }
 
-/** `filters` for the images Slipway built for a service (the builder sets the label). */
-export function serviceImagesFilter(serviceId: string): { label: string[] } {
-  return { label: [`${DOCKER_LABELS.serviceId}=${serviceId}`] };
-}
-
 /** A name for a container being replaced while it still serves (a retried rollout). */
 export function retiredContainerName(containerId: string): string {
   return `slp-retired-${containerId.slice(0, 12)}-${Date.now().toString(36)}`;

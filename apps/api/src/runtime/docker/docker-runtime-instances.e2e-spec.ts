@@ -193,17 +193,17 @@ describe('DockerRuntimeDriver instances, logs and delete (real engine)', () => {
   it('deletes every container and built image of the service, idempotently', async () => {
     const spec = fixture.spec({ replicas: 2 });
     const builtImage = `slipway-test/built-${fixture.run}:${spec.deploymentId.slice(0, 8)}`;
-    await fixture.buildImage(builtImage, { 'slipway.service-id': spec.service.id });
+    await fixture.buildImage(builtImage, {});
     await rollout({ ...spec, image: builtImage });
     const bystander = fixture.spec();
     await rollout(bystander);
 
-    await driver.delete(ref(spec));
+    await driver.delete(ref(spec), [builtImage]);
     await expect(driver.instances(ref(spec))).resolves.toEqual([]);
     await expect(fixture.docker.getImage(builtImage).inspect()).rejects.toMatchObject({
       statusCode: 404,
     });
-    await expect(driver.delete(ref(spec))).resolves.toBeUndefined();
+    await expect(driver.delete(ref(spec), [builtImage])).resolves.toBeUndefined();
     // The base image and other services are untouched.
     await expect(fixture.docker.getImage(fixture.baseImage).inspect()).resolves.toBeDefined();
     await expect(driver.instances(ref(bystander))).resolves.toHaveLength(1);

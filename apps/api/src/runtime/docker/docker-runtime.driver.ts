@@ -27,12 +27,7 @@ import {
   type ContainerSpecOptions,
 } from './container-spec';
 import { engineMessage, ignoringGone, isStatus } from './docker-errors';
-import {
-  ensureImage,
-  removeServiceImages,
-  type PullPolicy,
-  type RegistryAuth,
-} from './docker-images';
+import { ensureImage, removeImages, type PullPolicy, type RegistryAuth } from './docker-images';
 import { liveEndpoints, toInstances } from './docker-instances';
 import { openLogStream } from './docker-logs';
 import {
@@ -162,7 +157,7 @@ export class DockerRuntimeDriver implements RuntimeDriver {
     });
   }
 
-  async delete(ref: ServiceRef): Promise<void> {
+  async delete(ref: ServiceRef, builtImages: readonly string[] = []): Promise<void> {
     const containers = await this.docker.listContainers({
       all: true,
       filters: serviceContainersFilter(ref.service.id),
@@ -170,7 +165,7 @@ export class DockerRuntimeDriver implements RuntimeDriver {
     await Promise.all(
       containers.map((info) => this.removeContainer(this.docker.getContainer(info.Id))),
     );
-    await removeServiceImages(this.docker, ref.service.id);
+    await removeImages(this.docker, builtImages);
   }
 
   private async ensureNetwork(): Promise<void> {

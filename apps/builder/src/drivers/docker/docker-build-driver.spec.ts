@@ -17,7 +17,7 @@ import {
   traversalBundle,
 } from '../../test-support/bundles';
 import { BuildFailedError, type BuildLogSink } from '../build-driver';
-import { DEPLOYMENT_ID_LABEL, DockerBuildDriver } from './docker-build-driver';
+import { DockerBuildDriver } from './docker-build-driver';
 
 const RUN_ID = randomUUID().slice(0, 8);
 const TEST_LABEL = 'slipway.test';
@@ -114,10 +114,6 @@ describe('DockerBuildDriver (real Docker Engine and registry)', () => {
     expect(await registryDigest(env.registry, `test-${RUN_ID}/svc`, tag)).toBe(result.digest);
     const image = await docker.getImage(job.destination).inspect();
     expect(image.Config.Cmd).toEqual(['httpd', '-f', '-p', '8080', '-h', '/www']);
-    expect(image.Config.Labels).toMatchObject({
-      [DEPLOYMENT_ID_LABEL]: job.deploymentId,
-      'slipway.service-id': job.serviceId,
-    });
     expect(log.text('system').split('\n')).toEqual([
       `fetching source bundle (${job.bundle.sizeBytes} bytes)`,
       'extracting',
