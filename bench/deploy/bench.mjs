@@ -2,10 +2,11 @@
 // Deploy benchmark: Slipway against the Docker CLI doing the same work on the same engine.
 //
 //   image:  POST /deploy {image} → `succeeded`   vs  `docker run` + the first HTTP 200
-//   source: POST /deploy (bundle) → image pushed vs  `docker build` + `docker push`
+//   source: POST /deploy (bundle) → image pushed vs  `docker build` + `docker push`, for a tiny
+//           context and an app-sized one (200 files, 4 MiB, a RUN step)
 //
 // Needs a running API (docker runtime) and builder, e.g. `npm run dev`, with the Docker CLI on
-// PATH. Prints the median of each side over --runs runs and their ratio. Not a test: run it
+// PATH, and a rate limit the polling does not hit (SLIPWAY_RATE_LIMIT_PER_MINUTE=100000). Prints the median of each side over --runs runs and their ratio. Not a test: run it
 // by hand and read the numbers.
 //
 //   node bench/deploy/bench.mjs [--runs 5]
@@ -15,7 +16,7 @@
 // (127.0.0.1:5000), SLIPWAY_DOCKER_NETWORK (slipway).
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,12 +63,27 @@ function status200(host, port) {
   });
 }
 
-function contextDir(marker) {
+/**
+ * Build contexts. `tiny`: one file and a COPY, where fixed costs dominate. `app`: 200 source
+ * files (4 MiB) and a RUN step over them, closer to what users deploy.
+ */
+const CONTEXTS = {
+  tiny: { files: 0, run: '' },
+  app: { files: 200, run: 'RUN cat /www/src/* | sha256sum > /www/checksum' },
+};
+
+function contextDir(marker, kind = 'tiny') {
+  const { files, run: step } = CONTEXTS[kind];
   const dir = mkdtempSync(join(tmpdir(), 'slipway-bench-'));
   writeFileSync(join(dir, 'index.html'), `bench ${marker}\n`);
+  if (files > 0) mkdirSync(join(dir, 'src'));
+  for (let i = 0; i < files; i++) {
+    writeFileSync(join(dir, 'src', `module-${i}.js`), randomBytes(10 * 1024).toString('base64'));
+  }
+  const copySources = files > 0 ? 'COPY src /www/src\n' : '';
   writeFileSync(
     join(dir, 'Dockerfile'),
-    `FROM ${BASE}\nCOPY index.html /www/index.html\nCMD ["httpd", "-f", "-p", "8080", "-h", "/www"]\n`,
+    `FROM ${BASE}\nCOPY index.html /www/index.html\n${copySources}${step ? `${step}\n` : ''}CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]\n`,
   );
   return dir;
 }
@@ -140,8 +156,8 @@ async function slipwayImage(project, image, index) {
   return elapsed;
 }
 
-function baselineSource(index) {
-  const dir = contextDir(`baseline-${run}-${index}`);
+function baselineSource(kind, index) {
+  const dir = contextDir(`baseline-${run}-${index}`, kind);
   const tag = `${REGISTRY}/bench/baseline-${run}:${index}`;
   const started = performance.now();
   docker('build', '-q', '-t', tag, dir);
@@ -152,12 +168,12 @@ function baselineSource(index) {
   return elapsed;
 }
 
-async function slipwaySource(project, index) {
+async function slipwaySource(project, kind, index) {
   const service = await postJson('/v1/services', {
-    name: `bench-src-${run}-${index}`,
+    name: `bench-${kind}-${run}-${index}`,
     project_id: project,
   });
-  const dir = contextDir(`slipway-${run}-${index}`);
+  const dir = contextDir(`slipway-${run}-${index}`, kind);
   const form = new FormData();
   form.set('data', JSON.stringify({ docker: { file: 'Dockerfile', context: '.' } }));
   form.set('source', new Blob([await bundle(dir)], { type: 'application/gzip' }), 'archive.tar.gz');
@@ -184,16 +200,25 @@ async function main() {
   }
 
   const rows = [];
-  const sides = { baselineImage: [], slipwayImage: [], baselineSource: [], slipwaySource: [] };
+  const sides = {
+    baselineImage: [],
+    slipwayImage: [],
+    baselineTiny: [],
+    slipwayTiny: [],
+    baselineApp: [],
+    slipwayApp: [],
+  };
   // Warm-up (not counted): the first build of the base layers, the first network attach.
   await baselineImage(image);
-  baselineSource('warm');
+  baselineSource('tiny', 'warm');
   for (let i = 0; i < RUNS; i++) {
     // Interleaved, so drift on the machine hits both sides alike.
     sides.baselineImage.push(await baselineImage(image));
     sides.slipwayImage.push(await slipwayImage(project, image, i));
-    sides.baselineSource.push(baselineSource(i));
-    sides.slipwaySource.push(await slipwaySource(project, i));
+    sides.baselineTiny.push(baselineSource('tiny', i));
+    sides.slipwayTiny.push(await slipwaySource(project, 'tiny', i));
+    sides.baselineApp.push(baselineSource('app', i));
+    sides.slipwayApp.push(await slipwaySource(project, 'app', i));
   }
   docker('rmi', image);
 
@@ -208,9 +233,15 @@ async function main() {
     1.5,
   );
   report(
-    'source deploy → pushed    vs  docker build + push',
-    sides.slipwaySource,
-    sides.baselineSource,
+    'source deploy (tiny) → pushed  vs  docker build + push',
+    sides.slipwayTiny,
+    sides.baselineTiny,
+    1.15,
+  );
+  report(
+    'source deploy (app)  → pushed  vs  docker build + push',
+    sides.slipwayApp,
+    sides.baselineApp,
     1.15,
   );
   console.log(`\nmedians of ${RUNS} runs (ms), base image ${BASE}, registry ${REGISTRY}\n`);

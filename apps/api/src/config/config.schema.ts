@@ -56,6 +56,8 @@ export const configSchema = z
         .string()
         .regex(/^[a-z0-9.-]+(:\d{1,5})?$/i, 'must be host[:port], e.g. registry.example.com'),
       insecure: z.boolean(),
+      /** The registry's HTTP API as this process reaches it, when not at `host` (compose). */
+      apiUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
       username: z.string().min(1).optional(),
       password: z.string().min(1).optional(),
     }),

@@ -244,6 +244,15 @@ export const ENV_VARS: readonly EnvVarDefinition[] = [
     sensitive: false,
   },
   {
+    name: 'SLIPWAY_REGISTRY_API_URL',
+    path: 'registry.apiUrl',
+    kind: 'string',
+    description:
+      "The registry's HTTP API as the API reaches it, when not at SLIPWAY_REGISTRY (used to delete built images)",
+    defaultValue: '(http(s)://SLIPWAY_REGISTRY)',
+    sensitive: false,
+  },
+  {
     name: 'SLIPWAY_REGISTRY_USERNAME',
     path: 'registry.username',
     kind: 'string',

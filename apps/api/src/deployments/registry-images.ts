@@ -45,9 +45,10 @@ export class RegistryImages {
     const { host } = this.config.registry;
     if (!image.startsWith(`${host}/`)) return; // pushed to another registry before a config change
     const repository = image.slice(host.length + 1).replace(/[:@].*$/, '');
+    const { username, password, apiUrl } = this.config.registry;
     const scheme = this.config.registry.insecure || LOOPBACK.test(host) ? 'http' : 'https';
-    const { username, password } = this.config.registry;
-    const response = await fetch(`${scheme}://${host}/v2/${repository}/manifests/${digest}`, {
+    const base = (apiUrl ?? `${scheme}://${host}`).replace(/\/$/, '');
+    const response = await fetch(`${base}/v2/${repository}/manifests/${digest}`, {
       method: 'DELETE',
       headers:
         username && password

@@ -1,6 +1,7 @@
 /**
- * Turns an extracted bundle and the deploy's docker.file / docker.context into what the
- * Engine's build API needs: a context directory and a Dockerfile path relative to it.
+ * Turns a bundle and the deploy's docker.file / docker.context into what the Engine's build
+ * API needs: a context (the bundle as it is, or an extracted directory) and a Dockerfile path
+ * relative to it.
  */
 import { constants } from 'node:fs';
 import { access, copyFile, lstat } from 'node:fs/promises';
@@ -14,8 +15,8 @@ import {
 import { BuildFailedError } from '../build-driver';
 
 export interface BuildContext {
-  /** Directory to pack and send to the Engine. */
-  contextDir: string;
+  /** What to send to the Engine: a directory to pack, or the validated bundle file as it is. */
+  send: { readonly dir: string } | { readonly archive: string };
   /** The Dockerfile, relative to `contextDir` (posix). */
   dockerfile: string;
   /** The user's paths, normalized, for log lines and reasons. */
@@ -26,19 +27,46 @@ export interface BuildContext {
 /** Name a Dockerfile from outside the context is copied in under (a suffix if taken). */
 export const COPIED_DOCKERFILE_NAME = '.slipway.Dockerfile';
 
-export async function prepareBuildContext(
-  bundleDir: string,
+/** The user's paths, normalized; throws when the Dockerfile is not in the bundle. */
+function checkedPaths(
   summary: BundleSummary,
   docker: BuildJobPayload['docker'],
-): Promise<BuildContext> {
+): { contextPath: string; dockerfilePath: string } {
   const contextPath = checkedPath('docker.context', docker.context);
   const dockerfilePath = checkedPath('docker.file', docker.file);
-
   if (!summary.paths.has(dockerfilePath)) {
     throw new BuildFailedError(
       `Dockerfile '${dockerfilePath}' not found in the source bundle (docker.file)${lookalikes(summary)}`,
     );
   }
+  return { contextPath, dockerfilePath };
+}
+
+/**
+ * The common layout, the whole bundle as the context: the bundle itself (already inspected
+ * with the same rules extraction applies) is the context, with no extract and re-pack.
+ * Other layouts need `prepareBuildContext`.
+ */
+export function isWholeBundle(context: string): boolean {
+  return checkedPath('docker.context', context) === '.';
+}
+
+/** The build context for `isWholeBundle` layouts. */
+export function wholeBundleContext(
+  bundleFile: string,
+  summary: BundleSummary,
+  docker: BuildJobPayload['docker'],
+): BuildContext {
+  const { contextPath, dockerfilePath } = checkedPaths(summary, docker);
+  return { send: { archive: bundleFile }, dockerfile: dockerfilePath, contextPath, dockerfilePath };
+}
+
+export async function prepareBuildContext(
+  bundleDir: string,
+  summary: BundleSummary,
+  docker: BuildJobPayload['docker'],
+): Promise<BuildContext> {
+  const { contextPath, dockerfilePath } = checkedPaths(summary, docker);
   const contextDir = contextPath === '.' ? bundleDir : join(bundleDir, contextPath);
   const info = await lstat(contextDir).catch(() => undefined);
   if (!info?.isDirectory()) {
@@ -51,12 +79,12 @@ export async function prepareBuildContext(
   if (insideContext) {
     const dockerfile =
       contextPath === '.' ? dockerfilePath : posix.relative(contextPath, dockerfilePath);
-    return { contextDir, dockerfile, contextPath, dockerfilePath };
+    return { send: { dir: contextDir }, dockerfile, contextPath, dockerfilePath };
   }
   // The Engine only reads a Dockerfile from inside the context it is sent.
   const dockerfile = await freeName(contextDir);
   await copyFile(join(bundleDir, dockerfilePath), join(contextDir, dockerfile));
-  return { contextDir, dockerfile, contextPath, dockerfilePath };
+  return { send: { dir: contextDir }, dockerfile, contextPath, dockerfilePath };
 }
 
 function checkedPath(field: string, path: string): string {

@@ -116,7 +116,7 @@ describe('DockerBuildDriver (real Docker Engine and registry)', () => {
     expect(image.Config.Cmd).toEqual(['httpd', '-f', '-p', '8080', '-h', '/www']);
     expect(log.text('system').split('\n')).toEqual([
       `fetching source bundle (${job.bundle.sizeBytes} bytes)`,
-      'extracting',
+      'checking the bundle',
       "building (Dockerfile 'Dockerfile', context '.')",
       `pushing ${job.destination}`,
     ]);

@@ -10,14 +10,19 @@ import type { BuildJobPayload, BuildJobResult } from '@slipway/contracts';
 import {
   BundleRejectedError,
   type BundleLimits,
-  type BundleSummary,
   extractBundle,
+  inspectBundle,
   packDirectory,
 } from '@slipway/source-bundle';
 import type Docker from 'dockerode';
 import { fetchBundle } from '../../bundle-fetch/fetch-bundle';
 import { BuildFailedError, type BuildDriver, type BuildLogSink } from '../build-driver';
-import { type BuildContext, prepareBuildContext } from './build-context';
+import {
+  type BuildContext,
+  isWholeBundle,
+  prepareBuildContext,
+  wholeBundleContext,
+} from './build-context';
 import { BuildOutputTracker, followProgress } from './progress';
 import { engineMessage, pushImage, type RegistryCredentials } from './push';
 
@@ -52,11 +57,7 @@ export class DockerBuildDriver implements BuildDriver {
       });
       signal.throwIfAborted();
 
-      log.write('extracting', 'system');
-      const bundleDir = join(jobDir, 'bundle');
-      await mkdir(bundleDir);
-      const summary = await this.extract(bundleFile, bundleDir);
-      const context = await prepareBuildContext(bundleDir, summary, payload.docker);
+      const context = await this.context(bundleFile, jobDir, payload, log);
       signal.throwIfAborted();
 
       log.write(
@@ -79,15 +80,32 @@ export class DockerBuildDriver implements BuildDriver {
     }
   }
 
-  private async extract(bundleFile: string, bundleDir: string): Promise<BundleSummary> {
-    try {
-      return await extractBundle(createReadStream(bundleFile), bundleDir, this.options.limits);
-    } catch (error) {
-      if (error instanceof BundleRejectedError) {
-        throw new BuildFailedError(`the source bundle was rejected: ${error.reason}`);
-      }
-      throw error;
+  /**
+   * Checks the bundle with the same rules either way. When it is the context as it is, the
+   * Engine gets the checked file (it reads gzip); otherwise it is extracted and the context
+   * directory re-packed.
+   */
+  private async context(
+    bundleFile: string,
+    jobDir: string,
+    payload: BuildJobPayload,
+    log: BuildLogSink,
+  ): Promise<BuildContext> {
+    const { limits } = this.options;
+    if (isWholeBundle(payload.docker.context)) {
+      log.write('checking the bundle', 'system');
+      const summary = await rejectedAsBuildFailure(
+        inspectBundle(createReadStream(bundleFile), limits),
+      );
+      return wholeBundleContext(bundleFile, summary, payload.docker);
     }
+    log.write('extracting', 'system');
+    const bundleDir = join(jobDir, 'bundle');
+    await mkdir(bundleDir);
+    const summary = await rejectedAsBuildFailure(
+      extractBundle(createReadStream(bundleFile), bundleDir, limits),
+    );
+    return prepareBuildContext(bundleDir, summary, payload.docker);
   }
 
   private async buildImage(
@@ -99,7 +117,11 @@ export class DockerBuildDriver implements BuildDriver {
     const { docker } = this.options;
     let stream: NodeJS.ReadableStream;
     try {
-      stream = await docker.buildImage(packDirectory(context.contextDir), {
+      const source =
+        'archive' in context.send
+          ? createReadStream(context.send.archive)
+          : packDirectory(context.send.dir);
+      stream = await docker.buildImage(source, {
         t: payload.destination,
         dockerfile: context.dockerfile,
         rm: true,
@@ -136,5 +158,16 @@ export class DockerBuildDriver implements BuildDriver {
     }
     output.flush();
     if (failure !== undefined) throw new BuildFailedError(output.describeFailure(failure));
+  }
+}
+
+async function rejectedAsBuildFailure<T>(check: Promise<T>): Promise<T> {
+  try {
+    return await check;
+  } catch (error) {
+    if (error instanceof BundleRejectedError) {
+      throw new BuildFailedError(`the source bundle was rejected: ${error.reason}`);
+    }
+    throw error;
   }
 }
