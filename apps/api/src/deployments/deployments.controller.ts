@@ -7,17 +7,14 @@ import {
   Query,
   Req,
   Res,
-  UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiBody,
   ApiConsumes,
   ApiExtraModels,
   ApiOperation,
   ApiResponse,
-  ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
 import { type DataEnvelope, type ListEnvelope } from '@slipway/contracts';
@@ -34,7 +31,7 @@ import { one, page } from '../common/http/envelope';
 import { PaginationQuery, pageRequest } from '../common/http/pagination.dto';
 import { UuidParam } from '../common/validation/uuid-param.pipe';
 import { Idempotent } from '../idempotency/idempotent.decorator';
-import { ServicesEnabledGuard } from '../services/services-enabled.guard';
+import { ServiceRoutes } from '../services/services-enabled.guard';
 import { BuildLogsService } from './build-logs.service';
 import { DeployRequestParser } from './deploy-request.parser';
 import { ImageDeployDto, SourceDeployDto } from './deploy.dto';
@@ -43,14 +40,7 @@ import { DeploymentsService } from './deployments.service';
 import { FollowQuery } from './follow.query';
 import { SourceUploadInterceptor, type DeployRequest } from './source-upload.interceptor';
 
-@ApiTags('deployments')
-@ApiBearerAuth()
-@ApiResponse({
-  status: 403,
-  type: ErrorResponse,
-  description: 'feature_disabled when services.enabled is false',
-})
-@UseGuards(ServicesEnabledGuard)
+@ServiceRoutes('deployments')
 @Controller('v1/services')
 export class DeploymentsController {
   constructor(

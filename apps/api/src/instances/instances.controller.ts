@@ -1,6 +1,6 @@
 import { pipeline } from 'node:stream/promises';
-import { Controller, Get, Param, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
 import { type DataEnvelope, type ListEnvelope } from '@slipway/contracts';
 import { type Response } from 'express';
 import { CurrentPrincipal } from '../auth/decorators';
@@ -9,26 +9,18 @@ import {
   ApiDataResponse,
   ApiListResponse,
   ApiTextStreamResponse,
-  ErrorResponse,
 } from '../common/http/api-responses';
 import { one, page } from '../common/http/envelope';
 import { DomainError } from '../common/errors/domain-error';
 import { UuidParam } from '../common/validation/uuid-param.pipe';
 import { FollowQuery } from '../deployments/follow.query';
-import { ServicesEnabledGuard } from '../services/services-enabled.guard';
+import { ServiceRoutes } from '../services/services-enabled.guard';
 import { PodView, ServiceStatusView, toPodView } from './instance.view';
 import { InstancesService } from './instances.service';
 
 const POD_NAME = /^[a-z0-9][a-z0-9._-]{0,252}$/;
 
-@ApiTags('instances')
-@ApiBearerAuth()
-@ApiResponse({
-  status: 403,
-  type: ErrorResponse,
-  description: 'feature_disabled when services.enabled is false',
-})
-@UseGuards(ServicesEnabledGuard)
+@ServiceRoutes('instances')
 @Controller('v1/services')
 export class InstancesController {
   constructor(private readonly instances: InstancesService) {}

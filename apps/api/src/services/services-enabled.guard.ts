@@ -1,4 +1,6 @@
-import { Inject, Injectable, type CanActivate } from '@nestjs/common';
+import { Inject, Injectable, UseGuards, applyDecorators, type CanActivate } from '@nestjs/common';
+import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ErrorResponse } from '../common/http/api-responses';
 import { ErrorCode } from '@slipway/contracts';
 import { DomainError } from '../common/errors/domain-error';
 import { APP_CONFIG } from '../config/config.module';
@@ -17,4 +19,18 @@ export class ServicesEnabledGuard implements CanActivate {
         'services.enabled: true in the API base config, or SLIPWAY_SERVICES_ENABLED=true, and restarting the API.',
     );
   }
+}
+
+/** A controller of service routes: PAT auth, the feature flag, and their docs. */
+export function ServiceRoutes(tag: string): ClassDecorator {
+  return applyDecorators(
+    ApiTags(tag),
+    ApiBearerAuth(),
+    ApiResponse({
+      status: 403,
+      type: ErrorResponse,
+      description: 'feature_disabled when services.enabled is false',
+    }),
+    UseGuards(ServicesEnabledGuard),
+  );
 }

@@ -1,15 +1,5 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Post,
-  Put,
-  Query,
-  UseGuards,
-} from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Post, Put, Query } from '@nestjs/common';
+import { ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { type DataEnvelope, type ListEnvelope } from '@slipway/contracts';
 import { CurrentPrincipal } from '../auth/decorators';
 import { type Principal } from '../auth/principal';
@@ -25,17 +15,10 @@ import {
   toServiceView,
   UpdateServiceDto,
 } from './service.dto';
-import { ServicesEnabledGuard } from './services-enabled.guard';
+import { ServiceRoutes } from './services-enabled.guard';
 import { ServicesService } from './services.service';
 
-@ApiTags('services')
-@ApiBearerAuth()
-@ApiResponse({
-  status: 403,
-  type: ErrorResponse,
-  description: 'feature_disabled when services.enabled is false',
-})
-@UseGuards(ServicesEnabledGuard)
+@ServiceRoutes('services')
 @Controller('v1/services')
 export class ServicesController {
   constructor(private readonly services: ServicesService) {}
