@@ -71,6 +71,9 @@ WORKDIR /app
 # Everything stays owned by root: the app runs as `node` and cannot modify its own code.
 COPY --from=prod-deps /app/ ./
 COPY --from=build /out/ ./
+# The one directory the app writes (the API's source bundles; a volume in production).
+ENV SLIPWAY_BLOB_DIR=/var/lib/slipway/bundles
+RUN mkdir -p /var/lib/slipway/bundles && chown -R node:node /var/lib/slipway
 # Fail the build, not the first start, when a runtime module is missing.
 RUN node -e 'require("reflect-metadata"); require(`./apps/${process.env.SLIPWAY_APP}/dist/index.js`);'
 USER node
