@@ -1,4 +1,12 @@
-import { ErrorCode, MASKED_SECRET_VALUE, type DeploymentResource } from '@slipway/contracts';
+import {
+  CHANNELS,
+  ErrorCode,
+  MASKED_SECRET_VALUE,
+  RouteMessageSchema,
+  type DeploymentResource,
+  type RouteMessage,
+} from '@slipway/contracts';
+import Redis from 'ioredis';
 import {
   httpGet,
   startDockerStack,
@@ -105,6 +113,39 @@ describe('image deploys on the docker runtime', () => {
         restarts: 0,
       }),
     ]);
+  });
+
+  it('publishes the route on the Redis channel after the rollout, and its removal on delete', async () => {
+    const subscriber = new Redis(stack.t.config.redis.url);
+    const messages: RouteMessage[] = [];
+    subscriber.on('message', (_channel: string, text: string) => {
+      messages.push(RouteMessageSchema.parse(JSON.parse(text)));
+    });
+    await subscriber.subscribe(CHANNELS.routes);
+    try {
+      const serviceId = await createService();
+      const mine = () => messages.filter((m) => m.serviceId === serviceId);
+      const done = await waitForEnd(serviceId, await deploy(serviceId, { image: stack.siteImage }));
+      expect(done.status).toBe('succeeded');
+      const [endpoint] = await stack.route(serviceId);
+      const service = await stack.t.http.get(`/v1/services/${serviceId}`).set(admin()).expect(200);
+      expect(mine().at(-1)).toMatchObject({
+        type: 'upsert',
+        hostnames: [service.body.data.hostname],
+        accessType: 'private',
+        endpoints: [endpoint],
+      });
+      await stack.t.http.delete(`/v1/services/${serviceId}`).set(admin()).expect(200);
+      const deadline = Date.now() + 5000;
+      while (mine().at(-1)?.type !== 'delete' && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(mine().at(-1)).toMatchObject({ type: 'delete', serviceId });
+      const versions = mine().map((m) => m.version);
+      expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    } finally {
+      await subscriber.quit();
+    }
   });
 
   it('lists deployments newest first and answers for one', async () => {
