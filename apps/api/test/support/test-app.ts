@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type NestExpressApplication } from '@nestjs/platform-express';
+import Redis from 'ioredis';
 import { Client } from 'pg';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
@@ -87,10 +88,23 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     adminToken: config.bootstrap.token ?? adminToken,
     async close({ keepDatabase = false } = {}) {
       await app.close();
+      await removeQueueKeys(config.redis.url, config.queues.prefix);
       await rm(bundlesDir, { recursive: true, force: true });
       if (ownsDatabase && !keepDatabase) await dropTestDatabase(databaseUrl);
     },
   };
+}
+
+/** The app's queues live under a prefix of their own: remove them with it. */
+async function removeQueueKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  try {
+    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 500 })) {
+      if ((keys as string[]).length > 0) await redis.del(...(keys as string[]));
+    }
+  } finally {
+    await redis.quit();
+  }
 }
 
 export function bearer(token: string): { Authorization: string } {
