@@ -1,4 +1,4 @@
-import { type DeploymentStatus } from '@slipway/contracts';
+import { type DeploymentStatus, type DeployTrigger } from '@slipway/contracts';
 import {
   Column,
   CreateDateColumn,
@@ -26,7 +26,7 @@ export class Deployment {
 
   @Column({ type: 'varchar', length: 32 }) status!: DeploymentStatus;
 
-  @Column({ type: 'varchar', length: 32, default: 'deploy' }) trigger!: string;
+  @Column({ type: 'varchar', length: 32, default: 'deploy' }) trigger!: DeployTrigger;
 
   @Column({ name: 'started_by', type: 'uuid' }) startedBy!: string;
 

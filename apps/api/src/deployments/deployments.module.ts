@@ -13,6 +13,8 @@ import { DeploymentSettingsResolver } from './deployment-settings.resolver';
 import { DeploymentsController } from './deployments.controller';
 import { DeploymentsService } from './deployments.service';
 import { RegistryImages } from './registry-images';
+import { ServiceOperationsController } from './service-operations.controller';
+import { ServiceOperationsService } from './service-operations.service';
 import { ServiceStatusUpdater } from './service-status';
 import { SourceUploadInterceptor } from './source-upload.interceptor';
 
@@ -23,7 +25,7 @@ import { SourceUploadInterceptor } from './source-upload.interceptor';
     ServicesModule,
     ResourceProfilesModule,
   ],
-  controllers: [DeploymentsController, BundlesController],
+  controllers: [DeploymentsController, ServiceOperationsController, BundlesController],
   providers: [
     DeploymentsService,
     DeploymentSettingsResolver,
@@ -34,6 +36,7 @@ import { SourceUploadInterceptor } from './source-upload.interceptor';
     SourceUploadInterceptor,
     RegistryImages,
     ServiceStatusUpdater,
+    ServiceOperationsService,
   ],
   exports: [DeploymentsService, RegistryImages, ServiceStatusUpdater, DeployQueue],
 })

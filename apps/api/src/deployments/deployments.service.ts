@@ -5,6 +5,7 @@ import {
   ErrorCode,
   IN_PROGRESS_DEPLOYMENT_STATUSES,
   type BuildJobPayload,
+  type DeployTrigger,
 } from '@slipway/contracts';
 import { DataSource, In } from 'typeorm';
 import { CredentialHasher, SecretBox } from '../common/crypto/crypto.module';
@@ -23,9 +24,20 @@ import { DeployQueue } from './deploy-queue';
 import { type ImageDeployDto, type SourceDeployDto } from './deploy.dto';
 import { Deployment } from './deployment.entity';
 import { DeploymentSettingsResolver } from './deployment-settings.resolver';
-import { type StoredSource } from './deployment-settings';
+import { type DeploymentSettings, type StoredSource } from './deployment-settings';
 import { assertDeployable, serviceSpecOf } from './service-spec.factory';
 import { ServiceStatusUpdater } from './service-status';
+
+export interface LaunchPlan {
+  readonly id: string;
+  readonly trigger: DeployTrigger;
+  readonly image: string;
+  readonly imageDigest: string | null;
+  readonly source: StoredSource | null;
+  /** Build `source` first (a new upload, or a redeploy of a source deployment). */
+  readonly build: boolean;
+  readonly settings: DeploymentSettings;
+}
 
 export type DeployRequestInput =
   | { readonly kind: 'image'; readonly dto: ImageDeployDto }
@@ -57,27 +69,58 @@ export class DeploymentsService {
       input.kind === 'image'
         ? input.dto.image
         : buildDestination(this.config.registry.host, ref, id);
+    this.assertSpec(service, ref, id, image, null, settings);
+
+    let source: StoredSource | null = null;
+    if (input.kind === 'source') {
+      const paths = this.intake.paths(input.dto.docker);
+      source = await this.intake.accept(input.upload, service.id, id, paths);
+    }
+    return this.launch(userId, service, ref, {
+      id,
+      trigger: 'deploy',
+      image,
+      imageDigest: null,
+      source,
+      build: input.kind === 'source',
+      settings,
+    });
+  }
+
+  /** Throws a 400 listing what a runtime would refuse in this deployment's spec. */
+  assertSpec(
+    service: Service,
+    ref: ServiceRef,
+    deploymentId: string,
+    image: string,
+    imageDigest: string | null,
+    settings: DeploymentSettings,
+  ): void {
     assertDeployable(
       serviceSpecOf({
         ref,
-        deploymentId: id,
+        deploymentId,
         image,
-        imageDigest: null,
+        imageDigest,
         settings,
         openSecret: (sealed) => this.secretBox.decrypt(sealed),
         serviceToken: this.secretBox.decrypt(service.tokenCiphertext),
         accessType: service.accessType,
       }),
     );
+  }
 
-    let source: StoredSource | null = null;
-    let buildToken: string | undefined;
-    if (input.kind === 'source') {
-      const paths = this.intake.paths(input.dto.docker);
-      source = await this.intake.accept(input.upload, service.id, id, paths);
-      buildToken = randomBytes(32).toString('base64url');
-    }
-
+  /**
+   * Records a new deployment, cancels the ones still in progress, and queues it: a build
+   * first when `build`, else straight to the rollout. Every way of deploying ends here.
+   */
+  async launch(
+    userId: string,
+    service: Service,
+    ref: ServiceRef,
+    plan: LaunchPlan,
+  ): Promise<Deployment> {
+    const buildToken = plan.build ? randomBytes(32).toString('base64url') : undefined;
     const now = new Date();
     const deployment = await this.dataSource.transaction(async (manager) => {
       // Lock the service row: two deploys at once must agree on which one supersedes.
@@ -92,25 +135,25 @@ export class DeploymentsService {
       for (const older of superseded) {
         older.status = 'cancelled';
         older.endedAt = now;
-        older.failureReason = `superseded by deployment ${id}`;
+        older.failureReason = `superseded by deployment ${plan.id}`;
         older.buildTokenHash = null;
       }
       await repo.save(superseded);
       await manager.getRepository(Service).update({ id: service.id }, { status: 'deploying' });
       const created = repo.create({
-        id,
+        id: plan.id,
         serviceId: service.id,
         orgId: service.orgId,
         projectId: service.projectId,
-        status: input.kind === 'source' ? 'building' : 'deploying',
-        trigger: 'deploy',
+        status: plan.build ? 'building' : 'deploying',
+        trigger: plan.trigger,
         startedBy: userId,
         startedAt: now,
         endedAt: null,
-        image,
-        imageDigest: null,
-        source,
-        settings,
+        image: plan.image,
+        imageDigest: plan.imageDigest,
+        source: plan.source,
+        settings: plan.settings,
         failureReason: null,
         buildTokenHash: buildToken ? this.hasher.hash(buildToken) : null,
         bundleFetches: 0,
@@ -186,7 +229,11 @@ export class DeploymentsService {
         : undefined;
     try {
       await this.queue.enqueue(
-        { ...ids, trigger: 'deploy', image: build ? undefined : (deployment.image ?? undefined) },
+        {
+          ...ids,
+          trigger: deployment.trigger,
+          image: build ? undefined : (deployment.image ?? undefined),
+        },
         build,
       );
     } catch (error) {

@@ -42,24 +42,38 @@ export class RegistryImages {
   }
 
   private async deleteManifest(image: string, digest: string): Promise<void> {
-    const { host } = this.config.registry;
-    if (!image.startsWith(`${host}/`)) return; // pushed to another registry before a config change
-    const repository = image.slice(host.length + 1).replace(/[:@].*$/, '');
-    const { username, password, apiUrl } = this.config.registry;
-    const scheme = this.config.registry.insecure || LOOPBACK.test(host) ? 'http' : 'https';
-    const base = (apiUrl ?? `${scheme}://${host}`).replace(/\/$/, '');
-    const response = await fetch(`${base}/v2/${repository}/manifests/${digest}`, {
+    const url = registryManifestUrl(this.config, image, digest);
+    if (!url) return; // pushed to another registry before a config change
+    const response = await fetch(url, {
       method: 'DELETE',
-      headers:
-        username && password
-          ? { Authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` }
-          : {},
+      headers: registryAuthHeader(this.config),
       signal: AbortSignal.timeout(10_000),
     });
     await response.body?.cancel();
     // 404: already gone. 405: the registry does not allow deletes; nothing more we can do.
     if (!response.ok && response.status !== 404 && response.status !== 405) {
-      throw new Error(`registry answered ${response.status} deleting ${repository}@${digest}`);
+      throw new Error(`registry answered ${response.status} deleting ${image}@${digest}`);
     }
   }
+}
+
+/** The registry API URL of an image's manifest, when the image is in the configured registry. */
+export function registryManifestUrl(
+  config: AppConfig,
+  image: string,
+  digest: string,
+): string | undefined {
+  const { host, apiUrl, insecure } = config.registry;
+  if (!image.startsWith(`${host}/`)) return undefined;
+  const repository = image.slice(host.length + 1).replace(/[:@].*$/, '');
+  const scheme = insecure || LOOPBACK.test(host) ? 'http' : 'https';
+  const base = (apiUrl ?? `${scheme}://${host}`).replace(/\/$/, '');
+  return `${base}/v2/${repository}/manifests/${digest}`;
+}
+
+export function registryAuthHeader(config: AppConfig): Record<string, string> {
+  const { username, password } = config.registry;
+  return username && password
+    ? { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` }
+    : {};
 }
