@@ -95,15 +95,26 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   };
 }
 
-/** The app's queues live under a prefix of their own: remove them with it. */
+/**
+ * The app's queues live under a prefix of their own: remove them with it. Best effort: an
+ * app started against an unreachable Redis (the readiness tests) has nothing to remove.
+ */
 async function removeQueueKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl);
+  const redis = new Redis(redisUrl, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  redis.on('error', () => undefined);
   try {
+    await redis.connect();
     for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 500 })) {
       if ((keys as string[]).length > 0) await redis.del(...(keys as string[]));
     }
+  } catch {
+    // Nothing reachable to clean.
   } finally {
-    await redis.quit();
+    redis.disconnect();
   }
 }
 
