@@ -131,31 +131,14 @@ describe('source deploys through the builder on the docker runtime', () => {
     const first = await deploySource(serviceId, site());
     expect((await waitForEnd(serviceId, first.id)).status).toBe('succeeded');
 
-    let stop = false;
-    let requests = 0;
-    const failures: string[] = [];
-    const bodies = new Set<string>();
-    const loop = (async () => {
-      while (!stop) {
-        const [endpoint] = await route(serviceId);
-        try {
-          const res = await get(endpoint!);
-          requests += 1;
-          bodies.add(res.body);
-          if (res.status !== 200) failures.push(`HTTP ${res.status}`);
-        } catch (error) {
-          failures.push((error as Error).message);
-        }
-      }
-    })();
+    const load = stack.steadyLoad(serviceId);
     const second = await deploySource(serviceId, {
       ...site(),
       'index.html': 'version two\n',
     });
     expect((await waitForEnd(serviceId, second.id)).status).toBe('succeeded');
     await new Promise((resolve) => setTimeout(resolve, 2500)); // past the drain of the old instance
-    stop = true;
-    await loop;
+    const { requests, failures, bodies } = await load.stop();
     expect(failures).toEqual([]);
     expect(requests).toBeGreaterThan(20);
     expect([...bodies].sort()).toEqual([`${SITE_TEXT}\n`, 'version two\n']);

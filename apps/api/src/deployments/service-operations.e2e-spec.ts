@@ -156,21 +156,7 @@ describe('redeploy, rollback and env updates', () => {
 
   it('drops no request while a redeploy, an env update and a rollback run in turn', async () => {
     const [serviceId, first] = await imageService('steady');
-    let stop = false;
-    let requests = 0;
-    const failures: string[] = [];
-    const loop = (async () => {
-      while (!stop) {
-        const [endpoint] = await stack.route(serviceId);
-        try {
-          const res = await httpGet(endpoint!, '/index.html');
-          requests += 1;
-          if (res.status !== 200) failures.push(`HTTP ${res.status}`);
-        } catch (error) {
-          failures.push((error as Error).message);
-        }
-      }
-    })();
+    const load = stack.steadyLoad(serviceId);
     try {
       const steps = [
         () => call('post', `/v1/services/${serviceId}/redeploy`),
@@ -185,11 +171,10 @@ describe('redeploy, rollback and env updates', () => {
       }
       await new Promise((resolve) => setTimeout(resolve, 2000)); // past the last drain
     } finally {
-      stop = true;
-      await loop;
+      const { requests, failures } = await load.stop();
+      expect(failures).toEqual([]);
+      expect(requests).toBeGreaterThan(30);
     }
-    expect(failures).toEqual([]);
-    expect(requests).toBeGreaterThan(30);
   });
 
   it('rolling back to a build that failed, or whose image was deleted, is a 409 saying why', async () => {

@@ -49,6 +49,11 @@ export function httpGet(endpoint: Endpoint, path = '/'): Promise<{ status: numbe
   });
 }
 
+export interface SteadyLoad {
+  /** Stops the loop and reports what it saw. */
+  stop(): Promise<{ requests: number; failures: string[]; bodies: Set<string> }>;
+}
+
 export interface DockerStack {
   readonly t: TestApp;
   readonly docker: Dockerode;
@@ -63,6 +68,11 @@ export interface DockerStack {
   waitForDeployment(serviceId: string, deploymentId: string): Promise<DeploymentResource>;
   /** The endpoints the service's route points at (what the edge would use). */
   route(serviceId: string): Promise<Endpoint[]>;
+  /**
+   * Requests `path` in a loop, each time at the endpoint the route points at then, as the
+   * edge would: any failure while a change rolls out shows in `failures`.
+   */
+  steadyLoad(serviceId: string, path?: string): SteadyLoad;
   close(): Promise<void>;
 }
 
@@ -164,6 +174,13 @@ export async function startDockerStack(options: DockerStackOptions = {}): Promis
 
   const admin = bearer(t.adminToken);
   const { projectId } = await adminDefaults(t);
+  const route = async (serviceId: string): Promise<Endpoint[]> => {
+    const rows = await t.dataSource.query<{ endpoints: Endpoint[] }[]>(
+      'SELECT endpoints FROM service_routes WHERE service_id = $1',
+      [serviceId],
+    );
+    return rows[0]?.endpoints ?? [];
+  };
   return {
     t,
     docker,
@@ -192,12 +209,33 @@ export async function startDockerStack(options: DockerStackOptions = {}): Promis
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
     },
-    async route(serviceId) {
-      const rows = await t.dataSource.query<{ endpoints: Endpoint[] }[]>(
-        'SELECT endpoints FROM service_routes WHERE service_id = $1',
-        [serviceId],
-      );
-      return rows[0]?.endpoints ?? [];
+    route,
+    steadyLoad(serviceId, path = '/index.html') {
+      let running = true;
+      let requests = 0;
+      const failures: string[] = [];
+      const bodies = new Set<string>();
+      const loop = (async () => {
+        while (running) {
+          const [endpoint] = await route(serviceId);
+          try {
+            if (!endpoint) throw new Error('the service has no route');
+            const res = await httpGet(endpoint, path);
+            requests += 1;
+            bodies.add(res.body);
+            if (res.status !== 200) failures.push(`HTTP ${res.status}`);
+          } catch (error) {
+            failures.push((error as Error).message);
+          }
+        }
+      })();
+      return {
+        async stop() {
+          running = false;
+          await loop;
+          return { requests, failures, bodies };
+        },
+      };
     },
     async close() {
       // Whatever the suite's services left behind: their containers and built images.
