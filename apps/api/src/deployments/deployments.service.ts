@@ -162,7 +162,7 @@ export class DeploymentsService {
     });
 
     await Promise.all(deployment.superseded.map((older) => this.queue.discard(older.id)));
-    await this.enqueue(deployment.created, ref, buildToken);
+    await this.enqueue(deployment.created, plan.image, buildToken);
     return deployment.created;
   }
 
@@ -198,11 +198,7 @@ export class DeploymentsService {
   }
 
   /** A deployment that cannot be queued ends failed at once: nothing is left `building`. */
-  private async enqueue(
-    deployment: Deployment,
-    ref: ServiceRef,
-    buildToken?: string,
-  ): Promise<void> {
+  private async enqueue(deployment: Deployment, image: string, buildToken?: string): Promise<void> {
     const ids = {
       deploymentId: deployment.id,
       serviceId: deployment.serviceId,
@@ -223,8 +219,7 @@ export class DeploymentsService {
               file: deployment.source.dockerFile,
               context: deployment.source.dockerContext,
             },
-            destination:
-              deployment.image ?? buildDestination(this.config.registry.host, ref, deployment.id),
+            destination: image,
           }
         : undefined;
     try {
@@ -232,7 +227,7 @@ export class DeploymentsService {
         {
           ...ids,
           trigger: deployment.trigger,
-          image: build ? undefined : (deployment.image ?? undefined),
+          image: build ? undefined : image,
         },
         build,
       );

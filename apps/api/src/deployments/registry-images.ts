@@ -22,23 +22,23 @@ export class RegistryImages {
 
   /** References of the images built for the service (the deployment id is each one's tag). */
   async builtImages(serviceId: string): Promise<string[]> {
-    const built = await this.dataSource.getRepository(Deployment).find({
-      where: { serviceId, source: Not(IsNull()), image: Not(IsNull()) },
-      select: { id: true, image: true },
-    });
-    return built.flatMap((deployment) => (deployment.image ? [deployment.image] : []));
+    return (await this.built(serviceId)).map((built) => built.image);
   }
 
   async deleteBuiltImages(serviceId: string): Promise<void> {
-    const built = await this.dataSource.getRepository(Deployment).find({
-      where: { serviceId, source: Not(IsNull()), imageDigest: Not(IsNull()) },
+    for (const { image, digest } of await this.built(serviceId)) {
+      if (digest) await this.deleteManifest(image, digest);
+    }
+  }
+
+  private async built(serviceId: string): Promise<{ image: string; digest: string | null }[]> {
+    const rows = await this.dataSource.getRepository(Deployment).find({
+      where: { serviceId, source: Not(IsNull()), image: Not(IsNull()) },
       select: { id: true, image: true, imageDigest: true },
     });
-    for (const deployment of built) {
-      if (deployment.image && deployment.imageDigest) {
-        await this.deleteManifest(deployment.image, deployment.imageDigest);
-      }
-    }
+    return rows.flatMap((row) =>
+      row.image ? [{ image: row.image, digest: row.imageDigest }] : [],
+    );
   }
 
   private async deleteManifest(image: string, digest: string): Promise<void> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ErrorCode } from '@slipway/contracts';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { fetch } from 'undici';
 import { SecretBox } from '../common/crypto/crypto.module';
 import { DomainError } from '../common/errors/domain-error';
@@ -101,7 +101,7 @@ export class ServiceOperationsService {
     const current =
       live ??
       (await deployments.findOne({
-        where: { serviceId: service.id, status: In(['succeeded']) },
+        where: { serviceId: service.id, status: 'succeeded' },
         order: { createdAt: 'DESC' },
       }));
     if (!current) {

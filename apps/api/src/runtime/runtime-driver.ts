@@ -4,6 +4,7 @@
  * `@slipway/k8s-spec` objects); `SLIPWAY_RUNTIME` picks one at boot.
  */
 import type { Readable } from 'node:stream';
+import type { InstanceStateName } from '@slipway/contracts';
 import type { Identity, ServiceSpec } from '@slipway/k8s-spec';
 
 /** Identifies a service's objects in the runtime (ids in labels, names in object names). */
@@ -19,7 +20,8 @@ export interface Endpoint {
   readonly port: number;
 }
 
-export type InstanceState = 'starting' | 'running' | 'restarting' | 'exited' | 'failed' | 'unknown';
+/** The states the API reports for an instance (`libs/contracts`). */
+export type InstanceState = InstanceStateName;
 
 export interface Instance {
   /** Container or pod name: what `GET /pods/{pod}/logs` takes. */
