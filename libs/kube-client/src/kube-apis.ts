@@ -16,6 +16,8 @@ import {
 } from '@kubernetes/client-node';
 
 export const APPLY_CONTENT_TYPE = 'application/apply-patch+yaml';
+/** JSON merge patch (RFC 7386): the fields given replace the stored ones, `null` removes one. */
+export const MERGE_PATCH_CONTENT_TYPE = 'application/merge-patch+json';
 
 /** A plain object as @slipway/k8s-spec renders it (typed by kubernetes-models). */
 export interface RenderedObject {
@@ -48,6 +50,24 @@ export class ObjectClient extends KubernetesObjectApi {
     // JSON is YAML, and the apply content type accepts either.
     request.setBody(JSON.stringify(object));
     return this.requestPromise(request);
+  }
+
+  /**
+   * Changes only the fields in `patch` of the object `header` names (a replica count, one
+   * annotation), leaving what server-side apply set alone. `T` is the kind's client-node type.
+   */
+  async mergePatch<T extends KubernetesObject>(
+    header: KubernetesObject,
+    patch: object,
+    fieldManager: string,
+  ): Promise<T> {
+    const path = await this.specUriPath(header, 'patch');
+    const request = this.configuration.baseServer.makeRequestContext(path, HttpMethod.PATCH);
+    request.setHeaderParam('Accept', 'application/json');
+    request.setHeaderParam('Content-Type', MERGE_PATCH_CONTENT_TYPE);
+    request.setQueryParam('fieldManager', fieldManager);
+    request.setBody(JSON.stringify(patch));
+    return this.requestPromise<T>(request);
   }
 }
 

@@ -1,7 +1,15 @@
-/** Deleting objects against the stand-in API server (no cluster runs here). */
+/** Patching and deleting objects against the stand-in API server (no cluster runs here). */
+import type { V1Deployment } from '@kubernetes/client-node';
 import type { KubeApis } from './kube-apis';
-import { KubernetesApiError } from './kube-errors';
-import { deleteAndWait, deleteObject, describeObject, refOf, type ObjectRef } from './objects';
+import { KubernetesApiError, isNotFound } from './kube-errors';
+import {
+  deleteAndWait,
+  deleteObject,
+  describeObject,
+  patchObject,
+  refOf,
+  type ObjectRef,
+} from './objects';
 import { startClients } from './test-support/stand-in';
 import { objectPath, statusReply, type FakeKubeApi } from './testing';
 
@@ -34,6 +42,54 @@ describe('describeObject and refOf', () => {
     expect(describeObject(job)).toBe('Job builds/b-1');
     const namespace = refOf({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'builds' } });
     expect(describeObject(namespace)).toBe('Namespace builds');
+  });
+});
+
+describe('patchObject (stand-in API server)', () => {
+  const deployment: ObjectRef = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    namespace: 'acme',
+    name: 'web',
+  };
+  const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [] } };
+
+  it('sends a JSON merge patch as the field manager and returns the stored object', async () => {
+    api.put({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'acme', labels: { team: 'a', tier: 'web' } },
+      spec: { replicas: 2, template },
+    });
+    const patched = await patchObject<V1Deployment>(
+      apis,
+      deployment,
+      { metadata: { labels: { tier: null } }, spec: { replicas: 0 } },
+      'slipway-scale',
+    );
+
+    const request = api.requests.find((r) => r.method === 'PATCH');
+    expect(request?.path).toBe(objectPath('apps/v1', 'Deployment', 'acme', 'web'));
+    expect(request?.contentType).toBe('application/merge-patch+json');
+    expect(request?.query.toString()).toBe('fieldManager=slipway-scale');
+    expect(JSON.parse(request?.body ?? '')).toEqual({
+      metadata: { labels: { tier: null } },
+      spec: { replicas: 0 },
+    });
+    expect(patched.spec?.replicas).toBe(0);
+    const stored = api.get('apps/v1', 'Deployment', 'acme', 'web');
+    expect(stored?.spec).toEqual({ replicas: 0, template });
+    expect(stored?.metadata.labels).toEqual({ team: 'a' });
+    expect(stored?.metadata.generation).toBe(2); // a spec change, as the API server counts it
+  });
+
+  it('reports a missing object as a KubernetesApiError with status 404', async () => {
+    const failure = patchObject(apis, deployment, { spec: { replicas: 1 } }, 'slipway-scale');
+    await expect(failure).rejects.toThrow(KubernetesApiError);
+    await expect(failure).rejects.toThrow(
+      'patch Deployment acme/web: the Kubernetes API answered 404',
+    );
+    expect(isNotFound(await failure.catch((error: unknown) => error))).toBe(true);
   });
 });
 

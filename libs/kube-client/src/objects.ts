@@ -1,7 +1,9 @@
 /**
- * Naming objects and deleting them: one object at a time, optionally waiting until the API
- * server has really removed it (an immutable object can only be replaced once it is gone).
+ * Naming objects, patching and deleting them: one object at a time, a delete optionally
+ * waiting until the API server has really removed it (an immutable object can only be
+ * replaced once it is gone).
  */
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { KubeApis, RenderedObject } from './kube-apis';
 import { type CancelledError, sleepUnlessAborted } from './polling';
 import { isNotFound, kubernetesApiError } from './kube-errors';
@@ -56,6 +58,24 @@ export async function deleteObject(
   } catch (error) {
     if (isNotFound(error)) return false;
     throw kubernetesApiError(error, `delete ${describeObject(ref)}`, apis.options);
+  }
+}
+
+/**
+ * Merge-patches one object as `fieldManager` and resolves with the object as stored
+ * afterwards (`T`: the kind's client-node type). Failures, a 404 included, are
+ * KubernetesApiErrors that keep the status (`isNotFound` tells a missing object).
+ */
+export async function patchObject<T extends KubernetesObject>(
+  apis: KubeApis,
+  ref: ObjectRef,
+  patch: object,
+  fieldManager: string,
+): Promise<T> {
+  try {
+    return await apis.objects.mergePatch<T>(headerOf(ref), patch, fieldManager);
+  } catch (error) {
+    throw kubernetesApiError(error, `patch ${describeObject(ref)}`, apis.options);
   }
 }
 

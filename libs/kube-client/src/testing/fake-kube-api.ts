@@ -1,7 +1,7 @@
 /**
  * A stand-in for the Kubernetes API server, for contract tests (there is no cluster here).
  * It records every request and keeps objects in memory: discovery, server-side apply,
- * create, get, list by label or field selector, and delete; tests add handlers to script
+ * merge patch, create, get, list by label or field selector, and delete; tests add handlers to script
  * anything else (status changes, errors, log streams). Both the API's runtime and the
  * builder's Kaniko driver test against it.
  */
@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
+import { MERGE_PATCH_CONTENT_TYPE } from '../kube-apis';
 import { RESOURCES, groupVersionPath, resourceFor, storageKey, type Resource } from './resources';
 
 export interface RecordedRequest {
@@ -102,6 +103,11 @@ export class FakeKubeApi {
     return this.objects.get(this.key({ apiVersion, kind, metadata: { name, namespace } }));
   }
 
+  /** Removes a stored object as if a controller had deleted it; false when it was not there. */
+  remove(apiVersion: string, kind: string, namespace: string | undefined, name: string): boolean {
+    return this.objects.delete(this.key({ apiVersion, kind, metadata: { name, namespace } }));
+  }
+
   all(kind: string): KubeObject[] {
     return [...this.objects.values()].filter((object) => object.kind === kind);
   }
@@ -189,6 +195,11 @@ export class FakeKubeApi {
           return { status: 200, body: this.list(resource, namespace, request.query) };
         return found === undefined ? notFound : { status: 200, body: found };
       case 'PATCH': {
+        if (request.contentType?.startsWith(MERGE_PATCH_CONTENT_TYPE) === true) {
+          if (found === undefined) return notFound;
+          const patch = JSON.parse(request.body) as Record<string, unknown>;
+          return { status: 200, body: this.put(mergePatched(found, patch)) };
+        }
         const object = JSON.parse(request.body) as KubeObject;
         return { status: found === undefined ? 201 : 200, body: this.put(object) };
       }
@@ -252,6 +263,28 @@ function matchesFields(object: KubeObject, selector: string | null): boolean {
       current = (current as Record<string, unknown> | undefined)?.[part];
     return current === value;
   });
+}
+
+/** RFC 7386: objects merge key by key, `null` removes a key, anything else replaces. */
+function mergeJson(target: unknown, patch: unknown): unknown {
+  if (!isPlainObject(patch)) return patch;
+  const merged: Record<string, unknown> = isPlainObject(target) ? { ...target } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete merged[key];
+    else merged[key] = mergeJson(merged[key], value);
+  }
+  return merged;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The patched object, its generation left for `put` to bump when the spec changed. */
+function mergePatched(stored: KubeObject, patch: Record<string, unknown>): KubeObject {
+  const merged = mergeJson(stored, patch) as KubeObject;
+  const { generation: _generation, ...metadata } = merged.metadata;
+  return { ...merged, metadata: { ...metadata, name: stored.metadata.name } };
 }
 
 /** uid, resourceVersion, generation (bumped on spec changes) and creationTimestamp. */
