@@ -16,6 +16,7 @@ import { DeploymentsModule } from './deployments/deployments.module';
 import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { InstancesModule } from './instances/instances.module';
+import { OperationsModule } from './operations/operations.module';
 import { OrgsModule } from './orgs/orgs.module';
 import { ProjectsModule } from './projects/projects.module';
 import { RedisModule } from './redis/redis.module';
@@ -54,6 +55,7 @@ export class AppModule {
         DeploymentsModule,
         RolloutsModule,
         InstancesModule,
+        OperationsModule,
         BootstrapModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: GlobalExceptionFilter }],

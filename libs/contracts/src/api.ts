@@ -42,6 +42,11 @@ export interface ServiceResource {
   status: ServiceStatus;
   hostname: string;
   access_control: { access_type: AccessType };
+  /** Instances set by `POST /scale` (0 = paused); null: as the live deployment asks. */
+  instances: number | null;
+  /** Bounds for autoscaling and for `POST /scale` (null: unbounded). */
+  min_replicas: number | null;
+  max_replicas: number | null;
   created_by: string;
   created_at: string;
   updated_at: string;

@@ -123,9 +123,35 @@ export interface PodResource {
   message: string | null;
 }
 
+/** Operations on a running service's instances that are not deployments. */
+export const SERVICE_OPERATION_KINDS = ['scale', 'restart'] as const;
+export type ServiceOperationKind = (typeof SERVICE_OPERATION_KINDS)[number];
+
+export const SERVICE_OPERATION_STATUSES = ['running', 'succeeded', 'failed'] as const;
+export type ServiceOperationStatus = (typeof SERVICE_OPERATION_STATUSES)[number];
+
+/** A scale or rolling restart: accepted at once (202), carried out in the background. */
+export interface ServiceOperationResource {
+  id: string;
+  service_id: string;
+  kind: ServiceOperationKind;
+  /** The deployment whose instances it acts on. */
+  deployment_id: string;
+  /** Target instance count (scale), or the count restarted (restart). */
+  instances: number;
+  status: ServiceOperationStatus;
+  /** Why it failed: what happened and the evidence. */
+  failure_reason: string | null;
+  started_by: string;
+  started_at: string;
+  ended_at: string | null;
+}
+
 export interface ServiceRuntimeStatus {
   service_id: string;
   status: string;
+  /** Instances the live deployment should have (0 when paused). */
+  desired: number;
   /** Instances that exist. */
   total: number;
   /** Instances passing readiness. */
@@ -136,4 +162,6 @@ export interface ServiceRuntimeStatus {
   rollout: { deployment_id: string; status: DeploymentStatus } | null;
   /** The deployment serving now, if any. */
   live_deployment_id: string | null;
+  /** The scale or restart in progress, else the latest one (its outcome stays visible). */
+  operation: ServiceOperationResource | null;
 }

@@ -2,6 +2,7 @@ import { AccessKey } from '../access-keys/access-key.entity';
 import { Deployment } from '../deployments/deployment.entity';
 import { IdempotencyRecord } from '../idempotency/idempotency-record.entity';
 import { Membership } from '../orgs/membership.entity';
+import { ServiceOperation } from '../operations/service-operation.entity';
 import { Organization } from '../orgs/organization.entity';
 import { Project } from '../projects/project.entity';
 import { ResourceProfile } from '../resource-profiles/resource-profile.entity';
@@ -22,5 +23,6 @@ export const ENTITIES = [
   Service,
   Deployment,
   ServiceRoute,
+  ServiceOperation,
   IdempotencyRecord,
 ];

@@ -17,6 +17,7 @@ import { Organization } from '../orgs/organization.entity';
 import { Project } from '../projects/project.entity';
 import { buildDestination, serviceRefOf } from '../runtime/identity';
 import { type ServiceRef } from '../runtime/runtime-driver';
+import { ServiceRoute } from '../routes/service-route.entity';
 import { Service } from '../services/service.entity';
 import { ServicesService } from '../services/services.service';
 import { BundleIntake, type UploadedBundle } from './bundle-intake';
@@ -25,6 +26,7 @@ import { type ImageDeployDto, type SourceDeployDto } from './deploy.dto';
 import { Deployment } from './deployment.entity';
 import { DeploymentSettingsResolver } from './deployment-settings.resolver';
 import { type DeploymentSettings, type StoredSource } from './deployment-settings';
+import { type ServiceSpec } from '@slipway/k8s-spec';
 import { assertDeployable, serviceSpecOf } from './service-spec.factory';
 import { ServiceStatusUpdater } from './service-status';
 
@@ -96,18 +98,50 @@ export class DeploymentsService {
     imageDigest: string | null,
     settings: DeploymentSettings,
   ): void {
-    assertDeployable(
-      serviceSpecOf({
-        ref,
-        deploymentId,
-        image,
-        imageDigest,
-        settings,
-        openSecret: (sealed) => this.secretBox.decrypt(sealed),
-        serviceToken: this.secretBox.decrypt(service.tokenCiphertext),
-        accessType: service.accessType,
-      }),
-    );
+    assertDeployable(this.specOf(service, ref, { id: deploymentId, image, imageDigest, settings }));
+  }
+
+  /** What the runtime gets for `deployment` on `service` now (secrets opened, scale applied). */
+  specOf(
+    service: Service,
+    ref: ServiceRef,
+    deployment: Pick<Deployment, 'id' | 'imageDigest' | 'settings'> & { image: string },
+  ): ServiceSpec {
+    return serviceSpecOf({
+      ref,
+      deploymentId: deployment.id,
+      image: deployment.image,
+      imageDigest: deployment.imageDigest,
+      settings: deployment.settings,
+      openSecret: (sealed) => this.secretBox.decrypt(sealed),
+      serviceToken: this.secretBox.decrypt(service.tokenCiphertext),
+      accessType: service.accessType,
+      instances: service.instances,
+    });
+  }
+
+  /** The deployment serving now, else the newest that succeeded. */
+  async current(service: Service): Promise<Deployment> {
+    const deployments = this.dataSource.getRepository(Deployment);
+    const route = await this.dataSource
+      .getRepository(ServiceRoute)
+      .findOne({ where: { serviceId: service.id } });
+    const live = route?.deploymentId
+      ? await deployments.findOne({ where: { id: route.deploymentId } })
+      : null;
+    const current =
+      live ??
+      (await deployments.findOne({
+        where: { serviceId: service.id, status: 'succeeded' },
+        order: { createdAt: 'DESC' },
+      }));
+    if (!current) {
+      throw new DomainError(
+        ErrorCode.Conflict,
+        `Service ${service.id} has no deployment that succeeded yet; deploy one first`,
+      );
+    }
+    return current;
   }
 
   /**
@@ -124,10 +158,13 @@ export class DeploymentsService {
     const now = new Date();
     const deployment = await this.dataSource.transaction(async (manager) => {
       // Lock the service row: two deploys at once must agree on which one supersedes.
-      await manager.getRepository(Service).findOne({
-        where: { id: service.id },
-        lock: { mode: 'pessimistic_write' },
-      });
+      const locked = await this.services.lockRow(manager, service.id);
+      if (locked.instances === 0) {
+        throw new DomainError(
+          ErrorCode.Conflict,
+          `Service ${service.id} is paused; scale it up (POST /v1/services/${service.id}/scale) before deploying`,
+        );
+      }
       const repo = manager.getRepository(Deployment);
       const superseded = await repo.find({
         where: { serviceId: service.id, status: In([...IN_PROGRESS_DEPLOYMENT_STATUSES]) },

@@ -154,21 +154,26 @@ describe('redeploy, rollback and env updates', () => {
     expect(await liveGreeting(serviceId)).toBe('one');
   });
 
-  it('drops no request while a redeploy, an env update and a rollback run in turn', async () => {
+  it('drops no request while a redeploy, a rolling restart, an env update and a rollback run in turn', async () => {
     const [serviceId, first] = await imageService('steady');
     const load = stack.steadyLoad(serviceId);
+    const deployed = async (step: Promise<DeploymentResource>): Promise<void> => {
+      expect((await wait(serviceId, await step)).status).toBe('succeeded');
+    };
     try {
-      const steps = [
-        () => call('post', `/v1/services/${serviceId}/redeploy`),
-        () =>
-          call('put', `/v1/services/${serviceId}/env`, {
-            env: [{ name: 'GREETING', value: 'new' }],
-          }),
-        () => call('post', `/v1/services/${serviceId}/rollback`, { deployment_id: first.id }),
-      ];
-      for (const step of steps) {
-        expect((await wait(serviceId, await step())).status).toBe('succeeded');
-      }
+      await deployed(call('post', `/v1/services/${serviceId}/redeploy`));
+      const restart = await stack.t.http
+        .post(`/v1/services/${serviceId}/restart`)
+        .set(admin())
+        .expect(202);
+      const restarted = await stack.waitForOperation(serviceId, restart.body.data.id as string);
+      expect(restarted.operation?.status).toBe('succeeded');
+      await deployed(
+        call('put', `/v1/services/${serviceId}/env`, { env: [{ name: 'GREETING', value: 'new' }] }),
+      );
+      await deployed(
+        call('post', `/v1/services/${serviceId}/rollback`, { deployment_id: first.id }),
+      );
       await new Promise((resolve) => setTimeout(resolve, 2000)); // past the last drain
     } finally {
       const { requests, failures } = await load.stop();

@@ -8,7 +8,6 @@ import { SecretBox } from '../common/crypto/crypto.module';
 import { DomainError } from '../common/errors/domain-error';
 import { APP_CONFIG } from '../config/config.module';
 import { type AppConfig } from '../config/config.schema';
-import { ServiceRoute } from '../routes/service-route.entity';
 import { type Service } from '../services/service.entity';
 import { ServicesService } from '../services/services.service';
 import { Deployment } from './deployment.entity';
@@ -40,7 +39,7 @@ export class ServiceOperationsService {
   /** The current deployment again; a source deployment is rebuilt from its stored bundle. */
   async redeploy(userId: string, serviceId: string): Promise<Deployment> {
     const service = await this.services.get(userId, serviceId);
-    const current = await this.current(service);
+    const current = await this.deployments.current(service);
     return this.relaunch(userId, service, current, current.settings, 'redeploy', {
       rebuild: current.source !== null,
     });
@@ -70,7 +69,7 @@ export class ServiceOperationsService {
     env: readonly EnvEntry[],
   ): Promise<Deployment> {
     const service = await this.services.get(userId, serviceId);
-    const current = await this.current(service);
+    const current = await this.deployments.current(service);
     const seen = new Set<string>();
     for (const entry of env) {
       if (seen.has(entry.name)) {
@@ -87,30 +86,6 @@ export class ServiceOperationsService {
       })),
     };
     return this.relaunch(userId, service, current, settings, 'env_update', { rebuild: false });
-  }
-
-  /** The deployment serving now, else the newest that succeeded. */
-  private async current(service: Service): Promise<Deployment> {
-    const deployments = this.dataSource.getRepository(Deployment);
-    const route = await this.dataSource
-      .getRepository(ServiceRoute)
-      .findOne({ where: { serviceId: service.id } });
-    const live = route?.deploymentId
-      ? await deployments.findOne({ where: { id: route.deploymentId } })
-      : null;
-    const current =
-      live ??
-      (await deployments.findOne({
-        where: { serviceId: service.id, status: 'succeeded' },
-        order: { createdAt: 'DESC' },
-      }));
-    if (!current) {
-      throw new DomainError(
-        ErrorCode.Conflict,
-        `Service ${service.id} has no deployment that succeeded yet; deploy one first`,
-      );
-    }
-    return current;
   }
 
   private async relaunch(

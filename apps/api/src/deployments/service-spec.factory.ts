@@ -18,6 +18,19 @@ export interface SpecInput {
   readonly openSecret: (sealed: string) => string;
   readonly serviceToken: string;
   readonly accessType: 'private' | 'public';
+  /** The service's count from `POST /scale` (0 = paused), which outlives deployments. */
+  readonly instances: number | null;
+}
+
+/**
+ * How many instances a deployment runs with on its service: paused means none; autoscaling
+ * starts at its floor (at least one); otherwise the count set by `POST /scale`, else the
+ * deployment's own.
+ */
+export function desiredInstances(settings: DeploymentSettings, instances: number | null): number {
+  if (instances === 0) return 0;
+  if (settings.autoscaling) return Math.max(1, settings.autoscaling.minReplicas);
+  return instances ?? settings.replicas;
 }
 
 function quantity<T>(field: string, text: string, parse: (text: string) => T): T {
@@ -63,14 +76,19 @@ export function serviceSpecOf(input: SpecInput): ServiceSpec {
     serviceToken: input.serviceToken,
     resourceProfileId: settings.resourceProfileId ?? undefined,
     resources: resourcesOf(settings.resources),
-    replicas: settings.autoscaling ? undefined : settings.replicas,
-    autoscaling: settings.autoscaling
-      ? {
-          minReplicas: settings.autoscaling.minReplicas,
-          maxReplicas: settings.autoscaling.maxReplicas,
-          targetCpuUtilization: settings.autoscaling.targetCpuUtilization,
-        }
-      : undefined,
+    replicas:
+      settings.autoscaling && input.instances !== 0
+        ? undefined
+        : desiredInstances(settings, input.instances),
+    // A paused service has no autoscaler: nothing may start instances until it is scaled up.
+    autoscaling:
+      settings.autoscaling && input.instances !== 0
+        ? {
+            minReplicas: settings.autoscaling.minReplicas,
+            maxReplicas: settings.autoscaling.maxReplicas,
+            targetCpuUtilization: settings.autoscaling.targetCpuUtilization,
+          }
+        : undefined,
     healthCheckPath: settings.healthCheckPath ?? undefined,
     startupProbe: settings.startupProbe ?? undefined,
     accessType: input.accessType,

@@ -7,9 +7,11 @@ import { ServiceRoute } from '../routes/service-route.entity';
 import { Service } from '../services/service.entity';
 
 /**
- * A service's status follows from its deployments and its route: `deploying` while one is
- * in progress, `running` while a deployment serves (even after a newer one failed: the
- * old one keeps serving), `failed` when the latest failed and nothing serves.
+ * A service's status follows from its deployments, its scale and its route: `deploying`
+ * while one is in progress, `paused` when scaled to 0, `running` while a deployment serves
+ * (even after a newer one failed: the old one keeps serving), `failed` when the latest
+ * failed and nothing serves. `degraded` (serving with fewer ready instances than it
+ * should have) needs the runtime's view and is settled when the status is read.
  */
 @Injectable()
 export class ServiceStatusUpdater {
@@ -17,7 +19,8 @@ export class ServiceStatusUpdater {
 
   async refresh(serviceId: string): Promise<ServiceStatus> {
     const deployments = this.dataSource.getRepository(Deployment);
-    const [inProgress, route, latest] = await Promise.all([
+    const [service, inProgress, route, latest] = await Promise.all([
+      this.dataSource.getRepository(Service).findOne({ where: { id: serviceId } }),
       deployments.count({
         where: { serviceId, status: In([...IN_PROGRESS_DEPLOYMENT_STATUSES]) },
       }),
@@ -29,9 +32,26 @@ export class ServiceStatusUpdater {
     ]);
     let status: ServiceStatus = 'created';
     if (inProgress > 0) status = 'deploying';
+    else if (service?.instances === 0) status = 'paused';
     else if (route && route.endpoints.length > 0) status = 'running';
     else if (latest && latest.status !== 'succeeded') status = 'failed';
     await this.dataSource.getRepository(Service).update({ id: serviceId }, { status });
+    return status;
+  }
+
+  /**
+   * `running` and `degraded` from the runtime's count of ready instances of the live
+   * deployment against the count it should have; stored so service reads show it too.
+   */
+  async settle(service: Service, available: number, desired: number): Promise<ServiceStatus> {
+    if (service.status !== 'running' && service.status !== 'degraded') return service.status;
+    const status: ServiceStatus = available < desired ? 'degraded' : 'running';
+    if (status !== service.status) {
+      // Only from the state it was read in: a deploy or scale that moved on meanwhile wins.
+      await this.dataSource
+        .getRepository(Service)
+        .update({ id: service.id, status: service.status }, { status });
+    }
     return status;
   }
 }

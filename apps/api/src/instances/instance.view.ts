@@ -2,11 +2,14 @@ import { ApiProperty } from '@nestjs/swagger';
 import {
   DEPLOYMENT_STATUSES,
   INSTANCE_STATES,
+  SERVICE_STATUSES,
   type DeploymentStatus,
+  type ServiceStatus,
   type InstanceStateName,
   type PodResource,
   type ServiceRuntimeStatus,
 } from '@slipway/contracts';
+import { ServiceOperationView } from '../operations/service-operation.view';
 import { type Instance } from '../runtime/runtime-driver';
 
 export class PodView implements PodResource {
@@ -26,13 +29,21 @@ class RolloutView {
 
 export class ServiceStatusView implements ServiceRuntimeStatus {
   @ApiProperty({ format: 'uuid' }) service_id!: string;
-  @ApiProperty({ example: 'running' }) status!: string;
+  @ApiProperty({ enum: SERVICE_STATUSES }) status!: ServiceStatus;
+  @ApiProperty({ description: 'Instances the live deployment should have (0 when paused)' })
+  desired!: number;
   @ApiProperty({ description: 'Instances that exist' }) total!: number;
   @ApiProperty({ description: 'Instances passing readiness' }) ready!: number;
   @ApiProperty({ description: 'Ready instances of the live deployment (receiving traffic)' })
   available!: number;
   @ApiProperty({ type: RolloutView, nullable: true }) rollout!: RolloutView | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) live_deployment_id!: string | null;
+  @ApiProperty({
+    type: ServiceOperationView,
+    nullable: true,
+    description: 'The scale or restart in progress, else the latest one',
+  })
+  operation!: ServiceOperationView | null;
 }
 
 export function toPodView(instance: Instance): PodView {

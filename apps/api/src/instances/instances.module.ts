@@ -3,10 +3,12 @@ import { DeploymentsModule } from '../deployments/deployments.module';
 import { ServicesModule } from '../services/services.module';
 import { InstancesController } from './instances.controller';
 import { InstancesService } from './instances.service';
+import { ServiceLogsController } from './service-logs.controller';
+import { ServiceLogsService } from './service-logs.service';
 
 @Module({
   imports: [ServicesModule, DeploymentsModule],
-  controllers: [InstancesController],
-  providers: [InstancesService],
+  controllers: [InstancesController, ServiceLogsController],
+  providers: [InstancesService, ServiceLogsService],
 })
 export class InstancesModule {}

@@ -6,6 +6,10 @@ import { DataSource, In } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import { Deployment } from '../deployments/deployment.entity';
 import { DeploymentsService } from '../deployments/deployments.service';
+import { desiredInstances } from '../deployments/service-spec.factory';
+import { ServiceStatusUpdater } from '../deployments/service-status';
+import { ServiceOperation } from '../operations/service-operation.entity';
+import { toOperationView } from '../operations/service-operation.view';
 import { RoutesService } from '../routes/routes.service';
 import {
   InstanceNotFoundError,
@@ -26,6 +30,7 @@ export class InstancesService {
     private readonly services: ServicesService,
     private readonly deployments: DeploymentsService,
     private readonly routes: RoutesService,
+    private readonly statuses: ServiceStatusUpdater,
     @Inject(RUNTIME_DRIVER) private readonly runtime: RuntimeDriver,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
@@ -37,24 +42,35 @@ export class InstancesService {
 
   async status(userId: string, serviceId: string): Promise<ServiceStatusView> {
     const service = await this.services.get(userId, serviceId);
-    const [instances, route, rollout] = await Promise.all([
+    const deployments = this.dataSource.getRepository(Deployment);
+    const [instances, route, rollout, operation] = await Promise.all([
       this.runtime.instances(await this.deployments.refOf(service)),
       this.routes.find(service.id),
-      this.dataSource.getRepository(Deployment).findOne({
+      deployments.findOne({
         where: { serviceId, status: In([...IN_PROGRESS_DEPLOYMENT_STATUSES]) },
         order: { createdAt: 'DESC' },
       }),
+      this.dataSource
+        .getRepository(ServiceOperation)
+        .findOne({ where: { serviceId }, order: { startedAt: 'DESC' } }),
     ]);
+    const serving = route?.deploymentId
+      ? await deployments.findOne({ where: { id: route.deploymentId } })
+      : null;
+    const desired = serving ? desiredInstances(serving.settings, service.instances) : 0;
     const live = route && route.endpoints.length > 0 ? route.deploymentId : null;
     const ready = instances.filter((instance) => instance.ready);
+    const available = live ? ready.filter((instance) => instance.deploymentId === live).length : 0;
     return {
       service_id: service.id,
-      status: service.status,
+      status: await this.statuses.settle(service, available, desired),
+      desired,
       total: instances.length,
       ready: ready.length,
-      available: live ? ready.filter((instance) => instance.deploymentId === live).length : 0,
+      available,
       rollout: rollout ? { deployment_id: rollout.id, status: rollout.status } : null,
       live_deployment_id: live,
+      operation: operation ? toOperationView(operation) : null,
     };
   }
 

@@ -2,12 +2,10 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DeploymentStatus } from '@slipway/contracts';
 import { DataSource } from 'typeorm';
-import { SecretBox } from '../common/crypto/crypto.module';
 import { APP_CONFIG } from '../config/config.module';
 import { type AppConfig } from '../config/config.schema';
 import { Deployment } from '../deployments/deployment.entity';
 import { DeploymentsService } from '../deployments/deployments.service';
-import { serviceSpecOf } from '../deployments/service-spec.factory';
 import { RoutesService } from '../routes/routes.service';
 import {
   RUNTIME_DRIVER,
@@ -36,7 +34,6 @@ export class RolloutRunner {
     private readonly deployments: DeploymentsService,
     private readonly routes: RoutesService,
     private readonly statuses: ServiceStatusUpdater,
-    private readonly secretBox: SecretBox,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -81,15 +78,9 @@ export class RolloutRunner {
     const service = await this.dataSource
       .getRepository(Service)
       .findOneOrFail({ where: { id: deployment.serviceId } });
-    const spec = serviceSpecOf({
-      ref: await this.deployments.refOf(service),
-      deploymentId: deployment.id,
+    const spec = this.deployments.specOf(service, await this.deployments.refOf(service), {
+      ...deployment,
       image: deployment.image,
-      imageDigest: deployment.imageDigest,
-      settings: deployment.settings,
-      openSecret: (sealed) => this.secretBox.decrypt(sealed),
-      serviceToken: this.secretBox.decrypt(service.tokenCiphertext),
-      accessType: service.accessType,
     });
 
     const abort = new AbortController();

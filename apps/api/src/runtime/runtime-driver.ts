@@ -86,6 +86,26 @@ export interface LogOptions {
   readonly signal: AbortSignal;
 }
 
+/** Which lines `serviceLogs` returns: a time window, a substring, at most `limit` of the newest. */
+export interface ServiceLogQuery {
+  /** Lines at or after this time. */
+  readonly start?: Date;
+  /** Lines before this time. */
+  readonly end?: Date;
+  /** Case-sensitive substring the line must contain. */
+  readonly filter?: string;
+  /** At most this many lines: the newest of the window. */
+  readonly limit: number;
+  readonly signal: AbortSignal;
+}
+
+/** One log line of one instance, as the runtime timestamped it. */
+export interface ServiceLogLine {
+  readonly instance: string;
+  readonly timestamp: Date;
+  readonly message: string;
+}
+
 export interface RuntimeDriver {
   readonly kind: 'docker' | 'kubernetes';
   /**
@@ -96,10 +116,26 @@ export interface RuntimeDriver {
   rollout(spec: ServiceSpec, options: RolloutOptions): Promise<RolloutResult>;
   /** The service's instances, newest first. */
   instances(ref: ServiceRef): Promise<Instance[]>;
+  /**
+   * Sets the number of instances of the deployment `spec` describes to `spec.replicas`
+   * without touching the others: added ones pass readiness before the route includes them,
+   * removed ones leave the route and drain first. 0 pauses: every instance stops and
+   * nothing is deleted (containers, StatefulSet volumes), so scaling up again resumes them.
+   * Throws RolloutFailedError (new instances did not become ready; the others keep serving).
+   */
+  scale(spec: ServiceSpec, options: RolloutOptions): Promise<RolloutResult>;
+  /**
+   * Replaces every instance of `spec`'s deployment one at a time, each replacement ready
+   * before the instance it replaces leaves the route, drains and stops (Kubernetes: the
+   * restart annotation on the pod template with `maxUnavailable: 0`).
+   */
+  restart(spec: ServiceSpec, options: RolloutOptions): Promise<RolloutResult>;
   /** Ready endpoints now (used to resync the route). */
   endpoints(ref: ServiceRef): Promise<Endpoint[]>;
   /** Plain-text log lines of one instance; throws InstanceNotFoundError. */
   logs(ref: ServiceRef, instance: string, options: LogOptions): Promise<Readable>;
+  /** Log lines of every instance of the service (stopped ones too), oldest first. */
+  serviceLogs(ref: ServiceRef, query: ServiceLogQuery): Promise<ServiceLogLine[]>;
   /**
    * Removes every instance and object of the service (idempotent), and the engine's copies of
    * `builtImages` (the images Slipway built for it) where the runtime keeps any.

@@ -8,10 +8,14 @@ import {
   type ServiceStatus,
 } from '@slipway/contracts';
 import { Type } from 'class-transformer';
+import { MAX_REPLICAS } from '@slipway/k8s-spec';
 import {
   IsDefined,
   IsIn,
+  IsInt,
   IsOptional,
+  Max,
+  Min,
   IsString,
   IsUUID,
   Matches,
@@ -31,7 +35,8 @@ export class AccessControlDto {
   access_type!: AccessType;
 }
 
-export class UpdateServiceDto {
+/** Fields a service is created with and may change later. */
+export class ServiceFieldsDto {
   @ApiPropertyOptional({ maxLength: 500, nullable: true, type: String })
   @IsOptional()
   @MaxLength(500, { message: 'must be at most 500 characters' })
@@ -51,7 +56,35 @@ export class UpdateServiceDto {
   category?: string;
 }
 
-export class CreateServiceDto extends UpdateServiceDto {
+export class UpdateServiceDto extends ServiceFieldsDto {
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    maximum: MAX_REPLICAS,
+    description: 'Lower bound for autoscaling and `POST /scale` (null removes it)',
+  })
+  @IsOptional()
+  @Max(MAX_REPLICAS, { message: `must be at most ${MAX_REPLICAS}` })
+  @Min(0, { message: 'must be at least 0' })
+  @IsInt({ message: 'must be an integer' })
+  min_replicas?: number | null;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 1,
+    maximum: MAX_REPLICAS,
+    description: 'Upper bound for autoscaling and `POST /scale` (null removes it)',
+  })
+  @IsOptional()
+  @Max(MAX_REPLICAS, { message: `must be at most ${MAX_REPLICAS}` })
+  @Min(1, { message: 'must be at least 1' })
+  @IsInt({ message: 'must be an integer' })
+  max_replicas?: number | null;
+}
+
+export class CreateServiceDto extends ServiceFieldsDto {
   @ApiProperty({
     example: 'ocr-service',
     description:
@@ -97,6 +130,14 @@ export class ServiceView implements ServiceResource {
   @ApiProperty({ enum: SERVICE_STATUSES }) status!: ServiceStatus;
   @ApiProperty({ example: 'ocr-service-1a2b3c4d.apps.example.com' }) hostname!: string;
   @ApiProperty({ type: AccessControlView }) access_control!: { access_type: AccessType };
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Instances set by POST /scale (0 = paused); null: as the live deployment asks',
+  })
+  instances!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) min_replicas!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) max_replicas!: number | null;
   @ApiProperty({ format: 'uuid', description: 'The user who created the service' })
   created_by!: string;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
@@ -114,6 +155,9 @@ export function toServiceView(service: Service): ServiceView {
     status: service.status,
     hostname: service.hostname,
     access_control: { access_type: service.accessType },
+    instances: service.instances,
+    min_replicas: service.minReplicas,
+    max_replicas: service.maxReplicas,
     created_by: service.createdBy,
     created_at: service.createdAt.toISOString(),
     updated_at: service.updatedAt.toISOString(),

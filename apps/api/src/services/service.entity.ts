@@ -36,6 +36,14 @@ export class Service {
 
   @Column({ type: 'varchar', length: 16, default: 'created' }) status!: ServiceStatus;
 
+  /** Set by `POST /scale` and kept across deployments; 0 pauses; null: the deployment's own. */
+  @Column({ type: 'int', nullable: true }) instances!: number | null;
+
+  /** Bounds for autoscaling and for `POST /scale`; null: no bound of the service's own. */
+  @Column({ name: 'min_replicas', type: 'int', nullable: true }) minReplicas!: number | null;
+
+  @Column({ name: 'max_replicas', type: 'int', nullable: true }) maxReplicas!: number | null;
+
   /** HMAC of the service token, for the collector's lookups. */
   @Column({ name: 'token_hash', type: 'char', length: 64, unique: true }) tokenHash!: string;
 

@@ -75,7 +75,9 @@ export class ServicesController {
   }
 
   @Put(':id')
-  @ApiOperation({ summary: 'Update description, access control or category' })
+  @ApiOperation({
+    summary: 'Update description, access control, category or the replica bounds',
+  })
   @ApiDataResponse(ServiceView)
   async update(
     @CurrentPrincipal() principal: Principal,
@@ -86,6 +88,8 @@ export class ServicesController {
       description: body.description,
       category: body.category,
       accessType: body.access_control?.access_type,
+      minReplicas: body.min_replicas,
+      maxReplicas: body.max_replicas,
     });
     return one(toServiceView(service));
   }

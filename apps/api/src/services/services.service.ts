@@ -7,7 +7,7 @@ import {
   type AccessType,
   type ServiceStatus,
 } from '@slipway/contracts';
-import { type Repository } from 'typeorm';
+import { type EntityManager, type Repository } from 'typeorm';
 import { generateCredential } from '../common/crypto/credentials';
 import { CredentialHasher, SecretBox } from '../common/crypto/crypto.module';
 import { DomainError } from '../common/errors/domain-error';
@@ -31,6 +31,9 @@ export interface ServiceChanges {
   description?: string | null;
   category?: string;
   accessType?: AccessType;
+  /** null removes the bound; undefined leaves it. */
+  minReplicas?: number | null;
+  maxReplicas?: number | null;
 }
 
 @Injectable()
@@ -96,6 +99,9 @@ export class ServicesService {
     if (changes.description !== undefined) service.description = changes.description;
     if (changes.category !== undefined) service.category = changes.category;
     if (changes.accessType !== undefined) service.accessType = changes.accessType;
+    if (changes.minReplicas !== undefined) service.minReplicas = changes.minReplicas;
+    if (changes.maxReplicas !== undefined) service.maxReplicas = changes.maxReplicas;
+    assertBoundsHold(service);
     return this.services.save(service);
   }
 
@@ -115,6 +121,15 @@ export class ServicesService {
     return service;
   }
 
+  /** Locks the service row for the rest of `manager`'s transaction (404 when it went away). */
+  async lockRow(manager: EntityManager, id: string): Promise<Service> {
+    const service = await manager
+      .getRepository(Service)
+      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!service) throw DomainError.notFound('Service', id);
+    return service;
+  }
+
   /** `<name>-<first 8 hex of the id>.<apps domain>`: stable, readable and unique. */
   private hostnameFor(name: string, id: string): string {
     return `${name}-${id.replace(/-/g, '').slice(0, 8)}.${this.config.appsDomain}`;
@@ -127,5 +142,20 @@ export class ServicesService {
         `A service named '${name}' already exists in this project`,
       );
     }
+  }
+}
+
+/** min ≤ max, and a count set by `POST /scale` (other than 0, paused) within them. */
+function assertBoundsHold(service: Service): void {
+  const { minReplicas: min, maxReplicas: max, instances } = service;
+  if (min !== null && max !== null && min > max) {
+    throw DomainError.validation(`min_replicas: must not exceed max_replicas (${min} > ${max})`);
+  }
+  if (instances === null || instances === 0) return;
+  if ((min !== null && instances < min) || (max !== null && instances > max)) {
+    throw new DomainError(
+      ErrorCode.Conflict,
+      `The service is scaled to ${instances} instances, outside min_replicas ${min ?? 0} .. max_replicas ${max ?? 'unbounded'}; scale it into the new bounds first`,
+    );
   }
 }

@@ -11,7 +11,11 @@ import { Readable } from 'node:stream';
 import { createServer, request as httpRequest } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { createBuilder, type Builder } from '@slipway/builder';
-import { isDeploymentInProgress, type DeploymentResource } from '@slipway/contracts';
+import {
+  isDeploymentInProgress,
+  type DeploymentResource,
+  type ServiceRuntimeStatus,
+} from '@slipway/contracts';
 import Dockerode from 'dockerode';
 import { create as createTar, Header, type HeaderData } from 'tar';
 import { gzipSync } from 'node:zlib';
@@ -66,6 +70,8 @@ export interface DockerStack {
   createService(prefix: string): Promise<string>;
   /** Polls the deployment until it leaves building/deploying. */
   waitForDeployment(serviceId: string, deploymentId: string): Promise<DeploymentResource>;
+  /** Polls `GET /status` until the scale or restart has ended; returns that status. */
+  waitForOperation(serviceId: string, operationId: string): Promise<ServiceRuntimeStatus>;
   /** The endpoints the service's route points at (what the edge would use). */
   route(serviceId: string): Promise<Endpoint[]>;
   /**
@@ -209,6 +215,18 @@ export async function startDockerStack(options: DockerStackOptions = {}): Promis
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
     },
+    async waitForOperation(serviceId, operationId) {
+      const deadline = Date.now() + 90_000;
+      for (;;) {
+        const res = await t.http.get(`/v1/services/${serviceId}/status`).set(admin).expect(200);
+        const status = res.body.data as ServiceRuntimeStatus;
+        if (status.operation?.id === operationId && status.operation.status !== 'running') {
+          return status;
+        }
+        if (Date.now() > deadline) throw new Error(`operation ${operationId} still running`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    },
     route,
     steadyLoad(serviceId, path = '/index.html') {
       let running = true;
@@ -217,7 +235,9 @@ export async function startDockerStack(options: DockerStackOptions = {}): Promis
       const bodies = new Set<string>();
       const loop = (async () => {
         while (running) {
-          const [endpoint] = await route(serviceId);
+          // Round-robin over the route's endpoints, as the edge does.
+          const endpoints = await route(serviceId);
+          const endpoint = endpoints[requests % Math.max(1, endpoints.length)];
           try {
             if (!endpoint) throw new Error('the service has no route');
             const res = await httpGet(endpoint, path);

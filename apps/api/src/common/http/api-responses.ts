@@ -5,6 +5,7 @@ import {
   ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiResponse,
   ApiProduces,
   ApiProperty,
   ApiTooManyRequestsResponse,
@@ -44,11 +45,12 @@ function commonErrors() {
   ];
 }
 
-/** 200 with `{"data": Model}`. */
-export function ApiDataResponse(model: Type<unknown>, description = 'OK') {
+/** 200 (or `status`, e.g. 202 Accepted) with `{"data": Model}`. */
+export function ApiDataResponse(model: Type<unknown>, description = 'OK', status = 200) {
   return applyDecorators(
     ApiExtraModels(model, ErrorResponse),
-    ApiOkResponse({
+    ApiResponse({
+      status,
       description,
       schema: {
         type: 'object',

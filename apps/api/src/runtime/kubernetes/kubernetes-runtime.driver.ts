@@ -35,14 +35,22 @@ import {
   type RolloutOptions,
   type RolloutResult,
   type RuntimeDriver,
+  type ServiceLogLine,
+  type ServiceLogQuery,
   type ServiceRef,
 } from '../runtime-driver';
 import { applyObjects, deleteSelected, objectKey, type Scope } from './apply';
 import { newestFirst, toInstance } from './instances';
 import { isPodReady } from './pod-failures';
 import { streamPodLogs } from './pod-logs';
+import { readPodServiceLogs } from './pod-service-logs';
 import { waitForRollout } from './rollout-watch';
 import { clusterServiceEndpoint, namesForRef } from './service-names';
+import {
+  restartWorkload,
+  scaleWorkload,
+  type WorkloadOperationContext,
+} from './workload-operations';
 
 export interface KubernetesRuntimeOptions {
   /** What the platform operator decides (collector, edge, node pools, ...), passed to the renderer. */
@@ -105,6 +113,20 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
     }
     await this.prune(spec.service.id, names, keep, (kind) => WORKLOAD_KINDS.has(kind.kind));
     return { endpoints: [clusterServiceEndpoint(names)] };
+  }
+
+  scale(spec: ServiceSpec, options: RolloutOptions): Promise<RolloutResult> {
+    return scaleWorkload(this.operationContext(), spec, options);
+  }
+
+  restart(spec: ServiceSpec, options: RolloutOptions): Promise<RolloutResult> {
+    return restartWorkload(this.operationContext(), spec, options);
+  }
+
+  async serviceLogs(ref: ServiceRef, query: ServiceLogQuery): Promise<ServiceLogLine[]> {
+    const { namespace } = this.names(ref);
+    const pods = await this.pods(ref);
+    return readPodServiceLogs(this.kubeConfig, this.apis.options, namespace, pods, query);
   }
 
   async instances(ref: ServiceRef): Promise<Instance[]> {
@@ -173,6 +195,15 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
       { namespace: names.namespace, kinds: project },
       { namespace: this.options.platform.edge.namespace, kinds: edge },
     ].filter((scope) => scope.kinds.length > 0);
+  }
+
+  private operationContext(): WorkloadOperationContext {
+    return {
+      apis: this.apis,
+      platform: this.options.platform,
+      fieldManager: this.fieldManager,
+      pollIntervalMs: this.pollIntervalMs,
+    };
   }
 
   private names(ref: ServiceRef): ServiceObjectNames {

@@ -67,7 +67,8 @@ function withStatus(deployment: KubeObject, ready: boolean, script: Script): Kub
   };
 }
 
-const RUNNING_READY = {
+/** Pod status of a started, ready instance (shared by the stand-in controllers). */
+export const RUNNING_READY = {
   phase: 'Running',
   startTime: '2026-01-01T00:00:00Z',
   conditions: [{ type: 'Ready', status: 'True' }],
@@ -83,7 +84,8 @@ const RUNNING_READY = {
   ],
 };
 
-const PENDING = {
+/** Pod status of an instance whose container is still being created. */
+export const PENDING = {
   phase: 'Pending',
   conditions: [{ type: 'PodScheduled', status: 'True' }],
   containerStatuses: [
