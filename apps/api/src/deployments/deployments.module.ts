@@ -13,8 +13,8 @@ import { DeploymentSettingsResolver } from './deployment-settings.resolver';
 import { DeploymentsController } from './deployments.controller';
 import { DeploymentsService } from './deployments.service';
 import { RegistryImages } from './registry-images';
-import { ServiceOperationsController } from './service-operations.controller';
-import { ServiceOperationsService } from './service-operations.service';
+import { RelaunchController } from './relaunch.controller';
+import { RelaunchService } from './relaunch.service';
 import { ServiceStatusUpdater } from './service-status';
 import { SourceUploadInterceptor } from './source-upload.interceptor';
 
@@ -25,7 +25,7 @@ import { SourceUploadInterceptor } from './source-upload.interceptor';
     ServicesModule,
     ResourceProfilesModule,
   ],
-  controllers: [DeploymentsController, ServiceOperationsController, BundlesController],
+  controllers: [DeploymentsController, RelaunchController, BundlesController],
   providers: [
     DeploymentsService,
     DeploymentSettingsResolver,
@@ -36,7 +36,7 @@ import { SourceUploadInterceptor } from './source-upload.interceptor';
     SourceUploadInterceptor,
     RegistryImages,
     ServiceStatusUpdater,
-    ServiceOperationsService,
+    RelaunchService,
   ],
   exports: [DeploymentsService, RegistryImages, ServiceStatusUpdater, DeployQueue],
 })

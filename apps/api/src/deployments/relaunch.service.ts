@@ -27,7 +27,7 @@ export interface EnvEntry {
  * deployment, so it rolls out without downtime and shows in the history.
  */
 @Injectable()
-export class ServiceOperationsService {
+export class RelaunchService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly services: ServicesService,

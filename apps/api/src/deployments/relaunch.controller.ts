@@ -12,7 +12,7 @@ import { Idempotent } from '../idempotency/idempotent.decorator';
 import { ServiceRoutes } from '../services/services-enabled.guard';
 import { EnvVarDto } from './deploy.dto';
 import { DeploymentView, toDeploymentView } from './deployment.view';
-import { ServiceOperationsService } from './service-operations.service';
+import { RelaunchService } from './relaunch.service';
 
 export class RollbackDto {
   @ApiProperty({ format: 'uuid', description: 'The earlier deployment to restore' })
@@ -39,8 +39,8 @@ const NOTHING_TO_RESTORE = {
 
 @ServiceRoutes('deployments')
 @Controller('v1/services')
-export class ServiceOperationsController {
-  constructor(private readonly operations: ServiceOperationsService) {}
+export class RelaunchController {
+  constructor(private readonly operations: RelaunchService) {}
 
   @Post(':id/redeploy')
   @HttpCode(200)
