@@ -3,5 +3,5 @@ export { BundleRejectedError, BundleRejection } from './errors';
 export { extractBundle } from './extract';
 export { inspectBundle } from './inspect';
 export { type BundleLimits, DEFAULT_BUNDLE_LIMITS, formatBytes } from './limits';
-export { packDirectory } from './pack';
+export { packDirectory, type PackOptions } from './pack';
 export { MAX_BUNDLE_PATH_LENGTH, normalizeBundlePath } from './paths';

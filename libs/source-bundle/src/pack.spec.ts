@@ -1,9 +1,19 @@
-import { chmod, mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  mkdir,
+  mkdtemp,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { Parser, type ReadEntry } from 'tar';
-import { extractBundle, packDirectory } from './index';
+import { BundleRejection, extractBundle, packDirectory } from './index';
 import { streamOf } from './test-support/archives';
 
 let root: string;
@@ -95,6 +105,42 @@ describe('packDirectory', () => {
     expect(await readFile(join(out, 'www/css/site.css'), 'utf8')).toBe('body{}');
     expect((await stat(join(out, 'run.sh'))).mode & 0o777).toBe(0o755);
     expect((await stat(join(out, 'Dockerfile'))).mode & 0o777).toBe(0o644);
+  });
+
+  it('leaves out excluded paths, and brings back a file inside an excluded directory unless pruned', async () => {
+    const dir = join(root, 'ctx');
+    await makeContext(dir);
+    const { gunzipSync } = await import('node:zlib');
+    const exclude = (path: string): boolean => path.startsWith('www') && path !== 'www/index.html';
+
+    const walked = await entriesOf(gunzipSync(await bytesOf(packDirectory(dir, { exclude }))));
+    const pruned = await entriesOf(
+      gunzipSync(await bytesOf(packDirectory(dir, { exclude, pruneExcluded: true }))),
+    );
+
+    expect(walked).toEqual([
+      'File:Dockerfile',
+      'Directory:empty/',
+      'File:run.sh',
+      'File:www/index.html',
+    ]);
+    expect(pruned).toEqual(['File:Dockerfile', 'Directory:empty/', 'File:run.sh']);
+  });
+
+  it('refuses a symbolic link that is not excluded, naming it', async () => {
+    const dir = join(root, 'ctx');
+    await makeContext(dir);
+    await symlink('/etc/passwd', join(dir, 'www/passwd'));
+
+    await expect(text(packDirectory(dir))).rejects.toMatchObject({
+      code: BundleRejection.Link,
+      entry: 'www/passwd',
+    });
+    const { gunzipSync } = await import('node:zlib');
+    const kept = await entriesOf(
+      gunzipSync(await bytesOf(packDirectory(dir, { exclude: (path) => path === 'www/passwd' }))),
+    );
+    expect(kept).not.toContain('SymbolicLink:www/passwd');
   });
 
   it('fails the stream when the directory does not exist', async () => {
