@@ -75,7 +75,10 @@ COPY --from=build /out/ ./
 ENV SLIPWAY_BLOB_DIR=/var/lib/slipway/bundles
 RUN mkdir -p /var/lib/slipway/bundles && chown -R node:node /var/lib/slipway
 # Fail the build, not the first start, when a runtime module is missing.
-RUN node -e 'require("reflect-metadata"); require(`./apps/${process.env.SLIPWAY_APP}/dist/index.js`);'
+# (reflect-metadata first for the apps that use decorators; the collector does not.)
+RUN node -e 'const app = `./apps/${process.env.SLIPWAY_APP}`; \
+  if (require(`${app}/package.json`).dependencies["reflect-metadata"]) require("reflect-metadata"); \
+  require(`${app}/dist/index.js`);'
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \

@@ -34,6 +34,7 @@ module.exports = function jestConfig(packageDir, overrides = {}) {
       '^@slipway/kube-client$': path.join(root, 'libs/kube-client/src/index.ts'),
       '^@slipway/kube-client/testing$': path.join(root, 'libs/kube-client/src/testing/index.ts'),
       '^@slipway/builder$': path.join(root, 'apps/builder/src/index.ts'),
+      '^@slipway/collector$': path.join(root, 'apps/collector/src/index.ts'),
     },
     clearMocks: true,
     ...overrides,

@@ -25,6 +25,7 @@ import { RolloutsModule } from './rollouts/rollouts.module';
 import { RuntimeModule } from './runtime/runtime.module';
 import { ServicesModule } from './services/services.module';
 import { TokensModule } from './tokens/tokens.module';
+import { TracesModule } from './traces/traces.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -56,6 +57,7 @@ export class AppModule {
         RolloutsModule,
         InstancesModule,
         OperationsModule,
+        TracesModule,
         BootstrapModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: GlobalExceptionFilter }],

@@ -1,4 +1,5 @@
 export * from './api';
+export * from './credential-hash';
 export * from './deployments';
 export * from './env';
 export * from './errors';
@@ -7,3 +8,4 @@ export * from './channels';
 export * from './jobs';
 export * from './queues';
 export * from './telemetry';
+export * from './traces';

@@ -28,7 +28,14 @@ const imageReference = z
 
 const sha256Digest = z.string().regex(/^sha256:[a-f0-9]{64}$/, 'must be sha256:<64 hex>');
 
-export const DEPLOY_TRIGGERS = ['deploy', 'redeploy', 'rollback', 'env_update', 'restart'] as const;
+export const DEPLOY_TRIGGERS = [
+  'deploy',
+  'redeploy',
+  'rollback',
+  'env_update',
+  'restart',
+  'token_rotation',
+] as const;
 export type DeployTrigger = (typeof DEPLOY_TRIGGERS)[number];
 
 export const BuildJobPayloadSchema = z.strictObject({

@@ -45,6 +45,10 @@ export const configSchema = z
       buildAttempts: z.number().int().min(1).max(5),
       buildDeadlineSeconds: z.number().int().min(1).max(86400),
     }),
+    traces: z.object({
+      /** How long a rotated service token is still accepted (0: not at all). */
+      tokenGraceSeconds: z.number().int().min(0).max(604800),
+    }),
     bundles: z.object({
       dir: z.string().min(1),
       maxBytes: z.number().int().min(1024),

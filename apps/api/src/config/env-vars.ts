@@ -196,6 +196,15 @@ export const ENV_VARS: readonly EnvVarDefinition[] = [
     sensitive: false,
   },
   {
+    name: 'SLIPWAY_SERVICE_TOKEN_GRACE_SECONDS',
+    path: 'traces.tokenGraceSeconds',
+    kind: 'integer',
+    description:
+      'How long the replaced service token still reports traces after a rotation (0 to 604800)',
+    defaultValue: '600',
+    sensitive: false,
+  },
+  {
     name: 'SLIPWAY_BLOB_DIR',
     path: 'bundles.dir',
     kind: 'string',

@@ -8,6 +8,7 @@ import { Project } from '../projects/project.entity';
 import { ResourceProfile } from '../resource-profiles/resource-profile.entity';
 import { ServiceRoute } from '../routes/service-route.entity';
 import { Service } from '../services/service.entity';
+import { Span } from '../traces/span.entity';
 import { PersonalAccessToken } from '../tokens/personal-access-token.entity';
 import { User } from '../users/user.entity';
 
@@ -24,5 +25,6 @@ export const ENTITIES = [
   Deployment,
   ServiceRoute,
   ServiceOperation,
+  Span,
   IdempotencyRecord,
 ];

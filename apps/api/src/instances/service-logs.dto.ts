@@ -1,26 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  IsISO8601,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
-import { DomainError } from '../common/errors/domain-error';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsZonedDateTime, resolveTimeWindow } from '../common/validation/time-window';
 import type { ServiceLogLine, ServiceLogQuery } from '../runtime/runtime-driver';
 
 export const DEFAULT_SERVICE_LOG_LIMIT = 1000;
 export const MAX_SERVICE_LOG_LIMIT = 10_000;
 export const MAX_SERVICE_LOG_FILTER_LENGTH = 256;
-
-/** With an explicit offset: a time without one would depend on the server's time zone. */
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
-const DATE_TIME_MESSAGE =
-  'must be an ISO 8601 date-time with a time zone, e.g. 2026-01-31T09:30:00Z';
 
 export class ServiceLogsQuery {
   @ApiPropertyOptional({
@@ -41,9 +27,7 @@ export class ServiceLogsQuery {
     description: 'Lines at or after this time.',
   })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: DATE_TIME_MESSAGE })
-  @Matches(DATE_TIME, { message: DATE_TIME_MESSAGE })
-  @IsString({ message: DATE_TIME_MESSAGE })
+  @IsZonedDateTime()
   start?: string;
 
   @ApiPropertyOptional({
@@ -52,9 +36,7 @@ export class ServiceLogsQuery {
     description: 'Lines before this time.',
   })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: DATE_TIME_MESSAGE })
-  @Matches(DATE_TIME, { message: DATE_TIME_MESSAGE })
-  @IsString({ message: DATE_TIME_MESSAGE })
+  @IsZonedDateTime()
   end?: string;
 
   @ApiPropertyOptional({
@@ -93,17 +75,7 @@ export function toServiceLogQuery(
   now: Date,
   signal: AbortSignal,
 ): ServiceLogQuery {
-  if (query.since !== undefined && (query.start !== undefined || query.end !== undefined)) {
-    throw DomainError.validation('since: cannot be combined with start or end');
-  }
-  const start =
-    query.since === undefined
-      ? parseDate(query.start)
-      : new Date(Math.max(0, now.getTime() - query.since * 1000));
-  const end = parseDate(query.end);
-  if (start !== undefined && end !== undefined && start.getTime() >= end.getTime()) {
-    throw DomainError.validation('start: must be before end');
-  }
+  const { start, end } = resolveTimeWindow(query, now);
   return {
     ...(start === undefined ? {} : { start }),
     ...(end === undefined ? {} : { end }),
@@ -111,10 +83,6 @@ export function toServiceLogQuery(
     limit: query.limit ?? DEFAULT_SERVICE_LOG_LIMIT,
     signal,
   };
-}
-
-function parseDate(value: string | undefined): Date | undefined {
-  return value === undefined ? undefined : new Date(value);
 }
 
 export class ServiceLogLineView {

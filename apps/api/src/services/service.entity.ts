@@ -50,6 +50,14 @@ export class Service {
   /** The service token sealed with SecretBox: runtimes inject it into containers. */
   @Column({ name: 'token_ciphertext', type: 'text' }) tokenCiphertext!: string;
 
+  /** The token a rotation replaced: still accepted until `previousTokenExpiresAt`. */
+  @Index('idx_services_previous_token_hash')
+  @Column({ name: 'previous_token_hash', type: 'char', length: 64, nullable: true })
+  previousTokenHash!: string | null;
+
+  @Column({ name: 'previous_token_expires_at', type: 'timestamptz', nullable: true })
+  previousTokenExpiresAt!: Date | null;
+
   @Column({ name: 'created_by', type: 'uuid' }) createdBy!: string;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;

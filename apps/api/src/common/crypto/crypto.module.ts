@@ -1,11 +1,8 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { Global, Inject, Injectable, Module } from '@nestjs/common';
+import { credentialHasher, deriveKey } from '@slipway/contracts';
 import { APP_CONFIG } from '../../config/config.module';
 import { type AppConfig } from '../../config/config.schema';
-
-function deriveKey(secret: string, purpose: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', secret, 'slipway', purpose, 32));
-}
 
 /**
  * Keyed hashes (HMAC-SHA256) of tokens and keys: a stolen table cannot be checked against
@@ -13,14 +10,15 @@ function deriveKey(secret: string, purpose: string): Buffer {
  */
 @Injectable()
 export class CredentialHasher {
-  private readonly key: Buffer;
+  /** Shared with the collector and edge (libs/contracts) so every process agrees. */
+  private readonly hashValue: (value: string) => string;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.key = deriveKey(config.secretKey, 'credential-hash');
+    this.hashValue = credentialHasher(config.secretKey);
   }
 
   hash(value: string): string {
-    return createHmac('sha256', this.key).update(value).digest('hex');
+    return this.hashValue(value);
   }
 }
 

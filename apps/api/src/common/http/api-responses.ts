@@ -80,6 +80,33 @@ export function ApiListResponse(model: Type<unknown>) {
   );
 }
 
+export class CursorPaginationView {
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass back as `cursor` for the next page; null when there is none',
+  })
+  next_cursor!: string | null;
+}
+
+/** 200 with `{"data": [Model], "pagination": {"next_cursor"}}`: lists of streamed data. */
+export function ApiCursorListResponse(model: Type<unknown>) {
+  return applyDecorators(
+    ApiExtraModels(model, CursorPaginationView, ErrorResponse),
+    ApiOkResponse({
+      schema: {
+        type: 'object',
+        required: ['data', 'pagination'],
+        properties: {
+          data: { type: 'array', items: { $ref: getSchemaPath(model) } },
+          pagination: { $ref: getSchemaPath(CursorPaginationView) },
+        },
+      },
+    }),
+    ...commonErrors(),
+  );
+}
+
 /** 200 with a `text/plain` stream of lines (logs), and the usual errors as JSON. */
 export function ApiTextStreamResponse(description: string) {
   return applyDecorators(
