@@ -1,0 +1,89 @@
+import { type Command } from 'commander';
+import { call, idempotencyKey, type Api, type Schemas } from '../client';
+import { followOperation } from '../follow';
+import { formatFields, paintStatus, type Output } from '../output';
+import { handle, integerIn, leaf, type JsonOption } from './common';
+
+interface OperationOptions extends JsonOption {
+  id: string;
+  wait: boolean;
+}
+
+interface ScaleOptions extends OperationOptions {
+  instances: number;
+}
+
+/** Prints the operation as accepted, or (waiting) the service status once it has ended. */
+async function report(
+  api: Api,
+  output: Output,
+  options: OperationOptions,
+  operation: Schemas['ServiceOperationView'],
+): Promise<void> {
+  if (!options.wait) {
+    output.result(operation, () =>
+      formatFields([
+        ['operation', operation.id],
+        ['kind', operation.kind],
+        ['status', paintStatus(operation.status, output.color)],
+        ['follow', `slipway service status --id ${operation.service_id}`],
+      ]),
+    );
+    return;
+  }
+  const status = await followOperation(api, output, operation);
+  output.result(status, () =>
+    formatFields([
+      ['operation', `${operation.kind} ${operation.id}`],
+      ['status', paintStatus(status.status, output.color)],
+      ['instances', `${status.ready} ready of ${status.desired}`],
+    ]),
+  );
+}
+
+const WAIT_HELP =
+  'Waits until it has ended (progress on stderr) unless --no-wait; exits 1 if it failed.';
+
+export function registerOperations(service: Command): void {
+  const scale = leaf(
+    service,
+    'scale',
+    'Set the number of instances (0 pauses the service)',
+    'slipway service scale --id SERVICE_ID --instances 3',
+    WAIT_HELP,
+  )
+    .requiredOption('--id <id>', 'the service id')
+    .requiredOption('--instances <n>', 'how many instances to run', integerIn(0, 100))
+    .option('--no-wait', 'return once the change is accepted');
+  handle<ScaleOptions>(scale, async (options, output, connect) => {
+    const api = await connect();
+    const { data: operation } = await call(
+      api,
+      api.client.POST('/v1/services/{id}/scale', {
+        params: { path: { id: options.id }, header: idempotencyKey() },
+        body: { instances: options.instances },
+      }),
+    );
+    await report(api, output, options, operation);
+  });
+
+  const restart = leaf(
+    service,
+    'restart',
+    'Rolling restart: every instance replaced one at a time, each new one ready first',
+    'slipway service restart --id SERVICE_ID',
+    WAIT_HELP,
+  )
+    .requiredOption('--id <id>', 'the service id')
+    .option('--no-wait', 'return once the restart is accepted');
+  handle<OperationOptions>(restart, async (options, output, connect) => {
+    const api = await connect();
+    const { data: operation } = await call(
+      api,
+      api.client.POST('/v1/services/{id}/restart', {
+        params: { path: { id: options.id }, header: idempotencyKey() },
+      }),
+    );
+    await report(api, output, options, operation);
+  });
+}
