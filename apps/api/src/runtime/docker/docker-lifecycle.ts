@@ -53,6 +53,8 @@ export interface NewInstance {
 export type Progress = (message: string) => void;
 
 export class DockerLifecycle {
+  private pendingNetwork: Promise<void> | undefined;
+
   constructor(
     readonly docker: Dockerode,
     readonly options: DockerRuntimeOptions,
@@ -67,7 +69,15 @@ export class DockerLifecycle {
     };
   }
 
-  async ensureNetwork(): Promise<void> {
+  /** Concurrent callers share one check-and-create: two creates would make two networks. */
+  ensureNetwork(): Promise<void> {
+    this.pendingNetwork ??= this.createNetworkIfMissing().finally(() => {
+      this.pendingNetwork = undefined;
+    });
+    return this.pendingNetwork;
+  }
+
+  private async createNetworkIfMissing(): Promise<void> {
     const name = this.options.network;
     // The name filter matches substrings, hence the exact comparison.
     const networks = await this.docker.listNetworks({ filters: { name: [name] } });

@@ -96,6 +96,24 @@ describe('DockerRuntimeDriver rollout (real engine)', () => {
     expect(Object.keys(info.NetworkSettings.Networks)).toEqual([fixture.network]);
   });
 
+  it('creates its network once when two services roll out at the same time', async () => {
+    const network = `${fixture.network}-fresh`;
+    const fresh = fixture.driver({ network });
+    const specs = [fixture.spec(), fixture.spec()];
+    try {
+      const results = await Promise.all(specs.map((spec) => fresh.rollout(spec, rolloutOptions())));
+      expect(results.map((result) => result.endpoints.length)).toEqual([1, 1]);
+      const networks = await fixture.docker.listNetworks({ filters: { name: [network] } });
+      expect(networks.filter((found) => found.Name === network)).toHaveLength(1);
+    } finally {
+      await Promise.all(specs.map((spec) => fresh.delete(spec)));
+      await fixture.docker
+        .getNetwork(network)
+        .remove()
+        .catch(() => undefined);
+    }
+  });
+
   it('waits for the health check path before calling the instance ready', async () => {
     const spec = fixture.spec({
       healthCheckPath: '/index.html',
