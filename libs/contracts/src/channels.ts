@@ -36,6 +36,8 @@ export const RouteMessageSchema = z.discriminatedUnion('type', [
     accessType: z.enum(['private', 'public']),
     /** Ready instances; empty while paused or scaled to zero. */
     endpoints: z.array(endpoint),
+    /** Scaled to zero on purpose (`instances: 0`), as opposed to having no ready instance. */
+    paused: z.boolean().optional(),
     /** Monotonic per service (e.g. epoch ms) so a late message cannot undo a newer one. */
     version: z.number().int().nonnegative(),
   }),

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { CHANNELS, RevocationMessageSchema } from '@slipway/contracts';
 import { In, IsNull, type FindOptionsWhere, type Repository } from 'typeorm';
 import { generateCredential } from '../common/crypto/credentials';
 import { CredentialHasher } from '../common/crypto/crypto.module';
@@ -7,6 +8,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { type PageRequest } from '../common/http/pagination.dto';
 import { OrgsService } from '../orgs/orgs.service';
 import { ProjectsService } from '../projects/projects.service';
+import { RedisClient } from '../redis/redis.module';
 import { AccessKey } from './access-key.entity';
 
 export interface AccessKeyScope {
@@ -17,11 +19,14 @@ export interface AccessKeyScope {
 /** Access Keys for calling private services; org-wide or limited to one project. */
 @Injectable()
 export class AccessKeysService {
+  private readonly logger = new Logger(AccessKeysService.name);
+
   constructor(
     @InjectRepository(AccessKey) private readonly keys: Repository<AccessKey>,
     private readonly orgs: OrgsService,
     private readonly projects: ProjectsService,
     private readonly hasher: CredentialHasher,
+    private readonly redis: RedisClient,
   ) {}
 
   async create(
@@ -76,7 +81,31 @@ export class AccessKeysService {
       throw DomainError.notFound('Access key', id);
     if (key.revokedAt) return key;
     await this.keys.update({ id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
-    return this.keys.findOneOrFail({ where: { id } });
+    const revoked = await this.keys.findOneOrFail({ where: { id } });
+    await this.publishRevocation(revoked);
+    return revoked;
+  }
+
+  /**
+   * Tells every edge to drop the key from its verification cache now. A lost message is
+   * covered by the edge's short cache lifetime (one second by default).
+   */
+  private async publishRevocation(key: AccessKey): Promise<void> {
+    try {
+      await this.redis.connection.publish(
+        CHANNELS.accessKeyRevocations,
+        JSON.stringify(
+          RevocationMessageSchema.parse({
+            id: key.id,
+            revokedAt: (key.revokedAt ?? new Date()).toISOString(),
+          }),
+        ),
+      );
+    } catch (error) {
+      this.logger.warn(
+        `revocation of access key ${key.id} not published: ${(error as Error).message}`,
+      );
+    }
   }
 
   private async resolveScope(

@@ -52,8 +52,15 @@ export class RoutesService {
       hostnames: [service.hostname],
       accessType: service.accessType,
       endpoints: endpoints.map((e) => ({ host: e.host, port: e.port })),
+      paused: service.instances === 0,
       version: Number(rows[0]?.version ?? Date.now()),
     });
+  }
+
+  /** Publishes the route again after the service changed (access type); none: nothing to do. */
+  async republish(serviceId: string): Promise<void> {
+    const route = await this.find(serviceId);
+    if (route) await this.switchTo(serviceId, route.endpoints);
   }
 
   /** Forgets the route (the service is going away). */

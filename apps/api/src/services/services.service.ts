@@ -16,6 +16,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { type AppConfig } from '../config/config.schema';
 import { OrgsService } from '../orgs/orgs.service';
 import { ProjectsService } from '../projects/projects.service';
+import { RoutesService } from '../routes/routes.service';
 import { Service } from './service.entity';
 import { ServiceTeardown, TeardownError } from './service-teardown';
 
@@ -45,6 +46,7 @@ export class ServicesService {
     private readonly hasher: CredentialHasher,
     private readonly secretBox: SecretBox,
     private readonly teardown: ServiceTeardown,
+    private readonly routes: RoutesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -96,13 +98,18 @@ export class ServicesService {
 
   async update(userId: string, id: string, changes: ServiceChanges): Promise<Service> {
     const service = await this.get(userId, id);
+    const accessChanged =
+      changes.accessType !== undefined && changes.accessType !== service.accessType;
     if (changes.description !== undefined) service.description = changes.description;
     if (changes.category !== undefined) service.category = changes.category;
     if (changes.accessType !== undefined) service.accessType = changes.accessType;
     if (changes.minReplicas !== undefined) service.minReplicas = changes.minReplicas;
     if (changes.maxReplicas !== undefined) service.maxReplicas = changes.maxReplicas;
     assertBoundsHold(service);
-    return this.services.save(service);
+    const saved = await this.services.save(service);
+    // The edge enforces access from its route table: it must learn of the change now.
+    if (accessChanged) await this.routes.republish(service.id);
+    return saved;
   }
 
   async delete(userId: string, id: string): Promise<Service> {

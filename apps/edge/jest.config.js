@@ -1,0 +1,12 @@
+// Unit specs sit beside the code; the e2e specs in test/ start the API in this process from
+// its sources (docker runtime), so they need the API's global setup and its ES-module
+// exceptions.
+module.exports = require('../../jest.preset.js')(__dirname, {
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/../api/test/support/global-teardown.ts',
+  testTimeout: 120000,
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@kubernetes/client-node|openid-client|oauth4webapi|jose)/)',
+  ],
+});

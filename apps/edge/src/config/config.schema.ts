@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_HEADER_BYTES } from './env-vars';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const RUNTIME_ENVS = ['development', 'test', 'production'] as const;
+
+const positiveInt = z.number().int().min(1);
+// 0 picks a free port (tests).
+const port = (fallback: number) => z.number().int().min(0).max(65535).default(fallback);
+
+/** The edge's whole configuration, validated once at boot. */
+export const edgeConfigSchema = z.strictObject({
+  runtime: z.strictObject({ env: z.enum(RUNTIME_ENVS).default('development') }),
+  http: z.strictObject({
+    port: port(8000),
+    /** Address both ports bind to; tests use loopback. */
+    host: z.string().min(1).default('0.0.0.0'),
+    trustProxy: z.boolean().default(false),
+    maxBodyBytes: positiveInt.default(DEFAULT_MAX_BODY_BYTES),
+    maxHeaderBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(1024 * 1024)
+      .default(DEFAULT_MAX_HEADER_BYTES),
+  }),
+  admin: z.strictObject({ port: port(8001) }),
+  database: z.strictObject({
+    url: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .default('postgres://postgres@127.0.0.1:5432/slipway'),
+    poolSize: positiveInt.max(100).default(4),
+  }),
+  redis: z.strictObject({
+    url: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .default('redis://127.0.0.1:6379'),
+  }),
+  auth: z.strictObject({
+    secretKey: z.string().min(32, 'must be at least 32 characters').optional(),
+    // Bounded so a revocation holds within a second even when its message is lost.
+    cacheTtlMs: positiveInt.max(1000, 'must be at most 1000').default(1000),
+  }),
+  upstream: z.strictObject({
+    connectTimeoutMs: positiveInt.max(120_000).default(5000),
+    responseTimeoutMs: positiveInt.max(3_600_000).default(60_000),
+    connectionsPerInstance: positiveInt.max(10_000).default(128),
+    websocketIdleTimeoutMs: positiveInt.max(86_400_000).default(300_000),
+  }),
+  routes: z.strictObject({ resyncIntervalMs: z.number().int().min(100).default(30_000) }),
+  shutdown: z.strictObject({ drainTimeoutMs: z.number().int().min(0).default(10_000) }),
+  log: z.strictObject({ level: z.enum(LOG_LEVELS).default('info') }),
+});
+
+type Parsed = z.infer<typeof edgeConfigSchema>;
+
+type DeepReadonly<T> = T extends readonly (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+/** The validated, frozen config; `auth.secretKey` is always set (a development key outside production). */
+export type EdgeConfig = DeepReadonly<
+  Omit<Parsed, 'auth'> & { auth: Omit<Parsed['auth'], 'secretKey'> & { secretKey: string } }
+>;
+
+/** Values applied over the environment (tests, embedding): any subset of any section. */
+export type EdgeConfigOverrides = { [K in keyof Parsed]?: Partial<Parsed[K]> };

@@ -1,0 +1,171 @@
+/**
+ * Every environment variable the edge reads, where it lands in the config, and whether it is
+ * sensitive (sensitive values are redacted whenever the config is logged). The README's
+ * "### Edge" table is checked against this list by a test.
+ */
+export interface EnvVarDefinition {
+  readonly name: string;
+  /** Dotted path in the config object (`section.key`). */
+  readonly path: string;
+  readonly kind: 'string' | 'integer' | 'boolean';
+  readonly description: string;
+  readonly defaultValue: string;
+  readonly sensitive: boolean;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024 * 1024;
+export const DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
+
+export const ENV_VARS: readonly EnvVarDefinition[] = [
+  {
+    name: 'NODE_ENV',
+    path: 'runtime.env',
+    kind: 'string',
+    description: '`development`, `test` or `production`; production requires SLIPWAY_SECRET_KEY',
+    defaultValue: 'development',
+    sensitive: false,
+  },
+  {
+    name: 'EDGE_PORT',
+    path: 'http.port',
+    kind: 'integer',
+    description: 'Port that serves every service hostname (plain HTTP; TLS ends in front)',
+    defaultValue: '8000',
+    sensitive: false,
+  },
+  {
+    name: 'EDGE_ADMIN_PORT',
+    path: 'admin.port',
+    kind: 'integer',
+    description:
+      'Operator port: `GET /metrics` (Prometheus), `/healthz`, `/readyz`; never reachable through a service hostname',
+    defaultValue: '8001',
+    sensitive: false,
+  },
+  {
+    name: 'SLIPWAY_EDGE_TRUST_PROXY',
+    path: 'http.trustProxy',
+    kind: 'boolean',
+    description:
+      'Keep the `X-Forwarded-*` headers a TLS terminator in front sent (append to the chain) instead of replacing them',
+    defaultValue: 'false',
+    sensitive: false,
+  },
+  {
+    name: 'SLIPWAY_EDGE_MAX_BODY_BYTES',
+    path: 'http.maxBodyBytes',
+    kind: 'integer',
+    description: 'Largest request body passed to a service (413 beyond); streamed, never buffered',
+    defaultValue: String(DEFAULT_MAX_BODY_BYTES),
+    sensitive: false,
+  },
+  {
+    name: 'SLIPWAY_EDGE_MAX_HEADER_BYTES',
+    path: 'http.maxHeaderBytes',
+    kind: 'integer',
+    description: 'Largest request head (request line and headers; 431 beyond)',
+    defaultValue: String(DEFAULT_MAX_HEADER_BYTES),
+    sensitive: false,
+  },
+  {
+    name: 'DATABASE_URL',
+    path: 'database.url',
+    kind: 'string',
+    description: 'PostgreSQL connection URL (the API’s database: routes and Access Keys)',
+    defaultValue: 'postgres://postgres@127.0.0.1:5432/slipway',
+    sensitive: true,
+  },
+  {
+    name: 'SLIPWAY_EDGE_DB_POOL_SIZE',
+    path: 'database.poolSize',
+    kind: 'integer',
+    description: 'Most database connections the edge opens',
+    defaultValue: '4',
+    sensitive: false,
+  },
+  {
+    name: 'REDIS_URL',
+    path: 'redis.url',
+    kind: 'string',
+    description: 'Redis URL: route changes and Access Key revocations arrive over pub/sub',
+    defaultValue: 'redis://127.0.0.1:6379',
+    sensitive: true,
+  },
+  {
+    name: 'SLIPWAY_SECRET_KEY',
+    path: 'auth.secretKey',
+    kind: 'string',
+    description:
+      'The API’s key; Access Keys are looked up by their keyed hash (at least 32 characters); required outside development',
+    defaultValue: '(the API’s development key)',
+    sensitive: true,
+  },
+  {
+    name: 'SLIPWAY_EDGE_KEY_CACHE_TTL_MS',
+    path: 'auth.cacheTtlMs',
+    kind: 'integer',
+    description:
+      'How long a verified Access Key is trusted without asking the database (at most 1000, so a revocation holds within a second even if its message is lost)',
+    defaultValue: '1000',
+    sensitive: false,
+  },
+  {
+    name: 'SLIPWAY_EDGE_CONNECT_TIMEOUT_MS',
+    path: 'upstream.connectTimeoutMs',
+    kind: 'integer',
+    description: 'Longest wait to connect to an instance (502 beyond)',
+    defaultValue: '5000',
+    sensitive: false,
+  },
+  {
+    name: 'SLIPWAY_EDGE_RESPONSE_TIMEOUT_MS',
+    path: 'upstream.responseTimeoutMs',
+    kind: 'integer',
+    description:
+      'Longest wait for an instance’s response headers, and longest silence inside a response body (504 before the headers)',
+    defaultValue: '60000',
+    sensitive: false,
+  },
+  {
+    name: 'SLIPWAY_EDGE_UPSTREAM_CONNECTIONS',
+    path: 'upstream.connectionsPerInstance',
+    kind: 'integer',
+    description: 'Most keep-alive connections the edge opens to one instance',
+    defaultValue: '128',
+    sensitive: false,
+  },
+  {
+    name: 'SLIPWAY_EDGE_WEBSOCKET_IDLE_TIMEOUT_MS',
+    path: 'upstream.websocketIdleTimeoutMs',
+    kind: 'integer',
+    description: 'A proxied WebSocket with no traffic either way for this long is closed',
+    defaultValue: '300000',
+    sensitive: false,
+  },
+  {
+    name: 'SLIPWAY_EDGE_ROUTE_RESYNC_INTERVAL_MS',
+    path: 'routes.resyncIntervalMs',
+    kind: 'integer',
+    description:
+      'How often the route table is reloaded from PostgreSQL (also after every Redis reconnect)',
+    defaultValue: '30000',
+    sensitive: false,
+  },
+  {
+    name: 'SLIPWAY_EDGE_DRAIN_TIMEOUT_MS',
+    path: 'shutdown.drainTimeoutMs',
+    kind: 'integer',
+    description:
+      'On SIGTERM, longest wait for in-flight requests and WebSockets before they are cut',
+    defaultValue: '10000',
+    sensitive: false,
+  },
+  {
+    name: 'LOG_LEVEL',
+    path: 'log.level',
+    kind: 'string',
+    description: 'log level: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`',
+    defaultValue: 'info',
+    sensitive: false,
+  },
+];

@@ -1,0 +1,49 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Label for requests that matched no service: host headers must not become label values. */
+export const UNROUTED = '_unrouted';
+
+/**
+ * The edge's Prometheus metrics, in a registry of its own (several edges can share a
+ * process in tests). Served on the admin port only.
+ */
+export class EdgeMetrics {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'service' | 'method' | 'status'>;
+  private readonly duration: Histogram<'service'>;
+  private readonly websockets: Counter<'service' | 'outcome'>;
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'slipway_edge_' });
+    this.requests = new Counter({
+      name: 'slipway_edge_requests_total',
+      help: 'HTTP requests answered, by service id, method and status',
+      labelNames: ['service', 'method', 'status'],
+      registers: [this.registry],
+    });
+    this.duration = new Histogram({
+      name: 'slipway_edge_request_duration_seconds',
+      help: 'Time from request to the end of the response, by service id',
+      labelNames: ['service'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [this.registry],
+    });
+    this.websockets = new Counter({
+      name: 'slipway_edge_websocket_upgrades_total',
+      help: 'WebSocket upgrade requests, by service id and outcome (proxied or refused)',
+      labelNames: ['service', 'outcome'],
+      registers: [this.registry],
+    });
+  }
+
+  observeRequest(service: string, method: string, status: number, seconds: number): void {
+    this.requests.inc({ service, method: KNOWN_METHODS.has(method) ? method : 'OTHER', status });
+    this.duration.observe({ service }, seconds);
+  }
+
+  observeUpgrade(service: string, outcome: 'proxied' | 'refused'): void {
+    this.websockets.inc({ service, outcome });
+  }
+}
+
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);

@@ -1,0 +1,78 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** Hop-by-hop fields (RFC 9110 §7.6.1): meaningful for one connection, never forwarded. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+export type HeaderMap = Record<string, string | string[]>;
+
+/** The fields `Connection` names, lowercased: they are hop-by-hop too. */
+function connectionOptions(headers: IncomingHttpHeaders | HeaderMap): Set<string> {
+  const value = headers.connection;
+  const list = Array.isArray(value) ? value.join(',') : (value ?? '');
+  return new Set(
+    list
+      .split(',')
+      .map((token) => token.trim().toLowerCase())
+      .filter((token) => token !== ''),
+  );
+}
+
+/**
+ * A copy of `headers` without hop-by-hop fields (and without the fields in `drop`), with
+ * every name lowercase. `Upgrade` and `Connection` survive when `keepUpgrade` is set: a
+ * WebSocket handshake forwards them on purpose.
+ */
+export function endToEndHeaders(
+  headers: IncomingHttpHeaders | HeaderMap,
+  drop: ReadonlySet<string> = new Set(),
+  keepUpgrade = false,
+): HeaderMap {
+  const named = connectionOptions(headers);
+  const out: HeaderMap = {};
+  for (const [rawName, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    const name = rawName.toLowerCase();
+    if (drop.has(name)) continue;
+    if (keepUpgrade && (name === 'upgrade' || name === 'connection')) {
+      out[name] = value;
+      continue;
+    }
+    if (HOP_BY_HOP.has(name) || named.has(name)) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+export interface ForwardedFacts {
+  readonly clientIp: string;
+  readonly proto: 'http' | 'https';
+  readonly host: string;
+  readonly requestId: string;
+  /** Keep what a trusted proxy in front said (append to the chain) rather than replacing it. */
+  readonly trustProxy: boolean;
+}
+
+/** Sets `X-Forwarded-For/-Proto/-Host` and `X-Request-Id` on headers bound upstream. */
+export function addForwarded(headers: HeaderMap, facts: ForwardedFacts): HeaderMap {
+  const first = (value: string | string[] | undefined): string | undefined =>
+    Array.isArray(value) ? value[0] : value;
+  const priorFor = first(headers['x-forwarded-for']);
+  headers['x-forwarded-for'] =
+    facts.trustProxy && priorFor ? `${priorFor}, ${facts.clientIp}` : facts.clientIp;
+  const priorProto = first(headers['x-forwarded-proto']);
+  headers['x-forwarded-proto'] = facts.trustProxy && priorProto ? priorProto : facts.proto;
+  const priorHost = first(headers['x-forwarded-host']);
+  headers['x-forwarded-host'] = facts.trustProxy && priorHost ? priorHost : facts.host;
+  headers['x-request-id'] = facts.requestId;
+  return headers;
+}

@@ -1,0 +1,125 @@
+import { RouteMessageSchema } from '@slipway/contracts';
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import type { Endpoint, Route, RouteTable } from './route-table';
+
+interface RouteRow {
+  service_id: string;
+  org_id: string;
+  project_id: string;
+  hostname: string;
+  access_type: 'private' | 'public';
+  instances: number | null;
+  endpoints: Endpoint[] | null;
+  version: string | null;
+}
+
+// Every service, with its route when it has one: a service created but never deployed
+// answers "no ready instance" rather than "unknown host".
+const SNAPSHOT_SQL = `
+  SELECT s.id AS service_id, s.org_id, s.project_id, s.hostname, s.access_type, s.instances,
+         r.endpoints, r.version
+    FROM services s
+    LEFT JOIN service_routes r ON r.service_id = s.id`;
+
+/**
+ * Keeps the route table in step with PostgreSQL: a full read at start, then the messages the
+ * API publishes, and a full read again periodically and after every Redis reconnect, so a
+ * message missed while disconnected cannot leave a stale route behind.
+ */
+export class RouteSource {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | null = null;
+  private loaded = false;
+
+  constructor(
+    private readonly table: RouteTable,
+    private readonly pool: Pool,
+    private readonly options: { readonly resyncIntervalMs: number },
+    private readonly logger: Logger,
+  ) {}
+
+  /** Whether one full read has succeeded (readiness). */
+  get ready(): boolean {
+    return this.loaded;
+  }
+
+  /** Reads every route now; concurrent calls share one read. */
+  resync(): Promise<void> {
+    this.running ??= this.read().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  /** Loads once (logging, not throwing, a failure) and schedules the periodic resync. */
+  async start(): Promise<void> {
+    await this.resync().catch((error: unknown) =>
+      this.logger.warn({ err: error }, 'routes not loaded yet; retrying on the resync schedule'),
+    );
+    this.schedule();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Applies one message from the routes channel; drops (and logs) what does not parse. */
+  handleMessage(payload: string): void {
+    let json: unknown;
+    try {
+      json = JSON.parse(payload);
+    } catch {
+      this.logger.warn('dropped a route message that is not JSON');
+      return;
+    }
+    const parsed = RouteMessageSchema.safeParse(json);
+    if (!parsed.success) {
+      this.logger.warn({ issues: parsed.error.issues }, 'dropped an invalid route message');
+      return;
+    }
+    const applied = this.table.apply(parsed.data);
+    this.logger.debug(
+      { serviceId: parsed.data.serviceId, version: parsed.data.version, applied },
+      'route message',
+    );
+  }
+
+  private schedule(): void {
+    // Until the first read succeeds, retry sooner than the regular interval.
+    const delay = this.loaded
+      ? this.options.resyncIntervalMs
+      : Math.min(2000, this.options.resyncIntervalMs);
+    this.timer = setTimeout(() => {
+      this.resync()
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'route resync failed'))
+        .finally(() => {
+          if (this.timer) this.schedule();
+        });
+    }, delay);
+    this.timer.unref();
+  }
+
+  private async read(): Promise<void> {
+    const since = this.table.mark();
+    const { rows } = await this.pool.query<RouteRow>(SNAPSHOT_SQL);
+    this.table.replaceAll(rows.map(routeFromRow), since);
+    this.loaded = true;
+    this.logger.debug({ services: rows.length }, 'routes loaded');
+  }
+}
+
+function routeFromRow(row: RouteRow): Route {
+  const paused = row.instances === 0;
+  return {
+    serviceId: row.service_id,
+    orgId: row.org_id,
+    projectId: row.project_id,
+    hostnames: [row.hostname.toLowerCase()],
+    accessType: row.access_type,
+    endpoints: paused ? [] : (row.endpoints ?? []).map((e) => ({ host: e.host, port: e.port })),
+    paused,
+    version: row.version === null ? 0 : Number(row.version),
+  };
+}

@@ -1,0 +1,151 @@
+import type { RouteMessage } from '@slipway/contracts';
+import { type Route, RouteTable } from './route-table';
+
+const HOST = 'web-1a2b3c.localhost';
+
+function upsert(version: number, overrides: Partial<RouteMessage & { type: 'upsert' }> = {}) {
+  return {
+    type: 'upsert',
+    serviceId: 'svc-1',
+    projectId: 'project-1',
+    orgId: 'org-1',
+    hostnames: [HOST],
+    accessType: 'public',
+    endpoints: [{ host: '10.0.0.1', port: 8080 }],
+    version,
+    ...overrides,
+  } satisfies RouteMessage;
+}
+
+function route(version: number, overrides: Partial<Route> = {}): Route {
+  return {
+    serviceId: 'svc-1',
+    orgId: 'org-1',
+    projectId: 'project-1',
+    hostnames: [HOST],
+    accessType: 'public',
+    endpoints: [{ host: '10.0.0.1', port: 8080 }],
+    paused: false,
+    version,
+    ...overrides,
+  };
+}
+
+describe('RouteTable', () => {
+  it('routes a hostname to the service a message described', () => {
+    const table = new RouteTable();
+    expect(table.apply(upsert(1, { hostnames: ['Web-1A2B3C.localhost'] }))).toBe(true);
+    expect(table.lookup(HOST)).toMatchObject({ serviceId: 'svc-1', version: 1, paused: false });
+    expect(table.lookup('other.localhost')).toBeUndefined();
+  });
+
+  it('ignores a message older than or as old as the one it holds', () => {
+    const table = new RouteTable();
+    table.apply(upsert(5, { endpoints: [{ host: '10.0.0.5', port: 8080 }] }));
+    expect(table.apply(upsert(4))).toBe(false);
+    expect(table.apply(upsert(5))).toBe(false);
+    expect(table.lookup(HOST)?.endpoints).toEqual([{ host: '10.0.0.5', port: 8080 }]);
+  });
+
+  it('keeps a deleted service deleted when an older upsert arrives late', () => {
+    const table = new RouteTable();
+    table.apply(upsert(1));
+    expect(table.apply({ type: 'delete', serviceId: 'svc-1', version: 3 })).toBe(true);
+    expect(table.lookup(HOST)).toBeUndefined();
+    expect(table.apply(upsert(2))).toBe(false);
+    expect(table.lookup(HOST)).toBeUndefined();
+    expect(table.apply(upsert(4))).toBe(true);
+    expect(table.lookup(HOST)).toBeDefined();
+  });
+
+  it('moves a hostname when the service is renamed, leaving nothing at the old one', () => {
+    const table = new RouteTable();
+    table.apply(upsert(1));
+    table.apply(upsert(2, { hostnames: ['renamed.localhost'] }));
+    expect(table.lookup(HOST)).toBeUndefined();
+    expect(table.lookup('renamed.localhost')?.serviceId).toBe('svc-1');
+  });
+
+  it('carries the paused flag', () => {
+    const table = new RouteTable();
+    table.apply(upsert(1, { endpoints: [], paused: true }));
+    expect(table.lookup(HOST)).toMatchObject({ paused: true, endpoints: [] });
+  });
+
+  describe('replaceAll (resync from the database)', () => {
+    it('takes a snapshot row of the same version, since fields like the access type change without one', () => {
+      const table = new RouteTable();
+      table.apply(upsert(7, { accessType: 'public' }));
+      table.replaceAll([route(7, { accessType: 'private' })], table.mark());
+      expect(table.lookup(HOST)?.accessType).toBe('private');
+    });
+
+    it('keeps a newer message that arrived while the snapshot was read', () => {
+      const table = new RouteTable();
+      table.apply(upsert(1));
+      const since = table.mark();
+      table.apply(upsert(2, { endpoints: [{ host: '10.0.0.2', port: 8080 }] }));
+      table.replaceAll([route(1)], since);
+      expect(table.lookup(HOST)?.endpoints).toEqual([{ host: '10.0.0.2', port: 8080 }]);
+    });
+
+    it('drops services the database no longer has, unless changed after the read began', () => {
+      const table = new RouteTable();
+      table.apply(upsert(1));
+      table.apply(upsert(1, { serviceId: 'gone', hostnames: ['gone.localhost'] }));
+      const since = table.mark();
+      table.apply(upsert(1, { serviceId: 'new', hostnames: ['new.localhost'] }));
+      table.replaceAll([route(1)], since);
+      expect(table.lookup(HOST)).toBeDefined();
+      expect(table.lookup('gone.localhost')).toBeUndefined();
+      expect(table.lookup('new.localhost')).toBeDefined();
+    });
+
+    it('adds services missed while no message arrived', () => {
+      const table = new RouteTable();
+      table.replaceAll([route(3)], table.mark());
+      expect(table.lookup(HOST)?.version).toBe(3);
+    });
+  });
+
+  describe('pick (round-robin)', () => {
+    it('cycles through every ready endpoint in turn', () => {
+      const table = new RouteTable();
+      const endpoints = [1, 2, 3].map((n) => ({ host: `10.0.0.${n}`, port: 8080 }));
+      table.apply(upsert(1, { endpoints }));
+      const current = table.lookup(HOST);
+      if (!current) throw new Error('route missing');
+      const picked = Array.from({ length: 6 }, () => table.pick(current)?.host);
+      expect(picked).toEqual([
+        '10.0.0.1',
+        '10.0.0.2',
+        '10.0.0.3',
+        '10.0.0.1',
+        '10.0.0.2',
+        '10.0.0.3',
+      ]);
+    });
+
+    it('has nothing to pick when no endpoint is ready', () => {
+      const table = new RouteTable();
+      table.apply(upsert(1, { endpoints: [] }));
+      const current = table.lookup(HOST);
+      if (!current) throw new Error('route missing');
+      expect(table.pick(current)).toBeUndefined();
+    });
+
+    it('stays within the new endpoints after the route shrinks', () => {
+      const table = new RouteTable();
+      const three = [1, 2, 3].map((n) => ({ host: `10.0.0.${n}`, port: 8080 }));
+      table.apply(upsert(1, { endpoints: three }));
+      const before = table.lookup(HOST);
+      if (!before) throw new Error('route missing');
+      table.pick(before);
+      table.pick(before);
+      table.apply(upsert(2, { endpoints: [{ host: '10.0.0.9', port: 8080 }] }));
+      const after = table.lookup(HOST);
+      if (!after) throw new Error('route missing');
+      expect([table.pick(after)?.host, table.pick(after)?.host]).toEqual(['10.0.0.9', '10.0.0.9']);
+    });
+  });
+});

@@ -1,0 +1,131 @@
+import type { RouteMessage } from '@slipway/contracts';
+
+export interface Endpoint {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Where one service's traffic goes, as the edge needs it on the hot path. */
+export interface Route {
+  readonly serviceId: string;
+  readonly orgId: string;
+  readonly projectId: string;
+  readonly hostnames: readonly string[];
+  readonly accessType: 'private' | 'public';
+  /** Ready instances; round-robin over them. */
+  readonly endpoints: readonly Endpoint[];
+  /** Scaled to zero on purpose: answered "paused" rather than "no ready instance". */
+  readonly paused: boolean;
+  readonly version: number;
+}
+
+interface Entry {
+  route: Route | null;
+  version: number;
+  /** Value of `RouteTable.sequence` when this entry last changed (see `replaceAll`). */
+  changedAt: number;
+  /** Round-robin cursor. */
+  next: number;
+}
+
+/**
+ * The in-memory route table: hostname → service → ready endpoints. Every change carries the
+ * service's version; a change older than what the table holds is ignored, so a late message
+ * cannot undo a newer one. Deleted services keep a tombstone with the deleting version.
+ */
+export class RouteTable {
+  private readonly services = new Map<string, Entry>();
+  private readonly hosts = new Map<string, Entry>();
+  private sequence = 0;
+
+  get size(): number {
+    return this.hosts.size;
+  }
+
+  /** A position to hand to `replaceAll` when a snapshot read begins. */
+  mark(): number {
+    return this.sequence;
+  }
+
+  lookup(hostname: string): Route | undefined {
+    return this.hosts.get(hostname)?.route ?? undefined;
+  }
+
+  /** The next endpoint for the route, round-robin; undefined when there is none. */
+  pick(route: Route): Endpoint | undefined {
+    const count = route.endpoints.length;
+    if (count === 0) return undefined;
+    const entry = this.services.get(route.serviceId);
+    if (!entry || entry.route !== route) return route.endpoints[0];
+    const endpoint = route.endpoints[entry.next % count];
+    entry.next = (entry.next + 1) % count;
+    return endpoint;
+  }
+
+  /** Applies a published change; returns whether it was newer than what the table held. */
+  apply(message: RouteMessage): boolean {
+    if (message.type === 'delete') return this.set(message.serviceId, null, message.version, false);
+    return this.set(message.serviceId, routeFromMessage(message), message.version, false);
+  }
+
+  /**
+   * Replaces the table with a snapshot from PostgreSQL. A snapshot row of the same version
+   * as the table's wins (the database is the truth for fields that change without a new
+   * version, such as access type); services missing from the snapshot are dropped unless a
+   * message changed them after `since` (they may be newer than the snapshot's read).
+   */
+  replaceAll(routes: readonly Route[], since: number): void {
+    const seen = new Set<string>();
+    for (const route of routes) {
+      seen.add(route.serviceId);
+      this.set(route.serviceId, route, route.version, true);
+    }
+    for (const [serviceId, entry] of this.services) {
+      if (seen.has(serviceId) || entry.changedAt > since) continue;
+      this.drop(serviceId, entry);
+    }
+  }
+
+  private set(serviceId: string, route: Route | null, version: number, orEqual: boolean): boolean {
+    const current = this.services.get(serviceId);
+    if (current && (orEqual ? version < current.version : version <= current.version)) {
+      return false;
+    }
+    if (current) this.unindex(current);
+    this.sequence += 1;
+    const entry: Entry = {
+      route,
+      version,
+      changedAt: this.sequence,
+      // Keep spreading load where it was, rather than sending the next request to the first.
+      next: current?.next ?? 0,
+    };
+    this.services.set(serviceId, entry);
+    for (const hostname of route?.hostnames ?? []) this.hosts.set(hostname, entry);
+    return true;
+  }
+
+  private drop(serviceId: string, entry: Entry): void {
+    this.unindex(entry);
+    this.services.delete(serviceId);
+  }
+
+  private unindex(entry: Entry): void {
+    for (const hostname of entry.route?.hostnames ?? []) {
+      if (this.hosts.get(hostname) === entry) this.hosts.delete(hostname);
+    }
+  }
+}
+
+function routeFromMessage(message: Extract<RouteMessage, { type: 'upsert' }>): Route {
+  return {
+    serviceId: message.serviceId,
+    orgId: message.orgId,
+    projectId: message.projectId,
+    hostnames: message.hostnames.map((h) => h.toLowerCase()),
+    accessType: message.accessType,
+    endpoints: message.endpoints,
+    paused: message.paused ?? false,
+    version: message.version,
+  };
+}

@@ -1,0 +1,244 @@
+/**
+ * Proxy mechanics against local upstreams: headers, limits, failures, metrics and graceful
+ * shutdown (tunnels and streaming are in tunnels.e2e-spec.ts). The services are real
+ * (created through the API); their routes point at servers this file starts.
+ */
+import { type Server, createServer, request as httpRequest } from 'node:http';
+import type { Edge } from '../src';
+import {
+  type LocalUpstreams,
+  closeServer,
+  echoServer,
+  listen,
+  startLocalUpstreams,
+} from './support/local-upstreams';
+import {
+  type TestAppLike,
+  bearer,
+  call,
+  createAccessKey,
+  errorOf,
+  eventually,
+  publishRoute,
+  startEdge,
+} from './support/stack';
+
+jest.setTimeout(120_000);
+
+describe('the edge proxying to local upstreams', () => {
+  let upstreams: LocalUpstreams;
+  let t: TestAppLike;
+  let edge: Edge;
+  let projectId: string;
+  let orgId: string;
+  let echoPort: number;
+  const routedTo = (port: number, access?: 'public' | 'private') =>
+    upstreams.routedTo(port, access);
+  const started = (server: Server): Promise<number> => upstreams.started(server);
+
+  beforeAll(async () => {
+    upstreams = await startLocalUpstreams({ upstream: { responseTimeoutMs: 1000 } });
+    ({ t, edge, projectId, orgId } = upstreams);
+    echoPort = await started(echoServer());
+  });
+  afterAll(async () => {
+    await upstreams?.close();
+  });
+
+  describe('headers', () => {
+    it('strips Authorization and hop-by-hop fields, adds X-Forwarded-* and the request id', async () => {
+      const service = await routedTo(echoPort, 'private');
+      const { key } = await createAccessKey(t, t.adminToken, { project_id: projectId });
+      const reply = await call(edge, service.hostname, {
+        path: '/some/path?q=1',
+        headers: {
+          ...bearer(key),
+          Connection: 'close, X-Client-Hop',
+          'X-Client-Hop': 'must not pass',
+          'Proxy-Authorization': 'Basic abc',
+          TE: 'trailers',
+          'X-Forwarded-For': '10.6.6.6',
+          'X-Request-Id': 'caller-chosen-id',
+        },
+      });
+      expect(reply.status).toBe(200);
+      const seen = JSON.parse(reply.body) as { url: string; headers: Record<string, string> };
+      expect(seen.url).toBe('/some/path?q=1');
+      expect(seen.headers.authorization).toBeUndefined();
+      expect(seen.headers['x-client-hop']).toBeUndefined();
+      expect(seen.headers['proxy-authorization']).toBeUndefined();
+      expect(seen.headers.te).toBeUndefined();
+      expect(seen.headers).toMatchObject({
+        host: service.hostname,
+        'x-forwarded-for': '127.0.0.1',
+        'x-forwarded-proto': 'http',
+        'x-forwarded-host': service.hostname,
+        'x-request-id': 'caller-chosen-id',
+      });
+      expect(reply.headers['x-request-id']).toBe('caller-chosen-id');
+      expect(reply.headers['x-upstream-hop']).toBeUndefined();
+      expect(reply.headers['keep-alive']).toBeUndefined();
+    });
+  });
+
+  describe('failures', () => {
+    it('answers 502 in the error shape when the instance refuses connections', async () => {
+      const closed = createServer();
+      const port = await listen(closed);
+      await closeServer(closed);
+      const service = await routedTo(port);
+      const reply = await call(edge, service.hostname);
+      expect(reply.status).toBe(502);
+      expect(errorOf(reply).code).toBe('bad_gateway');
+    });
+
+    it('answers 504 in the error shape when the instance does not answer in time', async () => {
+      const slow = createServer((_req, res) => {
+        setTimeout(() => res.end('late'), 3000).unref();
+      });
+      const service = await routedTo(await started(slow));
+      const startedAt = Date.now();
+      const reply = await call(edge, service.hostname);
+      expect(reply.status).toBe(504);
+      expect(errorOf(reply).code).toBe('gateway_timeout');
+      expect(Date.now() - startedAt).toBeLessThan(2500);
+    });
+
+    it('answers 503 with Retry-After for a service with no ready instance', async () => {
+      const service = await routedTo(echoPort);
+      await publishRoute(t.config.redis.url, {
+        type: 'upsert',
+        serviceId: service.id,
+        orgId,
+        projectId,
+        hostnames: [service.hostname],
+        accessType: 'public',
+        endpoints: [],
+        version: Date.now() * 3,
+      });
+      const reply = await eventually(async () => {
+        const r = await call(edge, service.hostname);
+        expect(r.status).toBe(503);
+        return r;
+      });
+      expect(reply.headers['retry-after']).toMatch(/^\d+$/);
+      expect(errorOf(reply).message).not.toMatch(/paused/);
+    });
+
+    it('ignores a late route message older than the one applied', async () => {
+      const service = await routedTo(echoPort);
+      await publishRoute(t.config.redis.url, {
+        type: 'delete',
+        serviceId: service.id,
+        version: 1,
+      });
+      await publishRoute(t.config.redis.url, {
+        type: 'upsert',
+        serviceId: service.id,
+        orgId,
+        projectId,
+        hostnames: [service.hostname],
+        accessType: 'public',
+        endpoints: [],
+        version: 2,
+      });
+      // Messages on one channel arrive in order: once a fresh one is applied, so were those.
+      const marker = await routedTo(echoPort);
+      expect(edge.routes.lookup(marker.hostname)).toBeDefined();
+      expect((await call(edge, service.hostname)).status).toBe(200);
+    });
+  });
+
+  describe('limits', () => {
+    let small: Edge;
+    beforeAll(async () => {
+      small = await startEdge(t, {
+        overrides: {
+          http: { port: 0, host: '127.0.0.1', maxBodyBytes: 1024, maxHeaderBytes: 2048 },
+        },
+      });
+    });
+    afterAll(async () => {
+      await small?.close();
+    });
+
+    it('refuses a declared body over the limit with 413 before reaching the instance', async () => {
+      const service = await routedTo(echoPort);
+      await eventually(() => expect(small.routes.lookup(service.hostname)).toBeDefined());
+      const reply = await call(small, service.hostname, { method: 'POST', body: 'x'.repeat(2048) });
+      expect(reply.status).toBe(413);
+      expect(errorOf(reply).code).toBe('payload_too_large');
+    });
+
+    it('cuts a chunked body at the limit with 413', async () => {
+      const service = await routedTo(echoPort);
+      await eventually(() => expect(small.routes.lookup(service.hostname)).toBeDefined());
+      const reply = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpRequest(
+          {
+            host: '127.0.0.1',
+            port: small.port,
+            method: 'POST',
+            path: '/',
+            headers: { Host: service.hostname, 'Transfer-Encoding': 'chunked' },
+            agent: false,
+          },
+          (res) => {
+            let body = '';
+            res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          },
+        );
+        req.on('error', reject);
+        for (let i = 0; i < 4; i += 1) req.write('y'.repeat(512));
+        req.end();
+      });
+      expect(reply.status).toBe(413);
+    });
+
+    it('refuses headers over the limit with 431 in the error shape', async () => {
+      const reply = await call(small, 'anything.localhost', {
+        headers: { 'X-Big': 'z'.repeat(4096) },
+      });
+      expect(reply.status).toBe(431);
+      expect(JSON.parse(reply.body)).toMatchObject({ error: { code: 'headers_too_large' } });
+    });
+  });
+
+  describe('operations', () => {
+    it('serves Prometheus metrics per service on the admin port only', async () => {
+      const service = await routedTo(echoPort);
+      expect((await call(edge, service.hostname)).status).toBe(200);
+      const res = await fetch(`${edge.adminUrl}/metrics`);
+      const text = await res.text();
+      expect(res.status).toBe(200);
+      expect(text).toMatch(
+        new RegExp(
+          `slipway_edge_requests_total\\{service="${service.id}",method="GET",status="200"\\} 1`,
+        ),
+      );
+      expect(text).toMatch(
+        new RegExp(`slipway_edge_request_duration_seconds_count\\{service="${service.id}"\\} 1`),
+      );
+      // Through a service hostname, /metrics is the service's own path.
+      const proxied = await call(edge, service.hostname, { path: '/metrics' });
+      expect(JSON.parse(proxied.body)).toMatchObject({ url: '/metrics' });
+      expect((await fetch(`${edge.adminUrl}/readyz`)).status).toBe(200);
+    });
+
+    it('drains an in-flight request on shutdown and refuses new connections', async () => {
+      const draining = await startEdge(t);
+      const slow = createServer((_req, res) => {
+        setTimeout(() => res.end('finished'), 500).unref();
+      });
+      const service = await routedTo(await started(slow));
+      await eventually(() => expect(draining.routes.lookup(service.hostname)).toBeDefined());
+      const inFlight = call(draining, service.hostname);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const closed = draining.close();
+      await expect(call(draining, service.hostname)).rejects.toThrow(/ECONNREFUSED/);
+      expect(await inFlight).toMatchObject({ status: 200, body: 'finished' });
+      await closed;
+    });
+  });
+});
