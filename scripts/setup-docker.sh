@@ -265,6 +265,8 @@ main() {
   local image
   image="$(ensure_base_image)"
   ensure_registry
+  # The CLI's terminal test answers `slipway config`'s prompts through tmux.
+  command -v tmux >/dev/null 2>&1 || apt_install tmux
   printf 'export SLIPWAY_TEST_BASE_IMAGE=%s\n' "$image"
   printf 'export SLIPWAY_TEST_REGISTRY=%s\n' "$REGISTRY_ADDR"
 }

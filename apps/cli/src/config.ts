@@ -3,12 +3,13 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CliError } from './errors';
 
-/** What `slipway config`, `org set` and `project set` remember between runs. */
+/** What `slipway config`, `org set`, `project set` and `resource-profile set` remember. */
 export interface StoredConfig {
   api_url?: string;
   token?: string;
   org_id?: string;
   project_id?: string;
+  resource_profile_id?: string;
 }
 
 /** What a command needs to call the API, after the environment has had its say. */
@@ -17,6 +18,7 @@ export interface Settings {
   token: string;
   orgId?: string;
   projectId?: string;
+  resourceProfileId?: string;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -27,7 +29,7 @@ export function configPath(env: Env = process.env): string {
   return join(base, 'slipway', 'config.json');
 }
 
-const KEYS = ['api_url', 'token', 'org_id', 'project_id'] as const;
+const KEYS = ['api_url', 'token', 'org_id', 'project_id', 'resource_profile_id'] as const;
 
 export async function readConfig(env: Env = process.env): Promise<StoredConfig> {
   const path = configPath(env);
@@ -96,5 +98,6 @@ export async function loadSettings(env: Env = process.env): Promise<Settings> {
     token,
     ...(stored.org_id && { orgId: stored.org_id }),
     ...(stored.project_id && { projectId: stored.project_id }),
+    ...(stored.resource_profile_id && { resourceProfileId: stored.resource_profile_id }),
   };
 }

@@ -6,7 +6,7 @@ import {
   Output,
   paintStatus,
 } from './output';
-import { envPairs } from './commands/deploy';
+import { envPairs } from './deploy-settings';
 import { UsageError } from './errors';
 import { run } from './program';
 
@@ -91,9 +91,14 @@ describe('exit codes', () => {
       expect(
         await run(['service', 'deploy', '--id', 'x', '--image', 'y', '--env', 'A'], stderr),
       ).toBe(2);
-      expect(stderr.text).toBe('error: --env takes two values, NAME and VALUE (got "A")\n');
+      expect(stderr.text).toBe(
+        'error: name the service: --id SERVICE_ID or --name NAME\n' +
+          'error: --env takes two values, NAME and VALUE (got "A")\n',
+      );
       const commanderErrors = write.mock.calls.map(([text]) => String(text)).join('');
-      expect(commanderErrors).toContain("error: required option '--id <id>' not specified");
+      expect(commanderErrors).toContain(
+        "error: option '--instances <n>' argument 'many' is invalid",
+      );
       expect(commanderErrors).toContain("error: unknown command 'no-such-command'");
     } finally {
       write.mockRestore();

@@ -33,6 +33,13 @@ const STATUS_COLORS: Record<string, Color> = {
   build_failed: 'red',
   deployment_failed: 'red',
   cancelled: 'red',
+  active: 'green',
+  ready: 'green',
+  starting: 'yellow',
+  restarting: 'yellow',
+  revoked: 'red',
+  expired: 'dim',
+  exited: 'red',
 };
 
 export function paintStatus(status: string, color: boolean): string {
@@ -82,6 +89,15 @@ export class Output {
   /** `--json` prints `value` as JSON; otherwise `human()` is printed. */
   result(value: unknown, human: () => string): void {
     this.stdout.write(this.json ? `${JSON.stringify(value, null, 2)}\n` : human());
+  }
+
+  /** Streamed results (log lines) on stdout, as they arrive. */
+  text(text: string): void {
+    this.stdout.write(text);
+  }
+
+  line(text: string): void {
+    this.stdout.write(`${text}\n`);
   }
 
   progress(message: string): void {

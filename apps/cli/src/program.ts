@@ -1,9 +1,13 @@
 import { Command, CommanderError } from 'commander';
+import { registerAccessKeys } from './commands/access-keys';
 import { registerConfig } from './commands/config';
 import { registerDeploy } from './commands/deploy';
+import { registerInspect } from './commands/inspect';
+import { registerLogs } from './commands/logs';
 import { registerOperations } from './commands/operations';
 import { registerOrgs } from './commands/orgs';
 import { registerProjects } from './commands/projects';
+import { registerResourceProfiles } from './commands/resource-profiles';
 import { registerServices } from './commands/services';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './errors';
 import { colorEnabled, formatError, type Stream } from './output';
@@ -28,9 +32,13 @@ export function buildProgram(): Command {
   registerConfig(program);
   registerOrgs(program);
   registerProjects(program);
+  registerResourceProfiles(program);
+  registerAccessKeys(program);
   const service = registerServices(program);
   registerDeploy(service);
   registerOperations(service);
+  registerInspect(service);
+  registerLogs(service);
   return program;
 }
 

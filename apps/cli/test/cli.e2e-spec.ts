@@ -1,111 +1,22 @@
-import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-
-/**
- * The built `slipway` command against a real API (docker runtime) started in this process
- * from the API's test support. That support is loaded untyped, on purpose: the CLI compiles
- * against the OpenAPI snapshot only, never against the API's sources.
- */
-interface StackLike {
-  readonly siteImage: string;
-  readonly baseImage: string;
-  readonly t: {
-    readonly adminToken: string;
-    readonly app: {
-      listen(port: number, host: string): Promise<unknown>;
-      getHttpServer(): { address(): unknown };
-    };
-  };
-  createService(prefix: string): Promise<string>;
-  route(serviceId: string): Promise<{ host: string; port: number }[]>;
-  close(): Promise<void>;
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const support = require('../../api/test/support/docker-stack') as {
-  startDockerStack(options: { builder: boolean }): Promise<StackLike>;
-  siteDockerfile(baseImage: string): string;
-  httpGet(
-    endpoint: { host: string; port: number },
-    path: string,
-  ): Promise<{ status: number; body: string }>;
-};
-
-const BIN = join(__dirname, '..', 'bin', 'slipway.js');
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { stackSupport as support, useCliStack } from './support';
 
 describe('slipway (the built CLI against a running API)', () => {
-  let stack: StackLike;
-  let apiUrl: string;
-  let home: string;
-
-  /** Runs the CLI asynchronously: the API answering it lives in this same process. */
-  function slipway(args: string[], env: Record<string, string> = {}): Promise<Result> {
-    return new Promise((resolve) => {
-      execFile(
-        process.execPath,
-        [BIN, ...args],
-        {
-          env: {
-            PATH: process.env.PATH ?? '',
-            HOME: home,
-            XDG_CONFIG_HOME: join(home, 'xdg'),
-            ...env,
-          },
-          timeout: 100_000,
-        },
-        (error, stdout, stderr) => {
-          const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-          resolve({ code, stdout, stderr });
-        },
-      );
-    });
-  }
-
-  async function json<T>(args: string[], env?: Record<string, string>): Promise<T> {
-    const result = await slipway([...args, '--json'], env);
-    expect({ args, code: result.code, stderr: result.stderr }).toEqual({
-      args,
-      code: 0,
-      stderr: expect.any(String),
-    });
-    return JSON.parse(result.stdout) as T;
-  }
-
-  beforeAll(async () => {
-    // With a builder the stack already listens (builders fetch bundles from the API).
-    stack = await support.startDockerStack({ builder: true });
-    const { port } = stack.t.app.getHttpServer().address() as AddressInfo;
-    apiUrl = `http://127.0.0.1:${port}`;
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
-  beforeEach(async () => {
-    home = await mkdtemp(join(tmpdir(), 'slipway-cli-e2e-'));
-  });
-  afterEach(async () => {
-    await rm(home, { recursive: true, force: true });
-  });
+  const cli = useCliStack();
+  const { slipway, json } = cli;
 
   it('configures, picks a project, creates, deploys, scales and deletes a service', async () => {
     const configured = await slipway([
       'config',
       '--api-url',
-      apiUrl,
+      cli.apiUrl,
       '--token',
-      stack.t.adminToken,
+      cli.stack.t.adminToken,
     ]);
     expect(configured.code).toBe(0);
-    const file = join(home, 'xdg', 'slipway', 'config.json');
+    const file = join(cli.home, 'xdg', 'slipway', 'config.json');
     expect((await stat(file)).mode & 0o777).toBe(0o600);
 
     const me = await json<{ email: string; is_admin: boolean }>(['whoami']);
@@ -119,8 +30,8 @@ describe('slipway (the built CLI against a running API)', () => {
     expect(project).toBeDefined();
     await json(['project', 'set', '--id', project?.id ?? '']);
     expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({
-      api_url: apiUrl,
-      token: stack.t.adminToken,
+      api_url: cli.apiUrl,
+      token: cli.stack.t.adminToken,
       project_id: project?.id,
       org_id: project?.org_id,
     });
@@ -143,7 +54,7 @@ describe('slipway (the built CLI against a running API)', () => {
       '--id',
       created.id,
       '--image',
-      stack.siteImage,
+      cli.stack.siteImage,
       '--health-check-path',
       '/index.html',
       '--env',
@@ -189,14 +100,14 @@ describe('slipway (the built CLI against a running API)', () => {
 
   it('prints the API message for a bad token, without a stack trace', async () => {
     const result = await slipway(['whoami'], {
-      SLIPWAY_API_URL: apiUrl,
+      SLIPWAY_API_URL: cli.apiUrl,
       SLIPWAY_TOKEN: 'slp_pat_not_a_real_token_000000',
     });
     expect(result).toEqual({ code: 1, stdout: '', stderr: 'error: The token is not valid\n' });
   });
 
   it('says an unknown service was not found', async () => {
-    const env = { SLIPWAY_API_URL: apiUrl, SLIPWAY_TOKEN: stack.t.adminToken };
+    const env = cli.adminEnv();
     const result = await slipway(['service', 'get', '--id', randomUUID()], env);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^error: .*not found.*\n$/i);
@@ -204,10 +115,10 @@ describe('slipway (the built CLI against a running API)', () => {
   });
 
   it('fails a deploy whose container exits at once, with the reason', async () => {
-    const env = { SLIPWAY_API_URL: apiUrl, SLIPWAY_TOKEN: stack.t.adminToken };
-    const serviceId = await stack.createService('cli-fail');
+    const env = cli.adminEnv();
+    const serviceId = await cli.stack.createService('cli-fail');
     const result = await slipway(
-      ['service', 'deploy', '--id', serviceId, '--image', stack.baseImage],
+      ['service', 'deploy', '--id', serviceId, '--image', cli.stack.baseImage],
       env,
     );
     expect(result.code).toBe(1);
@@ -219,7 +130,7 @@ describe('slipway (the built CLI against a running API)', () => {
   it('exits 2 on a usage error, naming the missing option', async () => {
     const missing = await slipway(['service', 'deploy', '--image', 'x']);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain("error: required option '--id <id>' not specified");
+    expect(missing.stderr).toContain('error: name the service: --id SERVICE_ID or --name NAME');
     const neither = await slipway(['service', 'deploy', '--id', randomUUID()]);
     expect(neither).toMatchObject({
       code: 2,
@@ -228,13 +139,10 @@ describe('slipway (the built CLI against a running API)', () => {
   });
 
   describe('deploy --source', () => {
-    const env = (): Record<string, string> => ({
-      SLIPWAY_API_URL: apiUrl,
-      SLIPWAY_TOKEN: stack.t.adminToken,
-    });
+    const env = (): Record<string, string> => cli.adminEnv();
 
     async function sourceDir(files: Record<string, string>): Promise<string> {
-      const dir = join(home, 'app');
+      const dir = join(cli.home, 'app');
       for (const [path, content] of Object.entries(files)) {
         await mkdir(join(dir, path, '..'), { recursive: true });
         await writeFile(join(dir, path), content);
@@ -244,13 +152,13 @@ describe('slipway (the built CLI against a running API)', () => {
 
     it('packs the directory honouring .dockerignore, shows the build log and follows to succeeded', async () => {
       const dir = await sourceDir({
-        Dockerfile: `FROM ${stack.baseImage}\nCOPY . /www\nCMD ["httpd", "-f", "-p", "8080", "-h", "/www"]\n`,
+        Dockerfile: `FROM ${cli.stack.baseImage}\nCOPY . /www\nCMD ["httpd", "-f", "-p", "8080", "-h", "/www"]\n`,
         'index.html': 'built by the cli\n',
         'secret.txt': 'not for the image\n',
         'node_modules/dep/index.js': 'module.exports = 1;\n',
         '.dockerignore': 'secret.txt\nnode_modules\n',
       });
-      const serviceId = await stack.createService('cli-src');
+      const serviceId = await cli.stack.createService('cli-src');
       const result = await slipway(
         ['service', 'deploy', '--id', serviceId, '--source', dir, '--json'],
         env(),
@@ -265,7 +173,7 @@ describe('slipway (the built CLI against a running API)', () => {
         status: 'succeeded',
         source: { type: 'archive' },
       });
-      const [endpoint] = await stack.route(serviceId);
+      const [endpoint] = await cli.stack.route(serviceId);
       expect(endpoint).toBeDefined();
       if (!endpoint) return;
       await expect(support.httpGet(endpoint, '/index.html')).resolves.toEqual({
@@ -290,8 +198,8 @@ describe('slipway (the built CLI against a running API)', () => {
     });
 
     it('exits non-zero with the build failure shown', async () => {
-      const dir = await sourceDir({ Dockerfile: `FROM ${stack.baseImage}\nRUN exit 3\n` });
-      const serviceId = await stack.createService('cli-build-fail');
+      const dir = await sourceDir({ Dockerfile: `FROM ${cli.stack.baseImage}\nRUN exit 3\n` });
+      const serviceId = await cli.stack.createService('cli-build-fail');
       const result = await slipway(
         ['service', 'deploy', '--id', serviceId, '--source', dir],
         env(),

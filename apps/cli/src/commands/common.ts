@@ -1,11 +1,17 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { createApi, type Api } from '../client';
+import { call, createApi, listAll, type Api } from '../client';
 import { loadSettings } from '../config';
-import { UsageError } from '../errors';
+import { CliError, UsageError } from '../errors';
 import { Output } from '../output';
 
 export interface JsonOption {
   json?: boolean;
+}
+
+/** `Example:` (or `Examples:`) with each command line after a `$`. */
+function examplesHelp(examples: readonly string[]): string {
+  const lines = examples.map((e) => `  $ ${e.trim()}\n`).join('');
+  return `\n${examples.length > 1 ? 'Examples' : 'Example'}:\n${lines}`;
 }
 
 /** A command with `--json` and an example in its help; `details` shows only in its own help. */
@@ -21,7 +27,7 @@ export function leaf(
     .summary(summary)
     .description(details ? `${summary}. ${details}` : summary)
     .option('--json', 'print machine-readable JSON on stdout')
-    .addHelpText('after', `\nExample:\n  $ ${example}\n`);
+    .addHelpText('after', examplesHelp(example.split('\n')));
 }
 
 /** A command that only groups others, with examples of them in its help. */
@@ -31,10 +37,7 @@ export function group(
   description: string,
   examples: string[],
 ): Command {
-  return parent
-    .command(name)
-    .description(description)
-    .addHelpText('after', `\nExamples:\n${examples.map((e) => `  $ ${e}\n`).join('')}`);
+  return parent.command(name).description(description).addHelpText('after', examplesHelp(examples));
 }
 
 /** Runs `run` with the command's options, an output and (lazily) the configured API. */
@@ -70,4 +73,73 @@ export function projectIdOf(api: Api, given: string | undefined): string {
     );
   }
   return projectId;
+}
+
+/** How a service command names its service: `--id`, or `--name` within the current project. */
+export interface ServiceTarget extends JsonOption {
+  id?: string;
+  name?: string;
+}
+
+/** Adds `--id` and `--name` to a service command; `connectToService` reads them. */
+export function serviceTarget(command: Command): Command {
+  return command
+    .option('--id <id>', 'the service id')
+    .option(
+      '--name <name>',
+      'the service name, looked up in the current project (instead of --id)',
+    );
+}
+
+/**
+ * Connects and answers the service's id: `--id` as given, or the one service called
+ * `--name` in the current project. The flags are checked before any connection is made.
+ */
+export async function connectToService(
+  target: ServiceTarget,
+  connect: () => Promise<Api>,
+): Promise<{ api: Api; id: string }> {
+  const { id, name } = target;
+  if (id !== undefined && name !== undefined) {
+    throw new UsageError('give either --id or --name, not both');
+  }
+  if (id === undefined && name === undefined) {
+    throw new UsageError('name the service: --id SERVICE_ID or --name NAME');
+  }
+  const api = await connect();
+  if (id !== undefined) return { api, id };
+  const projectId = api.settings.projectId;
+  if (!projectId) {
+    throw new UsageError(
+      `--name ${name} is looked up in the current project and none is selected: run \`slipway project set --id PROJECT_ID\` or pass --id`,
+    );
+  }
+  const services = await listAll((page) =>
+    call(
+      api,
+      api.client.GET('/v1/services', {
+        params: { query: { project_id: projectId, page, per_page: 100 } },
+      }),
+    ),
+  );
+  return { api, id: uniqueServiceId(services, name ?? '', projectId) };
+}
+
+/** The id of the one service called `name`; none or several is an error naming the problem. */
+export function uniqueServiceId(
+  services: readonly { id: string; name: string }[],
+  name: string,
+  projectId: string,
+): string {
+  const matches = services.filter((service) => service.name === name);
+  const [only] = matches;
+  if (only && matches.length === 1) return only.id;
+  if (matches.length === 0) {
+    throw new CliError(
+      `no service named "${name}" in project ${projectId} (\`slipway service list\` shows them)`,
+    );
+  }
+  throw new CliError(
+    `${matches.length} services are named "${name}" in project ${projectId}: pass --id (${matches.map((s) => s.id).join(', ')})`,
+  );
 }

@@ -2,43 +2,39 @@ import { type Command } from 'commander';
 import { call, idempotencyKey, type Api, type Schemas } from '../client';
 import { UsageError } from '../errors';
 import { packSource } from '../bundle';
+import {
+  checkUploadSize,
+  DEFAULT_MAX_UPLOAD_MB,
+  deploySettings,
+  repeatable,
+  type DeploySettingsFlags,
+} from '../deploy-settings';
 import { deploymentFailure, followDeployment } from '../follow';
 import { formatSize, streamBuildLog, uploadSource } from '../upload';
 import { formatFields, paintStatus, type Output } from '../output';
-import { handle, integerIn, leaf, type JsonOption } from './common';
+import {
+  connectToService,
+  handle,
+  integerIn,
+  leaf,
+  serviceTarget,
+  type ServiceTarget,
+} from './common';
 
-interface FollowOptions extends JsonOption {
-  id: string;
+interface FollowOptions extends ServiceTarget {
   wait: boolean;
 }
 
-interface DeployOptions extends FollowOptions {
+interface DeployOptions extends FollowOptions, DeploySettingsFlags {
   image?: string;
   source?: string;
   dockerFile: string;
   dockerContext: string;
-  env?: string[];
-  envSecret?: string[];
-  replicas?: number;
-  healthCheckPath?: string;
+  maxUploadMb: number;
 }
 
 interface RollbackOptions extends FollowOptions {
   to: string;
-}
-
-type EnvVar = Schemas['EnvVarDto'];
-
-/** `--env A 1 --env B 2` arrives as [A, 1, B, 2]: pair them up. */
-export function envPairs(flag: string, values: readonly string[], secret: boolean): EnvVar[] {
-  if (values.length % 2 !== 0) {
-    throw new UsageError(`${flag} takes two values, NAME and VALUE (got "${values.join(' ')}")`);
-  }
-  const pairs: EnvVar[] = [];
-  for (let i = 0; i < values.length; i += 2) {
-    pairs.push({ name: values[i] ?? '', value: values[i + 1] ?? '', secret });
-  }
-  return pairs;
 }
 
 function deploymentFields(deployment: Schemas['DeploymentView'], color: boolean): string {
@@ -71,39 +67,55 @@ const FOLLOW_HELP =
   'Unless --no-wait, follows the deployment (status changes on stderr) and exits 0 only when it succeeded.';
 
 export function registerDeploy(service: Command): void {
-  const deploy = leaf(
-    service,
-    'deploy',
-    'Deploy an image, or build a directory with a Dockerfile and deploy it',
-    'slipway service deploy --id SERVICE_ID --source . --env LOG_LEVEL info --env-secret API_KEY s3cret\n  slipway service deploy --id SERVICE_ID --image nginx:1.27 --replicas 2',
-    `${FOLLOW_HELP} A source directory is packed as docker build would send it (.dockerignore honoured), uploaded, built, and the build log is shown.`,
+  const deploy = serviceTarget(
+    leaf(
+      service,
+      'deploy',
+      'Deploy an image, or build a directory with a Dockerfile and deploy it',
+      'slipway service deploy --id SERVICE_ID --source . --env LOG_LEVEL info --env-secret API_KEY s3cret\n  slipway service deploy --id SERVICE_ID --image nginx:1.27 --resource-profile RESOURCE_PROFILE_ID\n  slipway service deploy --name my-api --image IMAGE --command sh --args -c --args "exec ./serve"\n  slipway service deploy --name my-api --image IMAGE --min-replicas 1 --max-replicas 4 --target-cpu-utilization 70',
+      `${FOLLOW_HELP} A source directory is packed as docker build would send it (.dockerignore honoured), uploaded, built, and the build log is shown. Without --resource-profile, the one chosen with \`slipway resource-profile set\` is used.`,
+    ),
   )
-    .requiredOption('--id <id>', 'the service id')
     .option('--image <ref>', 'the image reference to run (it must listen on 8080)')
     .option('--source <dir>', 'a directory with a Dockerfile to build and deploy')
     .option('--docker-file <path>', 'the Dockerfile, relative to --source', 'Dockerfile')
     .option('--docker-context <path>', 'the build context, relative to --source', '.')
     .option('--env <name value...>', 'an environment variable (repeatable): --env NAME VALUE')
     .option('--env-secret <name value...>', 'a secret variable, stored encrypted (repeatable)')
-    .option('--replicas <n>', 'number of instances', integerIn(1, 100))
+    .option('--resource-profile <id>', 'size the instances by a resource profile')
+    .option(
+      '--command <c>',
+      "overrides the image's ENTRYPOINT (repeatable: one word each)",
+      repeatable,
+    )
+    .option('--args <a>', "overrides the image's CMD (repeatable: one argument each)", repeatable)
+    .option('--cpu-requests <cpu>', 'CPU reserved per instance: 500m, 1, 1.5')
+    .option('--memory-requests <memory>', 'memory reserved per instance: 512Mi, 2Gi')
+    .option('--cpu-limits <cpu>', 'CPU cap per instance')
+    .option('--memory-limits <memory>', 'memory cap per instance')
+    .option('--replicas <n>', 'a fixed number of instances', integerIn(1, 100))
+    .option('--min-replicas <n>', 'autoscaling: fewest instances', integerIn(0, 100))
+    .option('--max-replicas <n>', 'autoscaling: most instances', integerIn(1, 100))
+    .option(
+      '--target-cpu-utilization <percent>',
+      'autoscaling: average CPU utilization to aim for',
+      integerIn(1, 100),
+    )
     .option('--health-check-path <path>', 'HTTP path that answers 2xx when an instance is ready')
+    .option(
+      '--max-upload-mb <mb>',
+      'refuse a packed source larger than this',
+      integerIn(1, 100_000),
+      DEFAULT_MAX_UPLOAD_MB,
+    )
     .option('--no-wait', 'return once the deployment is accepted');
   handle<DeployOptions>(deploy, async (options, output, connect) => {
     if ((options.image === undefined) === (options.source === undefined)) {
       throw new UsageError('give exactly one of --image and --source');
     }
-    const env = [
-      ...envPairs('--env', options.env ?? [], false),
-      ...envPairs('--env-secret', options.envSecret ?? [], true),
-    ];
-    const settings = {
-      ...(env.length > 0 && { env }),
-      ...(options.replicas !== undefined && { replicas: options.replicas }),
-      ...(options.healthCheckPath !== undefined && {
-        health_check_path: options.healthCheckPath,
-      }),
-    };
-    const api = await connect();
+    deploySettings(options); // a flag mistake is reported before connecting or packing
+    const { api, id } = await connectToService(options, connect);
+    const settings = deploySettings(options, api.settings.resourceProfileId);
     const header = idempotencyKey();
     let started: Schemas['DeploymentView'];
     if (options.source !== undefined) {
@@ -114,7 +126,8 @@ export function registerDeploy(service: Command): void {
       });
       try {
         output.progress(`packed ${options.source} (${formatSize(packed.sizeBytes)})`);
-        started = await uploadSource(api, output, options.id, header, packed, {
+        checkUploadSize(packed.sizeBytes, options.maxUploadMb);
+        started = await uploadSource(api, output, id, header, packed, {
           ...settings,
           docker: { file: options.dockerFile, context: options.dockerContext },
         });
@@ -125,7 +138,7 @@ export function registerDeploy(service: Command): void {
       ({ data: started } = await call(
         api,
         api.client.POST('/v1/services/{id}/deploy', {
-          params: { path: { id: options.id }, header },
+          params: { path: { id }, header },
           body: { image: options.image ?? '', ...settings },
         }),
       ));
@@ -133,42 +146,43 @@ export function registerDeploy(service: Command): void {
     await report(api, output, options, started);
   });
 
-  const redeploy = leaf(
-    service,
-    'redeploy',
-    'Deploy the current image and settings again',
-    'slipway service redeploy --id SERVICE_ID',
-    FOLLOW_HELP,
-  )
-    .requiredOption('--id <id>', 'the service id')
-    .option('--no-wait', 'return once the deployment is accepted');
+  const redeploy = serviceTarget(
+    leaf(
+      service,
+      'redeploy',
+      'Deploy the current image and settings again',
+      'slipway service redeploy --id SERVICE_ID',
+      FOLLOW_HELP,
+    ),
+  ).option('--no-wait', 'return once the deployment is accepted');
   handle<FollowOptions>(redeploy, async (options, output, connect) => {
-    const api = await connect();
+    const { api, id } = await connectToService(options, connect);
     const { data: started } = await call(
       api,
       api.client.POST('/v1/services/{id}/redeploy', {
-        params: { path: { id: options.id }, header: idempotencyKey() },
+        params: { path: { id }, header: idempotencyKey() },
       }),
     );
     await report(api, output, options, started);
   });
 
-  const rollback = leaf(
-    service,
-    'rollback',
-    'Restore an earlier deployment: its image and its whole configuration',
-    'slipway service rollback --id SERVICE_ID --to DEPLOYMENT_ID',
-    FOLLOW_HELP,
+  const rollback = serviceTarget(
+    leaf(
+      service,
+      'rollback',
+      'Restore an earlier deployment: its image and its whole configuration',
+      'slipway service rollback --id SERVICE_ID --to DEPLOYMENT_ID',
+      FOLLOW_HELP,
+    ),
   )
-    .requiredOption('--id <id>', 'the service id')
     .requiredOption('--to <deployment-id>', 'the deployment to restore')
     .option('--no-wait', 'return once the deployment is accepted');
   handle<RollbackOptions>(rollback, async (options, output, connect) => {
-    const api = await connect();
+    const { api, id } = await connectToService(options, connect);
     const { data: started } = await call(
       api,
       api.client.POST('/v1/services/{id}/rollback', {
-        params: { path: { id: options.id }, header: idempotencyKey() },
+        params: { path: { id }, header: idempotencyKey() },
         body: { deployment_id: options.to },
       }),
     );

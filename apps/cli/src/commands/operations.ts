@@ -2,10 +2,16 @@ import { type Command } from 'commander';
 import { call, idempotencyKey, type Api, type Schemas } from '../client';
 import { followOperation } from '../follow';
 import { formatFields, paintStatus, type Output } from '../output';
-import { handle, integerIn, leaf, type JsonOption } from './common';
+import {
+  connectToService,
+  handle,
+  integerIn,
+  leaf,
+  serviceTarget,
+  type ServiceTarget,
+} from './common';
 
-interface OperationOptions extends JsonOption {
-  id: string;
+interface OperationOptions extends ServiceTarget {
   wait: boolean;
 }
 
@@ -45,43 +51,44 @@ const WAIT_HELP =
   'Waits until it has ended (progress on stderr) unless --no-wait; exits 1 if it failed.';
 
 export function registerOperations(service: Command): void {
-  const scale = leaf(
-    service,
-    'scale',
-    'Set the number of instances (0 pauses the service)',
-    'slipway service scale --id SERVICE_ID --instances 3',
-    WAIT_HELP,
+  const scale = serviceTarget(
+    leaf(
+      service,
+      'scale',
+      'Set the number of instances (0 pauses the service)',
+      'slipway service scale --id SERVICE_ID --instances 3',
+      WAIT_HELP,
+    ),
   )
-    .requiredOption('--id <id>', 'the service id')
     .requiredOption('--instances <n>', 'how many instances to run', integerIn(0, 100))
     .option('--no-wait', 'return once the change is accepted');
   handle<ScaleOptions>(scale, async (options, output, connect) => {
-    const api = await connect();
+    const { api, id } = await connectToService(options, connect);
     const { data: operation } = await call(
       api,
       api.client.POST('/v1/services/{id}/scale', {
-        params: { path: { id: options.id }, header: idempotencyKey() },
+        params: { path: { id }, header: idempotencyKey() },
         body: { instances: options.instances },
       }),
     );
     await report(api, output, options, operation);
   });
 
-  const restart = leaf(
-    service,
-    'restart',
-    'Rolling restart: every instance replaced one at a time, each new one ready first',
-    'slipway service restart --id SERVICE_ID',
-    WAIT_HELP,
-  )
-    .requiredOption('--id <id>', 'the service id')
-    .option('--no-wait', 'return once the restart is accepted');
+  const restart = serviceTarget(
+    leaf(
+      service,
+      'restart',
+      'Rolling restart: every instance replaced one at a time, each new one ready first',
+      'slipway service restart --id SERVICE_ID',
+      WAIT_HELP,
+    ),
+  ).option('--no-wait', 'return once the restart is accepted');
   handle<OperationOptions>(restart, async (options, output, connect) => {
-    const api = await connect();
+    const { api, id } = await connectToService(options, connect);
     const { data: operation } = await call(
       api,
       api.client.POST('/v1/services/{id}/restart', {
-        params: { path: { id: options.id }, header: idempotencyKey() },
+        params: { path: { id }, header: idempotencyKey() },
       }),
     );
     await report(api, output, options, operation);

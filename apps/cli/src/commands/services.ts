@@ -1,11 +1,18 @@
 import { type Command, Option } from 'commander';
 import { call, idempotencyKey, listAll, type Schemas } from '../client';
+import { UsageError } from '../errors';
 import { formatFields, formatTable, paintStatus } from '../output';
-import { group, handle, leaf, projectIdOf, type JsonOption } from './common';
-
-interface IdOption extends JsonOption {
-  id: string;
-}
+import {
+  connectToService,
+  group,
+  handle,
+  integerIn,
+  leaf,
+  projectIdOf,
+  serviceTarget,
+  type JsonOption,
+  type ServiceTarget,
+} from './common';
 
 interface CreateOptions extends JsonOption {
   name: string;
@@ -19,6 +26,37 @@ interface ListOptions extends JsonOption {
   projectId?: string;
 }
 
+interface UpdateOptions extends ServiceTarget {
+  description?: string;
+  access?: 'private' | 'public';
+  category?: string;
+  minReplicas?: number | null;
+  maxReplicas?: number | null;
+}
+
+/** A bound that `none` removes: commander parser for `--min-replicas` / `--max-replicas`. */
+export function boundOrNone(min: number, max: number): (value: string) => number | null {
+  const integer = integerIn(min, max);
+  return (value) => (value === 'none' ? null : integer(value));
+}
+
+/** The PUT body of `service update`: only the fields given; none at all is a usage error. */
+export function updateBody(options: UpdateOptions): Schemas['UpdateServiceDto'] {
+  const body: Schemas['UpdateServiceDto'] = {
+    ...(options.description !== undefined && { description: options.description }),
+    ...(options.access !== undefined && { access_control: { access_type: options.access } }),
+    ...(options.category !== undefined && { category: options.category }),
+    ...(options.minReplicas !== undefined && { min_replicas: options.minReplicas }),
+    ...(options.maxReplicas !== undefined && { max_replicas: options.maxReplicas }),
+  };
+  if (Object.keys(body).length === 0) {
+    throw new UsageError(
+      'nothing to update: give --description, --access, --category, --min-replicas or --max-replicas',
+    );
+  }
+  return body;
+}
+
 function serviceFields(service: Schemas['ServiceView'], color: boolean): string {
   return formatFields([
     ['id', service.id],
@@ -28,9 +66,16 @@ function serviceFields(service: Schemas['ServiceView'], color: boolean): string 
     ['access', service.access_control.access_type],
     ['category', service.category],
     ['instances', service.instances],
+    ['replicas', replicaBounds(service)],
     ['project', service.project_id],
     ['description', service.description],
   ]);
+}
+
+function replicaBounds(service: Schemas['ServiceView']): string | undefined {
+  const { min_replicas: min, max_replicas: max } = service;
+  if (min === null && max === null) return undefined;
+  return `${min ?? '-'} to ${max ?? '-'}`;
 }
 
 /** `slipway service …`; deploy and operations add their subcommands to it. */
@@ -103,47 +148,77 @@ export function registerServices(program: Command): Command {
     );
   });
 
-  const get = leaf(
-    service,
-    'get',
-    'Show one service',
-    'slipway service get --id SERVICE_ID',
-  ).requiredOption('--id <id>', 'the service id');
-  handle<IdOption>(get, async (options, output, connect) => {
-    const api = await connect();
+  const get = serviceTarget(
+    leaf(service, 'get', 'Show one service', 'slipway service get --name my-api'),
+  );
+  handle<ServiceTarget>(get, async (options, output, connect) => {
+    const { api, id } = await connectToService(options, connect);
     const { data: found } = await call(
       api,
-      api.client.GET('/v1/services/{id}', { params: { path: { id: options.id } } }),
+      api.client.GET('/v1/services/{id}', { params: { path: { id } } }),
     );
     output.result(found, () => serviceFields(found, output.color));
   });
 
-  const remove = leaf(
-    service,
-    'delete',
-    'Delete a service with its deployments, instances, stored sources and traces',
-    'slipway service delete --id SERVICE_ID',
-  ).requiredOption('--id <id>', 'the service id');
-  handle<IdOption>(remove, async (options, output, connect) => {
-    const api = await connect();
+  const update = serviceTarget(
+    leaf(
+      service,
+      'update',
+      "Change a service's description, access, category or replica bounds",
+      'slipway service update --id SERVICE_ID --access public --max-replicas 4',
+      'Only the options given change; --min-replicas none or --max-replicas none removes a bound.',
+    ),
+  )
+    .option('--description <text>', 'what the service is for')
+    .addOption(
+      new Option('--access <type>', 'who may call it: private needs an Access Key').choices([
+        'private',
+        'public',
+      ]),
+    )
+    .option('--category <category>', 'a free-form category')
+    .option('--min-replicas <n>', 'lower bound for scaling (or none)', boundOrNone(0, 100))
+    .option('--max-replicas <n>', 'upper bound for scaling (or none)', boundOrNone(1, 100));
+  handle<UpdateOptions>(update, async (options, output, connect) => {
+    const body = updateBody(options);
+    const { api, id } = await connectToService(options, connect);
+    const { data: updated } = await call(
+      api,
+      api.client.PUT('/v1/services/{id}', { params: { path: { id } }, body }),
+    );
+    output.result(updated, () => serviceFields(updated, output.color));
+  });
+
+  const remove = serviceTarget(
+    leaf(
+      service,
+      'delete',
+      'Delete a service with its deployments, instances, stored sources and traces',
+      'slipway service delete --id SERVICE_ID',
+    ),
+  );
+  handle<ServiceTarget>(remove, async (options, output, connect) => {
+    const { api, id } = await connectToService(options, connect);
     const { data: deleted } = await call(
       api,
-      api.client.DELETE('/v1/services/{id}', { params: { path: { id: options.id } } }),
+      api.client.DELETE('/v1/services/{id}', { params: { path: { id } } }),
     );
     output.result(deleted, () => `Deleted service ${deleted.name} (${deleted.id})\n`);
   });
 
-  const status = leaf(
-    service,
-    'status',
-    'Show instance counts, the rollout and the latest scale or restart',
-    'slipway service status --id SERVICE_ID',
-  ).requiredOption('--id <id>', 'the service id');
-  handle<IdOption>(status, async (options, output, connect) => {
-    const api = await connect();
+  const status = serviceTarget(
+    leaf(
+      service,
+      'status',
+      'Show instance counts, the rollout and the latest scale or restart',
+      'slipway service status --id SERVICE_ID',
+    ),
+  );
+  handle<ServiceTarget>(status, async (options, output, connect) => {
+    const { api, id } = await connectToService(options, connect);
     const { data: current } = await call(
       api,
-      api.client.GET('/v1/services/{id}/status', { params: { path: { id: options.id } } }),
+      api.client.GET('/v1/services/{id}/status', { params: { path: { id } } }),
     );
     const operation = current.operation;
     output.result(current, () =>

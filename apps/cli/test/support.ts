@@ -1,0 +1,128 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * The built `slipway` command against a real API (docker runtime) started in the test's
+ * process from the API's test support. That support is loaded untyped, on purpose: the CLI
+ * compiles against the OpenAPI snapshot only, never against the API's sources.
+ */
+export interface StackLike {
+  readonly siteImage: string;
+  readonly baseImage: string;
+  readonly t: {
+    readonly adminToken: string;
+    readonly app: {
+      listen(port: number, host: string): Promise<unknown>;
+      getHttpServer(): { address(): unknown };
+    };
+  };
+  createService(prefix: string): Promise<string>;
+  route(serviceId: string): Promise<{ host: string; port: number }[]>;
+  close(): Promise<void>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const stackSupport = require('../../api/test/support/docker-stack') as {
+  startDockerStack(options: { builder: boolean }): Promise<StackLike>;
+  siteDockerfile(baseImage: string): string;
+  httpGet(
+    endpoint: { host: string; port: number },
+    path: string,
+  ): Promise<{ status: number; body: string }>;
+};
+
+export const BIN = join(__dirname, '..', 'bin', 'slipway.js');
+
+export interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliHarness {
+  readonly stack: StackLike;
+  readonly apiUrl: string;
+  /** A fresh HOME (with XDG_CONFIG_HOME inside it) for each test. */
+  readonly home: string;
+  /** SLIPWAY_API_URL and SLIPWAY_TOKEN of the stack's admin. */
+  adminEnv(): Record<string, string>;
+  /** Runs the CLI asynchronously: the API answering it lives in this same process. */
+  slipway(args: string[], env?: Record<string, string>): Promise<Result>;
+  /** Runs with `--json`, expects exit 0 and answers the parsed stdout. */
+  json<T>(args: string[], env?: Record<string, string>): Promise<T>;
+}
+
+/** Starts the stack for the calling `describe` and gives each test a fresh HOME. */
+export function useCliStack(): CliHarness {
+  let stack: StackLike | undefined;
+  let apiUrl = '';
+  let home = '';
+
+  beforeAll(async () => {
+    // With a builder the stack already listens (builders fetch bundles from the API).
+    stack = await stackSupport.startDockerStack({ builder: true });
+    const { port } = stack.t.app.getHttpServer().address() as AddressInfo;
+    apiUrl = `http://127.0.0.1:${port}`;
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+  beforeEach(async () => {
+    home = await mkdtemp(join(tmpdir(), 'slipway-cli-e2e-'));
+  });
+  afterEach(async () => {
+    await rm(home, { recursive: true, force: true });
+  });
+
+  const started = (): StackLike => {
+    if (!stack) throw new Error('the stack has not started');
+    return stack;
+  };
+
+  const harness: CliHarness = {
+    get stack() {
+      return started();
+    },
+    get apiUrl() {
+      return apiUrl;
+    },
+    get home() {
+      return home;
+    },
+    adminEnv: () => ({ SLIPWAY_API_URL: apiUrl, SLIPWAY_TOKEN: started().t.adminToken }),
+    slipway(args, env = {}) {
+      return new Promise((resolve) => {
+        execFile(
+          process.execPath,
+          [BIN, ...args],
+          {
+            env: {
+              PATH: process.env.PATH ?? '',
+              HOME: home,
+              XDG_CONFIG_HOME: join(home, 'xdg'),
+              ...env,
+            },
+            timeout: 100_000,
+          },
+          (error, stdout, stderr) => {
+            const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+            resolve({ code, stdout, stderr });
+          },
+        );
+      });
+    },
+    async json<T>(args: string[], env?: Record<string, string>): Promise<T> {
+      const result = await harness.slipway([...args, '--json'], env);
+      expect({ args, code: result.code, stderr: result.stderr }).toEqual({
+        args,
+        code: 0,
+        stderr: expect.any(String),
+      });
+      return JSON.parse(result.stdout) as T;
+    },
+  };
+  return harness;
+}
