@@ -50,7 +50,7 @@ export interface CliHarness {
   /** SLIPWAY_API_URL and SLIPWAY_TOKEN of the stack's admin. */
   adminEnv(): Record<string, string>;
   /** Runs the CLI asynchronously: the API answering it lives in this same process. */
-  slipway(args: string[], env?: Record<string, string>): Promise<Result>;
+  slipway(args: string[], env?: Record<string, string>, cwd?: string): Promise<Result>;
   /** Runs with `--json`, expects exit 0 and answers the parsed stdout. */
   json<T>(args: string[], env?: Record<string, string>): Promise<T>;
 }
@@ -93,7 +93,7 @@ export function useCliStack(): CliHarness {
       return home;
     },
     adminEnv: () => ({ SLIPWAY_API_URL: apiUrl, SLIPWAY_TOKEN: started().t.adminToken }),
-    slipway(args, env = {}) {
+    slipway(args, env = {}, cwd = home) {
       return new Promise((resolve) => {
         execFile(
           process.execPath,
@@ -105,6 +105,7 @@ export function useCliStack(): CliHarness {
               XDG_CONFIG_HOME: join(home, 'xdg'),
               ...env,
             },
+            cwd,
             timeout: 100_000,
           },
           (error, stdout, stderr) => {
