@@ -29,6 +29,7 @@ module.exports = function jestConfig(packageDir, overrides = {}) {
     },
     moduleNameMapper: {
       '^@slipway/contracts$': path.join(root, 'libs/contracts/src/index.ts'),
+      '^@slipway/app-config$': path.join(root, 'libs/app-config/src/index.ts'),
       '^@slipway/k8s-spec$': path.join(root, 'libs/k8s-spec/src/index.ts'),
       '^@slipway/source-bundle$': path.join(root, 'libs/source-bundle/src/index.ts'),
       '^@slipway/kube-client$': path.join(root, 'libs/kube-client/src/index.ts'),

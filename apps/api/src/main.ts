@@ -1,19 +1,11 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { runMain } from '@slipway/app-config';
 import { createApp } from './app.setup';
-import { ConfigError, loadConfig, redactConfig } from './config/load-config';
+import type { AppConfig } from './config/config.schema';
+import { loadConfig, redactConfig } from './config/load-config';
 
-async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+async function start(config: AppConfig): Promise<void> {
   const app = await createApp(config);
   await app.listen(config.http.port);
   const logger = new Logger('Slipway');
@@ -25,9 +17,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `Slipway API failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+void runMain('Slipway API', () => loadConfig(), start);

@@ -1,20 +1,12 @@
 import 'reflect-metadata';
+import { runMain } from '@slipway/app-config';
 import pino from 'pino';
 import { createBuilder } from './builder';
-import { ConfigError, loadBuilderConfig, redactConfig } from './config/load-config';
+import type { BuilderConfig } from './config/config.schema';
+import { loadBuilderConfig, redactConfig } from './config/load-config';
 import { PinoLoggerService } from './logs/pino-logger';
 
-async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadBuilderConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+async function start(config: BuilderConfig): Promise<void> {
   const log = pino({ name: 'slipway-builder', level: config.log.level });
   log.info({ config: redactConfig(config) }, 'starting the Slipway builder');
   const builder = await createBuilder({ config, logger: new PinoLoggerService(log) });
@@ -43,9 +35,4 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `Slipway builder failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+void runMain('Slipway builder', () => loadBuilderConfig(process.env), start);

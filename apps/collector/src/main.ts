@@ -1,19 +1,10 @@
+import { runMain } from '@slipway/app-config';
 import pino from 'pino';
 import { createCollector } from './collector';
 import type { CollectorConfig } from './config/config.schema';
-import { ConfigError, loadCollectorConfig, redactConfig } from './config/load-config';
+import { loadCollectorConfig, redactConfig } from './config/load-config';
 
-async function main(): Promise<void> {
-  let config: CollectorConfig;
-  try {
-    config = loadCollectorConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+async function start(config: CollectorConfig): Promise<void> {
   const logger = pino({ name: 'slipway-collector', level: config.log.level });
   logger.info({ config: redactConfig(config) }, 'starting the Slipway collector');
   const collector = await createCollector({ config, logger });
@@ -38,9 +29,4 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `Slipway collector failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+void runMain('Slipway collector', () => loadCollectorConfig(process.env), start);

@@ -1,20 +1,12 @@
+import type { EnvVarDefinition } from '@slipway/app-config';
+
+export const CONFIG_FILE_ENV = 'SLIPWAY_CONFIG_FILE';
+
 /**
  * Every environment variable the API reads, where it lands in the config, and whether it
  * is sensitive (sensitive values are redacted whenever config is logged). The README's
  * configuration reference is checked against this table by a test.
  */
-export interface EnvVarDefinition {
-  readonly name: string;
-  /** Dotted path in the config object; absent for variables that steer loading itself. */
-  readonly path?: string;
-  readonly kind: 'string' | 'integer' | 'boolean';
-  readonly description: string;
-  readonly defaultValue: string;
-  readonly sensitive: boolean;
-}
-
-export const CONFIG_FILE_ENV = 'SLIPWAY_CONFIG_FILE';
-
 export const ENV_VARS: readonly EnvVarDefinition[] = [
   {
     name: CONFIG_FILE_ENV,

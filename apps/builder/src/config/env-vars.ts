@@ -4,19 +4,11 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { EnvVarDefinition } from '@slipway/app-config';
 import { DEFAULT_BUILD_NAMESPACE, DEFAULT_KANIKO_IMAGE } from '@slipway/k8s-spec';
 import { DEFAULT_BUNDLE_LIMITS } from '@slipway/source-bundle';
 
-export interface EnvVarDefinition {
-  readonly name: string;
-  /** Dotted path in the config object. */
-  readonly path: string;
-  /** `list` is comma-separated. */
-  readonly kind: 'string' | 'integer' | 'list';
-  readonly description: string;
-  readonly defaultValue: string;
-  readonly sensitive: boolean;
-}
+export type { EnvVarDefinition };
 
 export const DEFAULT_WORK_DIR = join(tmpdir(), 'slipway-builds');
 

@@ -1,20 +1,14 @@
+import type { EnvVarDefinition } from '@slipway/app-config';
+
+export type { EnvVarDefinition };
+
+export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+
 /**
  * Every environment variable the collector reads, where it lands in the config, and whether
  * it is sensitive (sensitive values are redacted whenever the config is logged). The README's
  * "### Collector" table is checked against this list by a test.
  */
-export interface EnvVarDefinition {
-  readonly name: string;
-  /** Dotted path in the config object (`section.key`). */
-  readonly path: string;
-  readonly kind: 'string' | 'integer';
-  readonly description: string;
-  readonly defaultValue: string;
-  readonly sensitive: boolean;
-}
-
-export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
-
 export const ENV_VARS: readonly EnvVarDefinition[] = [
   {
     name: 'NODE_ENV',
