@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AccessKeysModule } from './access-keys/access-keys.module';
+import { AccessLogsModule } from './access-logs/access-logs.module';
 import { AuthModule } from './auth/auth.module';
 import { BlobStoreModule } from './blob-store/blob-store.module';
 import { BootstrapModule } from './bootstrap/bootstrap.module';
@@ -16,6 +17,7 @@ import { DeploymentsModule } from './deployments/deployments.module';
 import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { InstancesModule } from './instances/instances.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { OperationsModule } from './operations/operations.module';
 import { OrgsModule } from './orgs/orgs.module';
 import { ProjectsModule } from './projects/projects.module';
@@ -58,6 +60,8 @@ export class AppModule {
         InstancesModule,
         OperationsModule,
         TracesModule,
+        AccessLogsModule,
+        MetricsModule,
         BootstrapModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: GlobalExceptionFilter }],

@@ -7,17 +7,25 @@ import { Pool } from 'pg';
 import pino, { type Logger } from 'pino';
 import { AccessKeyVerifier } from './auth/access-key-verifier';
 import { admit } from './auth/admission';
+import { EdgeSessions, withoutSessionCookie } from './auth/edge-session';
 import type { EdgeConfig, EdgeConfigOverrides } from './config/config.schema';
 import { loadEdgeConfig } from './config/load-config';
 import { EdgeError, edgeErrors } from './http/edge-error';
 import { requestIdOf, sendError, writeSocketError } from './http/responses';
 import { EdgeMetrics, UNROUTED } from './observability/metrics';
 import { addForwarded, endToEndHeaders } from './proxy/headers';
-import { HttpProxy, REQUEST_FIELDS_DROPPED, toEdgeError } from './proxy/http-proxy';
-import { WebSocketProxy } from './proxy/websocket-proxy';
+import {
+  HttpProxy,
+  REQUEST_FIELDS_DROPPED,
+  type TransferMeter,
+  toEdgeError,
+} from './proxy/http-proxy';
+import { CLIENT_CLOSED, WebSocketProxy } from './proxy/websocket-proxy';
 import { RouteSource } from './routing/route-source';
 import { RouteTable } from './routing/route-table';
 import { createAdminServer } from './observability/admin-server';
+import { pathOf, userAgentOf } from './telemetry/access-log-store';
+import { EdgeTelemetry } from './telemetry/edge-telemetry';
 
 export interface CreateEdgeOptions {
   /** A validated config; otherwise one is read from `env` (default process.env) and `overrides`. */
@@ -39,6 +47,8 @@ export interface Edge {
   readonly adminUrl: string;
   /** Reloads every route from PostgreSQL now. */
   resync(): Promise<void>;
+  /** Writes buffered access logs and request metrics now, the current 10 s bucket included. */
+  flushTelemetry(): Promise<void>;
   /** Stops accepting, drains in-flight requests and WebSockets (bounded), then closes. */
   close(): Promise<void>;
 }
@@ -59,7 +69,9 @@ export async function createEdge(options: CreateEdgeOptions = {}): Promise<Edge>
   const routes = new RouteTable();
   const source = new RouteSource(routes, pool, config.routes, logger);
   const verifier = new AccessKeyVerifier(pool, config.auth, logger);
+  const credentials = { verifier, sessions: new EdgeSessions(config.auth) };
   const metrics = new EdgeMetrics();
+  const telemetry = new EdgeTelemetry(pool, config.accessLog, metrics, logger);
   const httpProxy = new HttpProxy({ ...config.upstream, maxBodyBytes: config.http.maxBodyBytes });
   const wsProxy = new WebSocketProxy({
     connectTimeoutMs: config.upstream.connectTimeoutMs,
@@ -78,13 +90,16 @@ export async function createEdge(options: CreateEdgeOptions = {}): Promise<Edge>
   });
 
   const upstreamHeaders = (req: IncomingMessage, requestId: string, keepUpgrade: boolean) =>
-    addForwarded(endToEndHeaders(req.headers, REQUEST_FIELDS_DROPPED, keepUpgrade), {
-      clientIp: clientIpOf(req.socket),
-      proto: 'http',
-      host: req.headers.host ?? '',
-      requestId,
-      trustProxy: config.http.trustProxy,
-    });
+    addForwarded(
+      withoutSessionCookie(endToEndHeaders(req.headers, REQUEST_FIELDS_DROPPED, keepUpgrade)),
+      {
+        clientIp: clientIpOf(req.socket),
+        proto: 'http',
+        host: req.headers.host ?? '',
+        requestId,
+        trustProxy: config.http.trustProxy,
+      },
+    );
 
   const report = (error: EdgeError, requestId: string, route: string): void => {
     if (error.status >= 500 && error.status !== 503) {
@@ -98,22 +113,55 @@ export async function createEdge(options: CreateEdgeOptions = {}): Promise<Edge>
     { maxHeaderSize: config.http.maxHeaderBytes, requestTimeout: 0 },
     (req: IncomingMessage, res: ServerResponse) => {
       const startedAt = process.hrtime.bigint();
+      const arrivedAt = new Date();
+      // Read now: by the time the response closes, the socket may be detached from it.
+      const clientIp = clientIpOf(req.socket) || null;
       const requestId = requestIdOf(req);
+      const meter: TransferMeter = { bytesIn: 0, bytesOut: 0 };
       let service = UNROUTED;
       res.on('close', () => {
         const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
         metrics.observeRequest(service, req.method ?? 'GET', res.statusCode, seconds);
+        if (service === UNROUTED) return;
+        telemetry.record(
+          {
+            time: arrivedAt,
+            serviceId: service,
+            method: req.method ?? 'GET',
+            path: pathOf(req.url),
+            status: res.headersSent ? res.statusCode : CLIENT_CLOSED,
+            durationMs: seconds * 1000,
+            bytesIn: meter.bytesIn,
+            // The edge's own answers (502, 504, ...) are not metered: their length is declared.
+            bytesOut: meter.bytesOut || Number(res.getHeader('content-length') ?? 0),
+            clientIp,
+            userAgent: userAgentOf(req.headers['user-agent']),
+            requestId,
+          },
+          seconds * 1000,
+        );
       });
       if (closing) res.setHeader('Connection', 'close');
       res.setHeader('X-Request-Id', requestId);
-      admit(req, routes, verifier)
-        .then((route) => {
+      admit(req, routes, credentials)
+        .then(({ route, redirect }) => {
           service = route.serviceId;
+          if (redirect) {
+            req.resume();
+            res.writeHead(302, {
+              Location: redirect.location,
+              'Set-Cookie': redirect.setCookie,
+              'Cache-Control': 'no-store',
+            });
+            res.end();
+            return;
+          }
           return httpProxy.forward({
             req,
             res,
             headers: upstreamHeaders(req, requestId, false),
             pick: () => routes.pick(routes.lookup(route.hostnames[0] ?? '') ?? route),
+            meter,
           });
         })
         .catch((caught: unknown) => {
@@ -139,14 +187,17 @@ export async function createEdge(options: CreateEdgeOptions = {}): Promise<Edge>
     );
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const startedAt = process.hrtime.bigint();
+    const arrivedAt = new Date();
+    const clientIp = clientIpOf(req.socket) || null;
     const requestId = requestIdOf(req);
     socket.on('error', () => socket.destroy());
     if (closing) {
       writeSocketError(socket, edgeErrors.shuttingDown(), requestId);
       return;
     }
-    admit(req, routes, verifier)
-      .then((route) => {
+    admit(req, routes, credentials, true)
+      .then(({ route }) => {
         const endpoint = routes.pick(route);
         if (!endpoint) throw edgeErrors.noReadyInstance();
         metrics.observeUpgrade(route.serviceId, 'proxied');
@@ -157,6 +208,26 @@ export async function createEdge(options: CreateEdgeOptions = {}): Promise<Edge>
           endpoint,
           upstreamHeaders(req, requestId, true),
           requestId,
+          (outcome) => {
+            const ms = Number(process.hrtime.bigint() - startedAt) / 1e6;
+            telemetry.record(
+              {
+                time: arrivedAt,
+                serviceId: route.serviceId,
+                method: req.method ?? 'GET',
+                path: pathOf(req.url),
+                status: outcome.status,
+                durationMs: ms,
+                bytesIn: outcome.bytesIn,
+                bytesOut: outcome.bytesOut,
+                clientIp,
+                userAgent: userAgentOf(req.headers['user-agent']),
+                requestId,
+              },
+              // A tunnel's lifetime is not a latency; a refused handshake's time is.
+              outcome.status === 101 ? null : ms,
+            );
+          },
         );
       })
       .catch((caught: unknown) => {
@@ -174,6 +245,7 @@ export async function createEdge(options: CreateEdgeOptions = {}): Promise<Edge>
   });
 
   await source.start();
+  telemetry.start();
   await listen(server, config.http.port, config.http.host);
   await listen(admin, config.admin.port, config.http.host);
   const port = (server.address() as AddressInfo).port;
@@ -190,6 +262,7 @@ export async function createEdge(options: CreateEdgeOptions = {}): Promise<Edge>
     adminPort,
     adminUrl: `http://127.0.0.1:${adminPort}`,
     resync: () => source.resync(),
+    flushTelemetry: () => telemetry.flush(),
     close() {
       closed ??= (async () => {
         closing = true;
@@ -211,6 +284,8 @@ export async function createEdge(options: CreateEdgeOptions = {}): Promise<Edge>
         admin.closeAllConnections();
         subscriber.disconnect();
         await httpProxy.close();
+        // After the drain, so the last requests' rows are in it.
+        await telemetry.stop();
         await pool.end();
         logger.info('edge stopped');
       })();

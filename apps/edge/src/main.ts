@@ -1,19 +1,10 @@
+import { runMain } from '@slipway/app-config';
 import pino from 'pino';
 import type { EdgeConfig } from './config/config.schema';
-import { ConfigError, loadEdgeConfig, redactConfig } from './config/load-config';
+import { loadEdgeConfig, redactConfig } from './config/load-config';
 import { createEdge } from './edge';
 
-async function main(): Promise<void> {
-  let config: EdgeConfig;
-  try {
-    config = loadEdgeConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+async function start(config: EdgeConfig): Promise<void> {
   const logger = pino({ name: 'slipway-edge', level: config.log.level });
   logger.info({ config: redactConfig(config) }, 'starting the Slipway edge');
   const edge = await createEdge({ config, logger });
@@ -38,9 +29,4 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `Slipway edge failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+void runMain('Slipway edge', () => loadEdgeConfig(process.env), start);

@@ -41,6 +41,8 @@ export interface ServiceResource {
   category: string;
   status: ServiceStatus;
   hostname: string;
+  /** Custom domains routed like `hostname` (TLS ends in front of the edge). */
+  domains: string[];
   access_control: { access_type: AccessType };
   /** Instances set by `POST /scale` (0 = paused); null: as the live deployment asks. */
   instances: number | null;

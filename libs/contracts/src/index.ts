@@ -1,5 +1,7 @@
+export * from './access-logs';
 export * from './api';
 export * from './credential-hash';
+export * from './edge-token';
 export * from './deployments';
 export * from './env';
 export * from './errors';

@@ -1,12 +1,15 @@
 import { AccessKey } from '../access-keys/access-key.entity';
+import { AccessLog } from '../access-logs/access-log.entity';
 import { Deployment } from '../deployments/deployment.entity';
 import { IdempotencyRecord } from '../idempotency/idempotency-record.entity';
+import { RequestMetric } from '../metrics/request-metric.entity';
 import { Membership } from '../orgs/membership.entity';
 import { ServiceOperation } from '../operations/service-operation.entity';
 import { Organization } from '../orgs/organization.entity';
 import { Project } from '../projects/project.entity';
 import { ResourceProfile } from '../resource-profiles/resource-profile.entity';
 import { ServiceRoute } from '../routes/service-route.entity';
+import { ServiceDomain } from '../services/service-domain.entity';
 import { Service } from '../services/service.entity';
 import { Span } from '../traces/span.entity';
 import { PersonalAccessToken } from '../tokens/personal-access-token.entity';
@@ -22,9 +25,12 @@ export const ENTITIES = [
   AccessKey,
   ResourceProfile,
   Service,
+  ServiceDomain,
   Deployment,
   ServiceRoute,
   ServiceOperation,
   Span,
+  AccessLog,
+  RequestMetric,
   IdempotencyRecord,
 ];

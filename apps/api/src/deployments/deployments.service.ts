@@ -117,6 +117,7 @@ export class DeploymentsService {
       serviceToken: this.secretBox.decrypt(service.tokenCiphertext),
       accessType: service.accessType,
       instances: service.instances,
+      customDomains: service.domains,
     });
   }
 

@@ -20,6 +20,8 @@ export interface SpecInput {
   readonly accessType: 'private' | 'public';
   /** The service's count from `POST /scale` (0 = paused), which outlives deployments. */
   readonly instances: number | null;
+  /** Custom domains: one Ingress each on Kubernetes. */
+  readonly customDomains: readonly string[];
 }
 
 /**
@@ -92,6 +94,7 @@ export function serviceSpecOf(input: SpecInput): ServiceSpec {
     healthCheckPath: settings.healthCheckPath ?? undefined,
     startupProbe: settings.startupProbe ?? undefined,
     accessType: input.accessType,
+    customDomains: input.customDomains.length > 0 ? input.customDomains : undefined,
   };
 }
 

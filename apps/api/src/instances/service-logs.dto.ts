@@ -1,44 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { IsZonedDateTime, resolveTimeWindow } from '../common/validation/time-window';
+import { resolveTimeWindow, TimeWindowQuery } from '../common/validation/time-window';
 import type { ServiceLogLine, ServiceLogQuery } from '../runtime/runtime-driver';
 
 export const DEFAULT_SERVICE_LOG_LIMIT = 1000;
 export const MAX_SERVICE_LOG_LIMIT = 10_000;
 export const MAX_SERVICE_LOG_FILTER_LENGTH = 256;
 
-export class ServiceLogsQuery {
-  @ApiPropertyOptional({
-    type: 'integer',
-    minimum: 1,
-    example: 3600,
-    description: 'Lines of the last this many seconds. Not with start or end.',
-  })
-  @IsOptional()
-  @Type(() => Number)
-  @Min(1, { message: 'must be at least 1' })
-  @IsInt({ message: 'must be an integer number of seconds' })
-  since?: number;
-
-  @ApiPropertyOptional({
-    format: 'date-time',
-    example: '2026-01-31T09:00:00Z',
-    description: 'Lines at or after this time.',
-  })
-  @IsOptional()
-  @IsZonedDateTime()
-  start?: string;
-
-  @ApiPropertyOptional({
-    format: 'date-time',
-    example: '2026-01-31T10:00:00Z',
-    description: 'Lines before this time.',
-  })
-  @IsOptional()
-  @IsZonedDateTime()
-  end?: string;
-
+export class ServiceLogsQuery extends TimeWindowQuery {
   @ApiPropertyOptional({
     type: 'integer',
     minimum: 1,

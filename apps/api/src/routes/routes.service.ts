@@ -49,7 +49,9 @@ export class RoutesService {
       serviceId,
       projectId: service.projectId,
       orgId: service.orgId,
-      hostnames: [service.hostname],
+      // Custom domains route exactly like the generated hostname; one dropped from the list
+      // leaves the edge's table with this message.
+      hostnames: [service.hostname, ...service.domains],
       accessType: service.accessType,
       endpoints: endpoints.map((e) => ({ host: e.host, port: e.port })),
       paused: service.instances === 0,
@@ -57,7 +59,7 @@ export class RoutesService {
     });
   }
 
-  /** Publishes the route again after the service changed (access type); none: nothing to do. */
+  /** Publishes the route again after the service changed (access type, domains); none: nothing to do. */
   async republish(serviceId: string): Promise<void> {
     const route = await this.find(serviceId);
     if (route) await this.switchTo(serviceId, route.endpoints);

@@ -106,6 +106,22 @@ export interface ServiceLogLine {
   readonly message: string;
 }
 
+/** What a service's running instances use right now, summed over them. */
+export interface ResourceUsage {
+  /** CPU time per second: 1 is one core busy. */
+  readonly cpuCores: number;
+  /** Working set (what the runtime would not reclaim), in bytes. */
+  readonly memoryBytes: number;
+}
+
+/** The runtime cannot report usage; the message says why and is shown to users as is. */
+export class UsageUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageUnavailableError';
+  }
+}
+
 export interface RuntimeDriver {
   readonly kind: 'docker' | 'kubernetes';
   /**
@@ -136,6 +152,8 @@ export interface RuntimeDriver {
   logs(ref: ServiceRef, instance: string, options: LogOptions): Promise<Readable>;
   /** Log lines of every instance of the service (stopped ones too), oldest first. */
   serviceLogs(ref: ServiceRef, query: ServiceLogQuery): Promise<ServiceLogLine[]>;
+  /** CPU and memory of the running instances now (0 with none); throws UsageUnavailableError. */
+  usage(ref: ServiceRef): Promise<ResourceUsage>;
   /**
    * Removes every instance and object of the service (idempotent), and the engine's copies of
    * `builtImages` (the images Slipway built for it) where the runtime keeps any.

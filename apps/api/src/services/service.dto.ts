@@ -10,6 +10,7 @@ import {
 import { Type } from 'class-transformer';
 import { MAX_REPLICAS } from '@slipway/k8s-spec';
 import {
+  IsArray,
   IsDefined,
   IsIn,
   IsInt,
@@ -23,6 +24,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PaginationQuery } from '../common/http/pagination.dto';
+import { MAX_DOMAINS_PER_SERVICE } from './custom-domains';
 import { type Service } from './service.entity';
 
 /** A DNS label that also leaves room for `-<short id>` in the 63-character hostname label. */
@@ -82,6 +84,18 @@ export class UpdateServiceDto extends ServiceFieldsDto {
   @Min(1, { message: 'must be at least 1' })
   @IsInt({ message: 'must be an integer' })
   max_replicas?: number | null;
+
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: MAX_DOMAINS_PER_SERVICE,
+    example: ['shop.example.com'],
+    description:
+      'Custom domains, replacing the current list ([] removes them all): lowercase DNS names outside the apps domain, each unique across the platform. Point their DNS at the TLS terminator in front of the edge.',
+  })
+  @IsOptional()
+  @IsString({ each: true, message: 'must be a list of hostnames' })
+  @IsArray({ message: 'must be a list of hostnames' })
+  domains?: string[];
 }
 
 export class CreateServiceDto extends ServiceFieldsDto {
@@ -129,6 +143,12 @@ export class ServiceView implements ServiceResource {
   @ApiProperty({ example: DEFAULT_SERVICE_CATEGORY }) category!: string;
   @ApiProperty({ enum: SERVICE_STATUSES }) status!: ServiceStatus;
   @ApiProperty({ example: 'ocr-service-1a2b3c4d.apps.example.com' }) hostname!: string;
+  @ApiProperty({
+    type: [String],
+    example: ['shop.example.com'],
+    description: 'Custom domains, routed like the hostname',
+  })
+  domains!: string[];
   @ApiProperty({ type: AccessControlView }) access_control!: { access_type: AccessType };
   @ApiProperty({
     type: Number,
@@ -154,6 +174,7 @@ export function toServiceView(service: Service): ServiceView {
     category: service.category,
     status: service.status,
     hostname: service.hostname,
+    domains: [...(service.domains ?? [])],
     access_control: { access_type: service.accessType },
     instances: service.instances,
     min_replicas: service.minReplicas,

@@ -9,6 +9,7 @@ import {
   PrimaryGeneratedColumn,
   Unique,
   UpdateDateColumn,
+  VirtualColumn,
 } from 'typeorm';
 import { Project } from '../projects/project.entity';
 import { User } from '../users/user.entity';
@@ -33,6 +34,20 @@ export class Service {
   accessType!: AccessType;
 
   @Column({ type: 'varchar', length: 253, unique: true }) hostname!: string;
+
+  /**
+   * Custom domains (rows of `service_domains`), read with the service so views, routes and
+   * runtime specs all see them; changed only through `ServicesService.update`.
+   */
+  @VirtualColumn({
+    query: (alias) =>
+      `SELECT COALESCE(array_agg(d.domain ORDER BY d.domain), '{}') FROM service_domains d WHERE d.service_id = ${alias}.id`,
+    transformer: {
+      from: (value: unknown): string[] => (Array.isArray(value) ? (value as string[]) : []),
+      to: (value: unknown): unknown => value,
+    },
+  })
+  domains!: string[];
 
   @Column({ type: 'varchar', length: 16, default: 'created' }) status!: ServiceStatus;
 

@@ -76,9 +76,14 @@ export class ServicesController {
 
   @Put(':id')
   @ApiOperation({
-    summary: 'Update description, access control, category or the replica bounds',
+    summary: 'Update description, access control, category, the replica bounds or custom domains',
   })
   @ApiDataResponse(ServiceView)
+  @ApiResponse({
+    status: 409,
+    type: ErrorResponse,
+    description: 'A requested custom domain is in use on the platform',
+  })
   async update(
     @CurrentPrincipal() principal: Principal,
     @UuidParam('id') id: string,
@@ -90,6 +95,7 @@ export class ServicesController {
       accessType: body.access_control?.access_type,
       minReplicas: body.min_replicas,
       maxReplicas: body.max_replicas,
+      domains: body.domains,
     });
     return one(toServiceView(service));
   }

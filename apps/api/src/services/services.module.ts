@@ -7,10 +7,11 @@ import { ServicesEnabledGuard } from './services-enabled.guard';
 import { ServicesController } from './services.controller';
 import { ServicesService } from './services.service';
 import { ServiceTeardown } from './service-teardown';
+import { SignedUrlController } from './signed-url.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Service]), OrgsModule, ProjectsModule],
-  controllers: [ServicesController],
+  controllers: [ServicesController, SignedUrlController],
   providers: [ServicesService, ServicesEnabledGuard, ServiceTeardown],
   exports: [ServicesService, ServicesEnabledGuard, ServiceTeardown],
 })

@@ -7,7 +7,7 @@ import {
   type AccessType,
   type ServiceStatus,
 } from '@slipway/contracts';
-import { type EntityManager, type Repository } from 'typeorm';
+import { type EntityManager, In, QueryFailedError, type Repository } from 'typeorm';
 import { generateCredential } from '../common/crypto/credentials';
 import { CredentialHasher, SecretBox } from '../common/crypto/crypto.module';
 import { DomainError } from '../common/errors/domain-error';
@@ -17,6 +17,8 @@ import { type AppConfig } from '../config/config.schema';
 import { OrgsService } from '../orgs/orgs.service';
 import { ProjectsService } from '../projects/projects.service';
 import { RoutesService } from '../routes/routes.service';
+import { assertCustomDomains } from './custom-domains';
+import { ServiceDomain } from './service-domain.entity';
 import { Service } from './service.entity';
 import { ServiceTeardown, TeardownError } from './service-teardown';
 
@@ -35,6 +37,8 @@ export interface ServiceChanges {
   /** null removes the bound; undefined leaves it. */
   minReplicas?: number | null;
   maxReplicas?: number | null;
+  /** Replaces the custom domains; undefined leaves them. */
+  domains?: readonly string[];
 }
 
 @Injectable()
@@ -65,6 +69,7 @@ export class ServicesService {
         category: input.category ?? DEFAULT_SERVICE_CATEGORY,
         accessType: input.accessType ?? 'private',
         hostname: this.hostnameFor(input.name, id),
+        domains: [],
         status: 'created',
         tokenHash: this.hasher.hash(token),
         tokenCiphertext: this.secretBox.encrypt(token),
@@ -106,9 +111,16 @@ export class ServicesService {
     if (changes.minReplicas !== undefined) service.minReplicas = changes.minReplicas;
     if (changes.maxReplicas !== undefined) service.maxReplicas = changes.maxReplicas;
     assertBoundsHold(service);
-    const saved = await this.services.save(service);
-    // The edge enforces access from its route table: it must learn of the change now.
-    if (accessChanged) await this.routes.republish(service.id);
+    if (changes.domains) assertCustomDomains(changes.domains, this.config.appsDomain);
+    const domains = changes.domains ? [...changes.domains].sort() : undefined;
+    const domainsChanged = domains !== undefined && domains.join() !== service.domains.join();
+    const saved = await this.services.manager.transaction(async (manager) => {
+      if (domains && domainsChanged) await replaceDomains(manager, service.id, domains);
+      return manager.getRepository(Service).save(service);
+    });
+    if (domains) saved.domains = domains;
+    // The edge routes and enforces access from its route table: it must learn of it now.
+    if (accessChanged || domainsChanged) await this.routes.republish(service.id);
     return saved;
   }
 
@@ -150,6 +162,51 @@ export class ServicesService {
       );
     }
   }
+}
+
+/**
+ * Makes `domains` the service's whole list. A domain another service holds is a 409 that
+ * does not say which service (the caller may not see it); the primary key settles races.
+ */
+async function replaceDomains(
+  manager: EntityManager,
+  serviceId: string,
+  domains: readonly string[],
+): Promise<void> {
+  const repository = manager.getRepository(ServiceDomain);
+  const current = (await repository.find({ where: { serviceId } })).map((row) => row.domain);
+  const removed = current.filter((domain) => !domains.includes(domain));
+  const added = domains.filter((domain) => !current.includes(domain));
+  if (removed.length > 0) await repository.delete({ serviceId, domain: In(removed) });
+  if (added.length === 0) return;
+  const taken = await repository.findOne({
+    where: { domain: In(added) },
+    order: { domain: 'ASC' },
+  });
+  if (taken) throw domainInUse(taken.domain);
+  try {
+    await repository.insert(added.map((domain) => ({ domain, serviceId })));
+  } catch (error) {
+    const driverError = error instanceof QueryFailedError ? (error.driverError as PgError) : null;
+    if (driverError?.code !== UNIQUE_VIOLATION) throw error;
+    // A concurrent request claimed one of them: Key (domain)=(shop.example.com) already exists.
+    const domain = /\(domain\)=\(([^)]+)\)/.exec(driverError.detail ?? '')?.[1];
+    throw domainInUse(domain ?? added.join("', '"));
+  }
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+interface PgError {
+  readonly code?: string;
+  readonly detail?: string;
+}
+
+function domainInUse(domain: string): DomainError {
+  return new DomainError(
+    ErrorCode.AlreadyExists,
+    `The domain '${domain}' is already in use on this platform; remove it from the other service first`,
+  );
 }
 
 /** min ≤ max, and a count set by `POST /scale` (other than 0, paused) within them. */

@@ -3,7 +3,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { DomainError } from '../common/errors/domain-error';
-import { IsZonedDateTime, resolveTimeWindow } from '../common/validation/time-window';
+import { resolveTimeWindow, TimeWindowQuery } from '../common/validation/time-window';
 
 export const DEFAULT_TRACE_LIMIT = 20;
 export const MAX_TRACE_LIMIT = 100;
@@ -13,37 +13,7 @@ export const DEFAULT_TRACE_WINDOW_SECONDS = 24 * 3600;
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 
-export class TracesQuery {
-  @ApiPropertyOptional({
-    type: 'integer',
-    minimum: 1,
-    example: 3600,
-    description: 'Traces that started in the last this many seconds. Not with start or end.',
-  })
-  @IsOptional()
-  @Type(() => Number)
-  @Min(1, { message: 'must be at least 1' })
-  @IsInt({ message: 'must be an integer number of seconds' })
-  since?: number;
-
-  @ApiPropertyOptional({
-    format: 'date-time',
-    example: '2026-01-31T09:00:00Z',
-    description: 'Traces that started at or after this time.',
-  })
-  @IsOptional()
-  @IsZonedDateTime()
-  start?: string;
-
-  @ApiPropertyOptional({
-    format: 'date-time',
-    example: '2026-01-31T10:00:00Z',
-    description: 'Traces that started before this time.',
-  })
-  @IsOptional()
-  @IsZonedDateTime()
-  end?: string;
-
+export class TracesQuery extends TimeWindowQuery {
   @ApiPropertyOptional({
     type: 'integer',
     minimum: 1,

@@ -3,39 +3,64 @@ import { edgeErrors } from '../http/edge-error';
 import { hostnameOf } from '../routing/host';
 import type { Route, RouteTable } from '../routing/route-table';
 import { AccessKeyVerifier, keyMayCall } from './access-key-verifier';
+import { EdgeSessions, type SessionRedirect } from './edge-session';
 
 const BEARER = /^Bearer +(\S+)\s*$/i;
 
+/** What the edge does with an admitted request. */
+export interface Admission {
+  readonly route: Route;
+  /** A signed URL was opened: answer this redirect (with its cookie) instead of proxying. */
+  readonly redirect?: SessionRedirect;
+}
+
+export interface Credentials {
+  readonly verifier: AccessKeyVerifier;
+  readonly sessions: EdgeSessions;
+}
+
 /**
  * Decides whether a request may reach a service: which service its Host names, and for a
- * private one whether its Access Key may call it. Throws the EdgeError to answer otherwise.
- * Returns the route with its endpoints still to be picked (the caller knows when).
+ * private one whether its credential admits it: a signed URL's token, an Access Key, or the
+ * cookie a signed URL left. Throws the EdgeError to answer otherwise. Returns the route with
+ * its endpoints still to be picked (the caller knows when). An `edge_token` query parameter
+ * is always taken out of `req.url`, so no instance or log sees it.
  */
 export async function admit(
   req: IncomingMessage,
   table: RouteTable,
-  verifier: AccessKeyVerifier,
-): Promise<Route> {
+  credentials: Credentials,
+  upgrade = false,
+): Promise<Admission> {
+  const queryToken = EdgeSessions.takeQueryToken(req);
   const hostname = hostnameOf(req.headers.host);
   if (!hostname) throw edgeErrors.missingHost();
   const route = table.lookup(hostname);
   if (!route) throw edgeErrors.unknownHost(hostname);
-  if (route.accessType === 'private') await authorize(req.headers.authorization, route, verifier);
+  if (route.accessType === 'private') {
+    const { sessions } = credentials;
+    if (queryToken !== undefined) {
+      const claims = sessions.verify(queryToken, route.serviceId, 'query');
+      // A browser gets the cookie even while no instance is ready; it retries the URL itself.
+      if (!upgrade) return { route, redirect: sessions.redirect(req, queryToken, claims) };
+    } else if (req.headers.authorization !== undefined) {
+      await authorize(req.headers.authorization, route, credentials.verifier);
+    } else {
+      const cookieToken = EdgeSessions.cookieToken(req.headers.cookie);
+      if (cookieToken === undefined) {
+        throw edgeErrors.unauthorized(
+          'This service is private: send an Access Key as Authorization: Bearer <key>, or open a signed URL',
+        );
+      }
+      sessions.verify(cookieToken, route.serviceId, 'cookie');
+    }
+  }
   if (route.paused) throw edgeErrors.paused();
   if (route.endpoints.length === 0) throw edgeErrors.noReadyInstance();
-  return route;
+  return { route };
 }
 
-async function authorize(
-  header: string | undefined,
-  route: Route,
-  verifier: AccessKeyVerifier,
-): Promise<void> {
-  if (!header) {
-    throw edgeErrors.unauthorized(
-      'This service is private: send an Access Key as Authorization: Bearer <key>',
-    );
-  }
+async function authorize(header: string, route: Route, verifier: AccessKeyVerifier): Promise<void> {
   const token = BEARER.exec(header)?.[1];
   if (!token || !AccessKeyVerifier.looksLikeKey(token)) {
     throw edgeErrors.unauthorized('The Authorization header must be Bearer <Access Key>');

@@ -42,12 +42,20 @@ export const edgeConfigSchema = z.strictObject({
     secretKey: z.string().min(32, 'must be at least 32 characters').optional(),
     // Bounded so a revocation holds within a second even when its message is lost.
     cacheTtlMs: positiveInt.max(1000, 'must be at most 1000').default(1000),
+    /** Mark the signed-URL session cookie Secure even without `X-Forwarded-Proto: https`. */
+    secureCookie: z.boolean().default(false),
   }),
   upstream: z.strictObject({
     connectTimeoutMs: positiveInt.max(120_000).default(5000),
     responseTimeoutMs: positiveInt.max(3_600_000).default(60_000),
     connectionsPerInstance: positiveInt.max(10_000).default(128),
     websocketIdleTimeoutMs: positiveInt.max(86_400_000).default(300_000),
+  }),
+  accessLog: z.strictObject({
+    batchSize: positiveInt.max(10_000).default(500),
+    flushIntervalMs: z.number().int().min(10).max(60_000).default(1000),
+    bufferRows: positiveInt.max(10_000_000).default(50_000),
+    retentionDays: positiveInt.max(3650).default(7),
   }),
   routes: z.strictObject({ resyncIntervalMs: z.number().int().min(100).default(30_000) }),
   shutdown: z.strictObject({ drainTimeoutMs: z.number().int().min(0).default(10_000) }),

@@ -1,21 +1,15 @@
+import type { EnvVarDefinition } from '@slipway/app-config';
+
+export type { EnvVarDefinition };
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024 * 1024;
+export const DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
+
 /**
  * Every environment variable the edge reads, where it lands in the config, and whether it is
  * sensitive (sensitive values are redacted whenever the config is logged). The README's
  * "### Edge" table is checked against this list by a test.
  */
-export interface EnvVarDefinition {
-  readonly name: string;
-  /** Dotted path in the config object (`section.key`). */
-  readonly path: string;
-  readonly kind: 'string' | 'integer' | 'boolean';
-  readonly description: string;
-  readonly defaultValue: string;
-  readonly sensitive: boolean;
-}
-
-export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024 * 1024;
-export const DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
-
 export const ENV_VARS: readonly EnvVarDefinition[] = [
   {
     name: 'NODE_ENV',
@@ -110,6 +104,15 @@ export const ENV_VARS: readonly EnvVarDefinition[] = [
     sensitive: false,
   },
   {
+    name: 'SLIPWAY_EDGE_SECURE_COOKIES',
+    path: 'auth.secureCookie',
+    kind: 'boolean',
+    description:
+      'Mark the signed-URL session cookie `Secure` on every answer; otherwise only when `X-Forwarded-Proto: https` (browsers drop Secure cookies over plain http)',
+    defaultValue: 'false',
+    sensitive: false,
+  },
+  {
     name: 'SLIPWAY_EDGE_CONNECT_TIMEOUT_MS',
     path: 'upstream.connectTimeoutMs',
     kind: 'integer',
@@ -140,6 +143,41 @@ export const ENV_VARS: readonly EnvVarDefinition[] = [
     kind: 'integer',
     description: 'A proxied WebSocket with no traffic either way for this long is closed',
     defaultValue: '300000',
+    sensitive: false,
+  },
+  {
+    name: 'SLIPWAY_EDGE_ACCESS_LOG_BATCH_SIZE',
+    path: 'accessLog.batchSize',
+    kind: 'integer',
+    description: 'Most access-log (and request-metrics) rows written by one INSERT',
+    defaultValue: '500',
+    sensitive: false,
+  },
+  {
+    name: 'SLIPWAY_EDGE_ACCESS_LOG_FLUSH_INTERVAL_MS',
+    path: 'accessLog.flushIntervalMs',
+    kind: 'integer',
+    description:
+      'How often buffered access logs and ended 10 s request-metrics buckets are written',
+    defaultValue: '1000',
+    sensitive: false,
+  },
+  {
+    name: 'SLIPWAY_EDGE_ACCESS_LOG_BUFFER_ROWS',
+    path: 'accessLog.bufferRows',
+    kind: 'integer',
+    description:
+      'Most rows held in memory while PostgreSQL is slow or down; beyond it the oldest are dropped and counted (`slipway_edge_access_log_dropped_total`)',
+    defaultValue: '50000',
+    sensitive: false,
+  },
+  {
+    name: 'SLIPWAY_ACCESS_LOG_RETENTION_DAYS',
+    path: 'accessLog.retentionDays',
+    kind: 'integer',
+    description:
+      'Access logs and request metrics older than this many days are deleted by the edge',
+    defaultValue: '7',
     sensitive: false,
   },
   {

@@ -24,7 +24,11 @@ describe('loadEdgeConfig', () => {
       maxHeaderBytes: 16 * 1024,
     });
     expect(config.admin.port).toBe(8001);
-    expect(config.auth).toEqual({ secretKey: DEVELOPMENT_SECRET_KEY, cacheTtlMs: 1000 });
+    expect(config.auth).toEqual({
+      secretKey: DEVELOPMENT_SECRET_KEY,
+      cacheTtlMs: 1000,
+      secureCookie: false,
+    });
     expect(config.upstream).toEqual({
       connectTimeoutMs: 5000,
       responseTimeoutMs: 60_000,
@@ -32,6 +36,12 @@ describe('loadEdgeConfig', () => {
       websocketIdleTimeoutMs: 300_000,
     });
     expect(config.routes.resyncIntervalMs).toBe(30_000);
+    expect(config.accessLog).toEqual({
+      batchSize: 500,
+      flushIntervalMs: 1000,
+      bufferRows: 50_000,
+      retentionDays: 7,
+    });
     expect(config.shutdown.drainTimeoutMs).toBe(10_000);
     expect(Object.isFrozen(config.upstream)).toBe(true);
   });
@@ -48,13 +58,24 @@ describe('loadEdgeConfig', () => {
       REDIS_URL: 'redis://cache:6379',
       SLIPWAY_SECRET_KEY: KEY,
       SLIPWAY_EDGE_KEY_CACHE_TTL_MS: '500',
+      SLIPWAY_EDGE_SECURE_COOKIES: 'true',
       SLIPWAY_EDGE_CONNECT_TIMEOUT_MS: '100',
       SLIPWAY_EDGE_RESPONSE_TIMEOUT_MS: '200',
       SLIPWAY_EDGE_UPSTREAM_CONNECTIONS: '8',
       SLIPWAY_EDGE_WEBSOCKET_IDLE_TIMEOUT_MS: '300',
       SLIPWAY_EDGE_ROUTE_RESYNC_INTERVAL_MS: '400',
       SLIPWAY_EDGE_DRAIN_TIMEOUT_MS: '500',
+      SLIPWAY_EDGE_ACCESS_LOG_BATCH_SIZE: '50',
+      SLIPWAY_EDGE_ACCESS_LOG_FLUSH_INTERVAL_MS: '250',
+      SLIPWAY_EDGE_ACCESS_LOG_BUFFER_ROWS: '1000',
+      SLIPWAY_ACCESS_LOG_RETENTION_DAYS: '30',
       LOG_LEVEL: 'warn',
+    });
+    expect(config.accessLog).toEqual({
+      batchSize: 50,
+      flushIntervalMs: 250,
+      bufferRows: 1000,
+      retentionDays: 30,
     });
     expect(config.http).toMatchObject({
       port: 18000,
@@ -65,7 +86,7 @@ describe('loadEdgeConfig', () => {
     expect(config.admin.port).toBe(18001);
     expect(config.database).toEqual({ url: 'postgres://u:p@db:5432/x', poolSize: 2 });
     expect(config.redis.url).toBe('redis://cache:6379');
-    expect(config.auth).toEqual({ secretKey: KEY, cacheTtlMs: 500 });
+    expect(config.auth).toEqual({ secretKey: KEY, cacheTtlMs: 500, secureCookie: true });
     expect(config.upstream).toEqual({
       connectTimeoutMs: 100,
       responseTimeoutMs: 200,

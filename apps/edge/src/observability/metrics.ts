@@ -12,6 +12,9 @@ export class EdgeMetrics {
   private readonly requests: Counter<'service' | 'method' | 'status'>;
   private readonly duration: Histogram<'service'>;
   private readonly websockets: Counter<'service' | 'outcome'>;
+  private readonly metricsDropped: Counter;
+  private readonly accessLogsDropped: Counter;
+  private readonly writeFailures: Counter<'table'>;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'slipway_edge_' });
@@ -34,6 +37,34 @@ export class EdgeMetrics {
       labelNames: ['service', 'outcome'],
       registers: [this.registry],
     });
+    this.accessLogsDropped = new Counter({
+      name: 'slipway_edge_access_log_dropped_total',
+      help: 'Access-log rows dropped because the in-memory buffer was full (database slow or down)',
+      registers: [this.registry],
+    });
+    this.metricsDropped = new Counter({
+      name: 'slipway_edge_request_metrics_dropped_total',
+      help: 'Request-metrics rows dropped because the in-memory buffer was full',
+      registers: [this.registry],
+    });
+    this.writeFailures = new Counter({
+      name: 'slipway_edge_telemetry_write_failures_total',
+      help: 'Failed batch writes of access logs or request metrics, by table (rows are retried)',
+      labelNames: ['table'],
+      registers: [this.registry],
+    });
+  }
+
+  accessLogDropped(count: number): void {
+    this.accessLogsDropped.inc(count);
+  }
+
+  requestMetricsDropped(count: number): void {
+    this.metricsDropped.inc(count);
+  }
+
+  telemetryWriteFailed(table: string): void {
+    this.writeFailures.inc({ table });
   }
 
   observeRequest(service: string, method: string, status: number, seconds: number): void {

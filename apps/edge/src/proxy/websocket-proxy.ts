@@ -7,10 +7,23 @@ import type { Endpoint } from '../routing/route-table';
 import type { HeaderMap } from './headers';
 import { endToEndHeaders } from './headers';
 
+/** How an upgrade ended: once per upgrade request, when its answer or tunnel is over. */
+export interface UpgradeOutcome {
+  /** 101 for a tunnel; the instance's or the edge's status otherwise; 499 if the client left first. */
+  readonly status: number;
+  /** Bytes sent to the instance (handshake included). */
+  readonly bytesIn: number;
+  /** Bytes received from the instance (handshake included). */
+  readonly bytesOut: number;
+}
+
 export interface WebSocketProxyOptions {
   readonly connectTimeoutMs: number;
   readonly idleTimeoutMs: number;
 }
+
+/** nginx's status for a client that went away before it was answered. */
+export const CLIENT_CLOSED = 499;
 
 /**
  * Proxies an upgrade (WebSocket) request: the handshake goes to the instance over a fresh
@@ -34,6 +47,7 @@ export class WebSocketProxy {
     endpoint: Endpoint,
     headers: HeaderMap,
     requestId: string,
+    onEnd: (outcome: UpgradeOutcome) => void = () => undefined,
   ): void {
     const upstream = httpRequest({
       host: endpoint.host,
@@ -50,6 +64,7 @@ export class WebSocketProxy {
       settled = true;
       upstream.destroy();
       writeSocketError(socket, error, requestId);
+      onEnd({ status: error.status, bytesIn: 0, bytesOut: 0 });
     };
     upstream.on('timeout', () => fail(edgeErrors.gatewayTimeout()));
     upstream.on('error', () => fail(edgeErrors.badGateway()));
@@ -58,6 +73,7 @@ export class WebSocketProxy {
       if (!settled) {
         settled = true;
         upstream.destroy();
+        onEnd({ status: CLIENT_CLOSED, bytesIn: 0, bytesOut: 0 });
       }
     });
 
@@ -73,6 +89,7 @@ export class WebSocketProxy {
       lines.push('Connection: close');
       socket.write(`${lines.join('\r\n')}\r\n\r\n`);
       res.pipe(socket);
+      onEnd({ status: res.statusCode ?? 502, bytesIn: 0, bytesOut: 0 });
     });
 
     upstream.on('upgrade', (res, upstreamSocket, upstreamHead) => {
@@ -90,7 +107,13 @@ export class WebSocketProxy {
       socket.write(`${lines.join('\r\n')}\r\n\r\n`);
       if (upstreamHead.length > 0) socket.write(upstreamHead);
       if (head.length > 0) upstreamSocket.write(head);
-      this.tunnel(socket, upstreamSocket);
+      this.tunnel(socket, upstreamSocket, () =>
+        onEnd({
+          status: 101,
+          bytesIn: upstreamSocket instanceof Socket ? upstreamSocket.bytesWritten : 0,
+          bytesOut: upstreamSocket instanceof Socket ? upstreamSocket.bytesRead : 0,
+        }),
+      );
     });
     upstream.end();
   }
@@ -100,9 +123,15 @@ export class WebSocketProxy {
     for (const socket of this.open) socket.destroy();
   }
 
-  private tunnel(client: Duplex, upstream: Duplex): void {
+  private tunnel(client: Duplex, upstream: Duplex, onClosed: () => void): void {
     this.open.add(client);
+    let closed = false;
     const close = (): void => {
+      // Reported before the sockets go, while their byte counts are at hand.
+      if (!closed) {
+        closed = true;
+        onClosed();
+      }
       client.destroy();
       upstream.destroy();
       this.open.delete(client);

@@ -8,6 +8,8 @@ interface RouteRow {
   org_id: string;
   project_id: string;
   hostname: string;
+  /** Custom domains, routed exactly like the generated hostname. */
+  domains: string[];
   access_type: 'private' | 'public';
   instances: number | null;
   endpoints: Endpoint[] | null;
@@ -18,7 +20,9 @@ interface RouteRow {
 // answers "no ready instance" rather than "unknown host".
 const SNAPSHOT_SQL = `
   SELECT s.id AS service_id, s.org_id, s.project_id, s.hostname, s.access_type, s.instances,
-         r.endpoints, r.version
+         r.endpoints, r.version,
+         ARRAY(SELECT d.domain FROM service_domains d WHERE d.service_id = s.id ORDER BY d.domain)
+           AS domains
     FROM services s
     LEFT JOIN service_routes r ON r.service_id = s.id`;
 
@@ -116,7 +120,7 @@ function routeFromRow(row: RouteRow): Route {
     serviceId: row.service_id,
     orgId: row.org_id,
     projectId: row.project_id,
-    hostnames: [row.hostname.toLowerCase()],
+    hostnames: [row.hostname, ...row.domains].map((hostname) => hostname.toLowerCase()),
     accessType: row.access_type,
     endpoints: paused ? [] : (row.endpoints ?? []).map((e) => ({ host: e.host, port: e.port })),
     paused,

@@ -1,3 +1,4 @@
+import { redactEdgeToken } from '@slipway/contracts';
 import { type Params } from 'nestjs-pino';
 import { type AppConfig } from '../../config/config.schema';
 import { REQUEST_ID_HEADER, resolveRequestId } from './request-id';
@@ -17,6 +18,7 @@ export function loggerOptions(config: AppConfig): Params {
           'req.headers.authorization',
           'req.headers.cookie',
           'req.headers["idempotency-key"]',
+          'req.query.edge_token',
           'res.headers["set-cookie"]',
           '*.token',
           '*.key',
@@ -24,6 +26,13 @@ export function loggerOptions(config: AppConfig): Params {
           '*.password',
         ],
         censor: '[redacted]',
+      },
+      // A signed edge URL's token may appear in a query string; paths cannot redact inside a string.
+      serializers: {
+        req: (req: { url?: string }) => {
+          if (typeof req.url === 'string') req.url = redactEdgeToken(req.url);
+          return req;
+        },
       },
       customProps: () => ({ service: 'slipway-api' }),
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },

@@ -1,5 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
-import { IsISO8601, IsString, Matches } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsISO8601, IsInt, IsOptional, IsString, Matches, Min } from 'class-validator';
 import { DomainError } from '../errors/domain-error';
 
 /** With an explicit offset: a time without one would depend on the server's time zone. */
@@ -19,10 +21,39 @@ export function IsZonedDateTime(): PropertyDecorator {
   );
 }
 
-/** `since` (seconds back from now) or `start`/`end`, as validated query fields. */
-export interface TimeWindowQuery {
+/**
+ * `since` (seconds back from now) or `start`/`end`, as validated query fields: the base of
+ * every query over a time window (logs, access logs, traces, metrics).
+ */
+export class TimeWindowQuery {
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    example: 3600,
+    description: 'The last this many seconds. Not with start or end.',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @Min(1, { message: 'must be at least 1' })
+  @IsInt({ message: 'must be an integer number of seconds' })
   since?: number;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    example: '2026-01-31T09:00:00Z',
+    description: 'From this time on (inclusive).',
+  })
+  @IsOptional()
+  @IsZonedDateTime()
   start?: string;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    example: '2026-01-31T10:00:00Z',
+    description: 'Before this time (exclusive).',
+  })
+  @IsOptional()
+  @IsZonedDateTime()
   end?: string;
 }
 

@@ -14,6 +14,7 @@ import {
   type Instance,
   type LogOptions,
   type RolloutOptions,
+  type ResourceUsage,
   type RolloutResult,
   type RuntimeDriver,
   type ServiceLogLine,
@@ -26,6 +27,7 @@ import { ensureImage, removeImages } from './docker-images';
 import { liveEndpoints, toInstances } from './docker-instances';
 import { openLogStream } from './docker-logs';
 import { readServiceLogs } from './docker-service-logs';
+import { readServiceUsage } from './docker-usage';
 import {
   DOCKER_LABELS,
   isContainerName,
@@ -106,6 +108,10 @@ export class DockerRuntimeDriver implements RuntimeDriver {
 
   serviceLogs(ref: ServiceRef, query: ServiceLogQuery): Promise<ServiceLogLine[]> {
     return readServiceLogs(this.docker, ref.service.id, query);
+  }
+
+  usage(ref: ServiceRef): Promise<ResourceUsage> {
+    return readServiceUsage(this.docker, ref.service.id);
   }
 
   async instances(ref: ServiceRef): Promise<Instance[]> {

@@ -29,10 +29,12 @@ import {
   InstanceNotFoundError,
   RolloutCancelledError,
   RolloutFailedError,
+  UsageUnavailableError,
   type Endpoint,
   type Instance,
   type LogOptions,
   type RolloutOptions,
+  type ResourceUsage,
   type RolloutResult,
   type RuntimeDriver,
   type ServiceLogLine,
@@ -127,6 +129,13 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
     const { namespace } = this.names(ref);
     const pods = await this.pods(ref);
     return readPodServiceLogs(this.kubeConfig, this.apis.options, namespace, pods, query);
+  }
+
+  /** metrics.k8s.io is an optional add-on (metrics-server) the client here does not read yet. */
+  usage(_ref: ServiceRef): Promise<ResourceUsage> {
+    return Promise.reject(
+      new UsageUnavailableError('metrics API not available on the kubernetes runtime'),
+    );
   }
 
   async instances(ref: ServiceRef): Promise<Instance[]> {

@@ -1,0 +1,22 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { ServiceTeardown } from '../services/service-teardown';
+import { ServicesModule } from '../services/services.module';
+import { AccessLogsController } from './access-logs.controller';
+import { AccessLogsService } from './access-logs.service';
+
+/** Reading the access logs the edge writes; deleting a service deletes them. */
+@Module({
+  imports: [ServicesModule],
+  controllers: [AccessLogsController],
+  providers: [AccessLogsService],
+})
+export class AccessLogsModule implements OnModuleInit {
+  constructor(
+    private readonly teardown: ServiceTeardown,
+    private readonly accessLogs: AccessLogsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.teardown.register('access logs', (service) => this.accessLogs.deleteRowsOf(service.id));
+  }
+}

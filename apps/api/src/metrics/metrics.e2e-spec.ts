@@ -1,0 +1,224 @@
+/**
+ * The metrics route: request series over rollup rows inserted as the edge writes them,
+ * runtime usage from the Docker Engine (no instance running: zero), and a metric that cannot
+ * be read (usage on the kubernetes runtime, whose API server is never contacted for it)
+ * failing alone.
+ */
+import { ErrorCode, type MetricName, type MetricSeriesResource } from '@slipway/contracts';
+import { describeCredentialChecks, withToken } from '../../test/support/credentials';
+import {
+  adminDefaults,
+  createTenant,
+  expectError,
+  uniqueName,
+  type TestTenant,
+} from '../../test/support/fixtures';
+import { bearer, startTestApp, type TestApp } from '../../test/support/test-app';
+
+const BUCKET = 10_000;
+
+describe('metrics', () => {
+  let t: TestApp;
+  let tenant: TestTenant;
+  let serviceId: string;
+  // Two bucket boundaries within the last hour.
+  const first = Math.floor((Date.now() - 5 * 60_000) / BUCKET) * BUCKET;
+  const second = first + 3 * BUCKET;
+  const admin = () => bearer(t.adminToken);
+
+  async function createService(app: TestApp): Promise<string> {
+    const { projectId } = await adminDefaults(app);
+    const res = await app.http
+      .post('/v1/services')
+      .set(bearer(app.adminToken))
+      .send({ name: uniqueName('measured'), project_id: projectId })
+      .expect(200);
+    return (res.body.data as { id: string }).id;
+  }
+
+  async function insertBuckets(
+    app: TestApp,
+    id: string,
+    rows: [number, number, number, number | null][],
+  ): Promise<void> {
+    await app.dataSource.query(
+      `INSERT INTO request_metrics (service_id, bucket_start, requests, errors_5xx, latency_p95_ms)
+       SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::int[], $4::int[], $5::float8[])`,
+      [
+        rows.map(() => id),
+        rows.map(([start]) => new Date(start)),
+        rows.map(([, requests]) => requests),
+        rows.map(([, , errors]) => errors),
+        rows.map(([, , , p95]) => p95),
+      ],
+    );
+  }
+
+  async function series(
+    app: TestApp,
+    id: string,
+    query: string,
+  ): Promise<Map<MetricName, MetricSeriesResource>> {
+    const res = await app.http
+      .get(`/v1/services/${id}/metrics${query}`)
+      .set(bearer(app.adminToken))
+      .expect(200);
+    const body = res.body as { data: MetricSeriesResource[] };
+    expect(Object.keys(body)).toEqual(['data']);
+    return new Map(body.data.map((one) => [one.name, one]));
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    tenant = await createTenant(t);
+    serviceId = await createService(t);
+    // The first bucket came from two edges: counts add up, the larger p95 stands.
+    await insertBuckets(t, serviceId, [
+      [first, 30, 3, 40],
+      [first, 20, 2, 55.5],
+      [second, 5, 0, null],
+    ]);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('answers one series per name, in the order asked, from the 10 s rollups', async () => {
+    const res = await t.http
+      .get(`/v1/services/${serviceId}/metrics?names=latency_p95,request_rate,error_rate`)
+      .set(admin())
+      .expect(200);
+    const data = (res.body as { data: MetricSeriesResource[] }).data;
+    expect(data.map((one) => one.name)).toEqual(['latency_p95', 'request_rate', 'error_rate']);
+    const [p95, rate, errors] = data;
+    const at = (ms: number): string => new Date(ms).toISOString();
+    expect(rate).toEqual({
+      name: 'request_rate',
+      status: 'ok',
+      points: [
+        { time: at(first), value: 5 },
+        { time: at(second), value: 0.5 },
+      ],
+    } satisfies MetricSeriesResource);
+    expect(errors?.points).toEqual([
+      { time: at(first), value: 0.5 },
+      { time: at(second), value: 0 },
+    ]);
+    // A bucket with WebSocket tunnels only has no latency: no point.
+    expect(p95?.points).toEqual([{ time: at(first), value: 55.5 }]);
+  });
+
+  it('limits the series to the window', async () => {
+    const byName = await series(
+      t,
+      serviceId,
+      `?names=request_rate&start=${new Date(second).toISOString()}`,
+    );
+    expect(byName.get('request_rate')?.points.map((p) => p.value)).toEqual([0.5]);
+    const old = await series(t, serviceId, '?names=request_rate&since=60');
+    expect(old.get('request_rate')?.points).toEqual([]);
+  });
+
+  it('reads cpu and memory from the runtime: a current point, zero with nothing running', async () => {
+    const before = Date.now();
+    const byName = await series(t, serviceId, '?names=cpu_usage,memory_usage');
+    for (const name of ['cpu_usage', 'memory_usage'] as const) {
+      const one = byName.get(name);
+      expect(one).toMatchObject({ name, status: 'ok' });
+      expect(one?.points).toHaveLength(1);
+      expect(one?.points[0]?.value).toBe(0);
+      expect(Date.parse(one?.points[0]?.time ?? '')).toBeGreaterThanOrEqual(before - 1000);
+    }
+    // A window that ended in the past holds no current reading.
+    const past = await series(
+      t,
+      serviceId,
+      `?names=cpu_usage&end=${new Date(Date.now() - 60_000).toISOString()}`,
+    );
+    expect(past.get('cpu_usage')).toEqual({ name: 'cpu_usage', status: 'ok', points: [] });
+  });
+
+  it('answers every metric when no names are given', async () => {
+    const byName = await series(t, serviceId, '');
+    expect([...byName.keys()]).toEqual([
+      'request_rate',
+      'error_rate',
+      'latency_p95',
+      'cpu_usage',
+      'memory_usage',
+    ]);
+  });
+
+  it.each([
+    ['?names=request_rate,rps', "names: 'rps' is not a metric"],
+    ['?names=', "names: '' is not a metric"],
+    ['?since=0', 'since: must be at least 1'],
+    ['?start=2026-01-02T00:00:00Z&end=2026-01-01T00:00:00Z', 'start: must be before end'],
+  ])('answers 400 naming the field for %s', async (query, message) => {
+    const res = await t.http
+      .get(`/v1/services/${serviceId}/metrics${query}`)
+      .set(admin())
+      .expect(400);
+    expect(expectError(res.body, ErrorCode.ValidationFailed).message).toContain(message);
+  });
+
+  it('answers 404 for an unknown service and for one of another tenant', async () => {
+    await t.http
+      .get('/v1/services/00000000-0000-4000-8000-000000000000/metrics')
+      .set(admin())
+      .expect(404);
+    const res = await t.http
+      .get(`/v1/services/${serviceId}/metrics`)
+      .set(bearer(tenant.user.token))
+      .expect(404);
+    expectError(res.body, ErrorCode.NotFound);
+  });
+
+  it('deleting a service deletes its request metrics', async () => {
+    const doomed = await createService(t);
+    await insertBuckets(t, doomed, [[first, 1, 0, 1]]);
+    await t.http.delete(`/v1/services/${doomed}`).set(admin()).expect(200);
+    const rows = await t.dataSource.query<{ n: number }[]>(
+      'SELECT count(*)::int AS n FROM request_metrics WHERE service_id = $1',
+      [doomed],
+    );
+    expect(rows[0]?.n).toBe(0);
+  });
+
+  describe('on the kubernetes runtime (no cluster: usage is refused before any call)', () => {
+    let k: TestApp;
+    let id: string;
+    beforeAll(async () => {
+      k = await startTestApp({ overrides: { 'runtime.driver': 'kubernetes' } });
+      id = await createService(k);
+      await insertBuckets(k, id, [[first, 10, 1, 12]]);
+    });
+    afterAll(async () => {
+      await k?.close();
+    });
+
+    it('fails cpu and memory alone, each with its reason, and answers the rest', async () => {
+      const byName = await series(k, id, '?names=cpu_usage,request_rate,memory_usage');
+      for (const name of ['cpu_usage', 'memory_usage'] as const) {
+        expect(byName.get(name)).toEqual({
+          name,
+          status: 'error',
+          error: 'metrics API not available on the kubernetes runtime',
+          points: [],
+        });
+      }
+      expect(byName.get('request_rate')).toEqual({
+        name: 'request_rate',
+        status: 'ok',
+        points: [{ time: new Date(first).toISOString(), value: 1 }],
+      });
+    });
+  });
+
+  describeCredentialChecks(
+    () => t,
+    () => [
+      ['GET metrics', (token) => withToken(t.http.get(`/v1/services/${serviceId}/metrics`), token)],
+    ],
+  );
+});

@@ -1,0 +1,23 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { DeploymentsModule } from '../deployments/deployments.module';
+import { ServiceTeardown } from '../services/service-teardown';
+import { ServicesModule } from '../services/services.module';
+import { MetricsController } from './metrics.controller';
+import { MetricsService } from './metrics.service';
+
+/** Per-service request metrics (the edge's rollups) and resource usage (the runtime). */
+@Module({
+  imports: [ServicesModule, DeploymentsModule],
+  controllers: [MetricsController],
+  providers: [MetricsService],
+})
+export class MetricsModule implements OnModuleInit {
+  constructor(
+    private readonly teardown: ServiceTeardown,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.teardown.register('request metrics', (service) => this.metrics.deleteRowsOf(service.id));
+  }
+}

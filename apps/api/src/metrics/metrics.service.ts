@@ -1,0 +1,140 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type MetricName, REQUEST_METRICS_BUCKET_SECONDS } from '@slipway/contracts';
+import { DataSource } from 'typeorm';
+import { DeploymentsService } from '../deployments/deployments.service';
+import {
+  RUNTIME_DRIVER,
+  type ResourceUsage,
+  type RuntimeDriver,
+  UsageUnavailableError,
+} from '../runtime/runtime-driver';
+import { type Service } from '../services/service.entity';
+import { ServicesService } from '../services/services.service';
+import { type MetricPointView, type MetricSeriesView } from './metric.view';
+import { type MetricsRequest } from './metrics.dto';
+
+interface BucketRow {
+  time: string;
+  requests: number;
+  errors: number;
+  p95: number | null;
+}
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: string };
+
+const REQUEST_METRICS: ReadonlySet<MetricName> = new Set([
+  'request_rate',
+  'error_rate',
+  'latency_p95',
+]);
+const USAGE_METRICS: ReadonlySet<MetricName> = new Set(['cpu_usage', 'memory_usage']);
+
+/**
+ * Per-service metrics: request rate, 5xx rate and latency p95 from the edge's 10 s rollups,
+ * CPU and memory from the runtime. Each source is read once however many of its series are
+ * asked for, and a source that fails fails only its own series.
+ */
+@Injectable()
+export class MetricsService {
+  private readonly logger = new Logger(MetricsService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly services: ServicesService,
+    private readonly deployments: DeploymentsService,
+    @Inject(RUNTIME_DRIVER) private readonly runtime: RuntimeDriver,
+  ) {}
+
+  async series(
+    userId: string,
+    serviceId: string,
+    request: MetricsRequest,
+  ): Promise<MetricSeriesView[]> {
+    const service = await this.services.get(userId, serviceId);
+    const wants = (names: ReadonlySet<MetricName>): boolean =>
+      request.names.some((name) => names.has(name));
+    const [buckets, usage] = await Promise.all([
+      wants(REQUEST_METRICS) ? this.buckets(serviceId, request) : null,
+      wants(USAGE_METRICS) && request.openEnded ? this.usage(service) : null,
+    ]);
+    const now = new Date().toISOString();
+    return request.names.map((name): MetricSeriesView => {
+      switch (name) {
+        case 'request_rate':
+          return fromBuckets(name, buckets, (row) => row.requests / REQUEST_METRICS_BUCKET_SECONDS);
+        case 'error_rate':
+          return fromBuckets(name, buckets, (row) => row.errors / REQUEST_METRICS_BUCKET_SECONDS);
+        case 'latency_p95':
+          return fromBuckets(name, buckets, (row) => row.p95);
+        case 'cpu_usage':
+          return fromUsage(name, usage, now, (u) => u.cpuCores);
+        case 'memory_usage':
+          return fromUsage(name, usage, now, (u) => u.memoryBytes);
+      }
+    });
+  }
+
+  /** Removes every request-metrics row of the service (a teardown step of deleting it). */
+  async deleteRowsOf(serviceId: string): Promise<void> {
+    await this.dataSource.query('DELETE FROM request_metrics WHERE service_id = $1', [serviceId]);
+  }
+
+  /** Rows of one bucket from several edges (or flushes) add up; their p95 is the largest. */
+  private async buckets(serviceId: string, request: MetricsRequest): Promise<Outcome<BucketRow[]>> {
+    try {
+      const rows = await this.dataSource.query<BucketRow[]>(
+        `SELECT to_char(bucket_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS time,
+                sum(requests)::float8 AS requests, sum(errors_5xx)::float8 AS errors,
+                max(latency_p95_ms) AS p95
+           FROM request_metrics
+          WHERE service_id = $1 AND bucket_start >= $2 AND bucket_start < $3
+          GROUP BY bucket_start
+          ORDER BY bucket_start`,
+        [serviceId, request.start, request.end],
+      );
+      return { ok: true, value: rows };
+    } catch (error) {
+      this.logger.warn(`reading request metrics of ${serviceId} failed: ${String(error)}`);
+      return { ok: false, error: 'request metrics could not be read; try again' };
+    }
+  }
+
+  private async usage(service: Service): Promise<Outcome<ResourceUsage>> {
+    try {
+      return { ok: true, value: await this.runtime.usage(await this.deployments.refOf(service)) };
+    } catch (error) {
+      if (error instanceof UsageUnavailableError) return { ok: false, error: error.message };
+      this.logger.warn(`reading usage of ${service.id} failed: ${String(error)}`);
+      return {
+        ok: false,
+        error: `the ${this.runtime.kind} runtime did not report usage; try again`,
+      };
+    }
+  }
+}
+
+function fromBuckets(
+  name: MetricName,
+  buckets: Outcome<BucketRow[]> | null,
+  value: (row: BucketRow) => number | null,
+): MetricSeriesView {
+  if (buckets && !buckets.ok) return { name, status: 'error', error: buckets.error, points: [] };
+  const points: MetricPointView[] = [];
+  for (const row of buckets?.value ?? []) {
+    const v = value(row);
+    if (v !== null) points.push({ time: row.time, value: v });
+  }
+  return { name, status: 'ok', points };
+}
+
+/** A current reading only: a point now when the window is open-ended, else no point. */
+function fromUsage(
+  name: MetricName,
+  usage: Outcome<ResourceUsage> | null,
+  now: string,
+  value: (usage: ResourceUsage) => number,
+): MetricSeriesView {
+  if (usage && !usage.ok) return { name, status: 'error', error: usage.error, points: [] };
+  return { name, status: 'ok', points: usage ? [{ time: now, value: value(usage.value) }] : [] };
+}

@@ -1,0 +1,126 @@
+import { BatchWriter } from './batch-writer';
+
+interface Harness {
+  writer: BatchWriter<number>;
+  written: number[][];
+  dropped: number[];
+  errors: unknown[];
+  /** Makes the next writes fail until set back to false. */
+  failing: { value: boolean };
+}
+
+function harness(capacity: number, batchSize: number): Harness {
+  const written: number[][] = [];
+  const dropped: number[] = [];
+  const errors: unknown[] = [];
+  const failing = { value: false };
+  const writer = new BatchWriter<number>({
+    capacity,
+    batchSize,
+    write: (rows) => {
+      if (failing.value) return Promise.reject(new Error('database down'));
+      written.push([...rows]);
+      return Promise.resolve();
+    },
+    onDrop: (count) => dropped.push(count),
+    onError: (error) => errors.push(error),
+  });
+  return { writer, written, dropped, errors, failing };
+}
+
+const range = (from: number, to: number): number[] =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+describe('BatchWriter', () => {
+  it('writes what is queued in batches of at most batchSize, oldest first', async () => {
+    const h = harness(100, 4);
+    for (const n of range(1, 10)) h.writer.push(n);
+    await h.writer.flush();
+    expect(h.written).toEqual([range(1, 4), range(5, 8), [9, 10]]);
+    expect(h.writer.size).toBe(0);
+    expect(h.dropped).toEqual([]);
+  });
+
+  it('drops the oldest rows beyond its bound and counts them', async () => {
+    const h = harness(5, 10);
+    for (const n of range(1, 8)) h.writer.push(n);
+    expect(h.writer.size).toBe(5);
+    expect(h.dropped.reduce((a, b) => a + b, 0)).toBe(3);
+    await h.writer.flush();
+    expect(h.written).toEqual([range(4, 8)]);
+  });
+
+  it('keeps a failed batch in front of newer rows, within the bound, and retries it', async () => {
+    const h = harness(6, 3);
+    for (const n of range(1, 5)) h.writer.push(n);
+    h.failing.value = true;
+    await h.writer.flush();
+    expect(h.errors).toHaveLength(1);
+    expect(h.writer.size).toBe(5);
+    // The database stays down while traffic continues: the oldest rows make room.
+    for (const n of range(6, 9)) h.writer.push(n);
+    expect(h.writer.size).toBe(6);
+    expect(h.dropped.reduce((a, b) => a + b, 0)).toBe(3);
+    h.failing.value = false;
+    await h.writer.flush();
+    expect(h.written.flat()).toEqual(range(4, 9));
+  });
+
+  it('drops the oldest rows of a failed batch that no longer fit', async () => {
+    let fail: () => void = () => undefined;
+    let slow = true;
+    const written: number[][] = [];
+    const dropped: number[] = [];
+    const writer = new BatchWriter<number>({
+      capacity: 4,
+      batchSize: 4,
+      write: (rows) => {
+        if (slow)
+          return new Promise<void>(
+            (_resolve, reject) => (fail = () => reject(new Error('timeout'))),
+          );
+        written.push([...rows]);
+        return Promise.resolve();
+      },
+      onDrop: (count) => dropped.push(count),
+      onError: () => undefined,
+    });
+    for (const n of range(1, 4)) writer.push(n);
+    const flushing = writer.flush();
+    // While the slow write is in flight, three newer rows arrive; then it fails.
+    for (const n of range(5, 7)) writer.push(n);
+    fail();
+    await flushing;
+    expect(writer.size).toBe(4);
+    expect(dropped).toEqual([3]);
+    slow = false;
+    await writer.flush();
+    expect(written).toEqual([range(4, 7)]);
+  });
+
+  it('never lets push wait on a write in flight', async () => {
+    let finish: () => void = () => undefined;
+    const writes: number[][] = [];
+    const writer = new BatchWriter<number>({
+      capacity: 10,
+      batchSize: 10,
+      write: (rows) => {
+        writes.push([...rows]);
+        // Only the first write is slow.
+        if (writes.length > 1) return Promise.resolve();
+        return new Promise<void>((resolve) => (finish = resolve));
+      },
+      onDrop: () => undefined,
+      onError: () => undefined,
+    });
+    writer.push(1);
+    const first = writer.flush();
+    expect(writer.flush()).toBe(first); // one write in flight at a time
+    writer.push(2);
+    expect(writer.size).toBe(1);
+    finish();
+    await first;
+    await writer.flush();
+    expect(writes).toEqual([[1], [2]]);
+  });
+});

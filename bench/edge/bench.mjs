@@ -1,0 +1,423 @@
+#!/usr/bin/env node
+// Edge benchmark: the same 1 KiB upstream reached four ways on loopback, with keep-alive
+// clients (wrk, or autocannon when wrk is not installed) at a fixed connection count.
+//
+//   direct:  the upstream itself (nginx `return 200` with a 1 KiB body, one worker)
+//   nginx:   nginx `proxy_pass` with upstream keepalive, one worker, access_log off unless
+//            --nginx-access-log (then buffered to a file)
+//   fastify: `@fastify/http-proxy` with Fastify's defaults (bench/edge/fastify-proxy.mjs)
+//   edge:    apps/edge as its own process, routing by Host to a private service: every
+//            request carries an Access Key (verified, cached), gets X-Forwarded-* and a
+//            request id, and is counted in the Prometheus metrics; access logs are on
+//            whenever the edge writes them (the row count is printed at the end)
+//
+// Every target gets the same requests (Host and Authorization headers included) and runs in
+// its own process; the load generator is another. Targets are interleaved, A B C D, A B C D,
+// for --rounds rounds of --seconds each after one warm-up pass; the table shows the medians
+// of req/s, p50 and p99 and checks the goals: edge ≥ 0.7× nginx and ≥ 1.4× fastify req/s, and
+// edge p99 within 1 ms of nginx's.
+//
+// Needs nginx (and preferably wrk) on PATH, PostgreSQL, Redis, and built packages
+// (`npx turbo run build --filter=@slipway/api --filter=@slipway/edge`): the bench creates a
+// scratch database, migrates it with the API's migrations, and drops it at the end. Not a
+// test: run it by hand and read the numbers.
+//
+//   node bench/edge/bench.mjs [--rounds 3] [--seconds 10] [--connections 50] [--warmup 3]
+//                             [--tool wrk|autocannon] [--nginx-access-log]
+//                             [--profile-edge DIR]  (writes the edge's .cpuprofile there)
+//
+// Env: BENCH_ADMIN_DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres), REDIS_URL
+// (redis://127.0.0.1:6379).
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { createRequire } from 'node:module';
+import { createServer as createNetServer } from 'node:net';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const require = createRequire(join(ROOT, 'apps', 'edge', 'package.json'));
+const { Client, Pool } = require('pg');
+const { credentialHasher } = require('@slipway/contracts');
+
+const onPath = (command) => {
+  try {
+    execFileSync('which', [command], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '50' },
+    warmup: { type: 'string', default: '3' },
+    tool: { type: 'string', default: onPath('wrk') ? 'wrk' : 'autocannon' },
+    'nginx-access-log': { type: 'boolean', default: false },
+    'profile-edge': { type: 'string' },
+  },
+});
+const ROUNDS = Number(values.rounds);
+const SECONDS = Number(values.seconds);
+const CONNECTIONS = Number(values.connections);
+const WARMUP = Number(values.warmup);
+const TOOL = values.tool;
+const ADMIN_URL =
+  process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const SECRET_KEY = 'edge-bench-secret-key-at-least-32-characters';
+const HOSTNAME = 'orders.bench.localhost';
+const BODY = 'x'.repeat(1024);
+const PORTS = Object.fromEntries(
+  await Promise.all(
+    ['upstream', 'nginx', 'fastify', 'edge', 'edgeAdmin'].map(async (n) => [n, await freePort()]),
+  ),
+);
+
+/** A port nothing listens on now (the OS picks it; it is released for the target to take). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createNetServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function admin(sql) {
+  const client = new Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A scratch database with one private service routed to the upstream, and an org key. */
+async function seed(databaseUrl) {
+  execFileSync(process.execPath, [join(ROOT, 'apps', 'api', 'dist', 'database', 'migrate.js')], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'development' },
+    stdio: 'ignore',
+  });
+  const pool = new Pool({ connectionString: databaseUrl, max: 1 });
+  const [user, org, project, service] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+  const accessKey = `slp_ak_${randomBytes(30).toString('base64url')}`;
+  const hash = credentialHasher(SECRET_KEY);
+  try {
+    await pool.query(
+      `INSERT INTO users (id, email, name) VALUES ($1, 'bench@example.com', 'Bench')`,
+      [user],
+    );
+    await pool.query(`INSERT INTO organizations (id, name) VALUES ($1, 'bench')`, [org]);
+    await pool.query(`INSERT INTO projects (id, org_id, name) VALUES ($1, $2, 'bench')`, [
+      project,
+      org,
+    ]);
+    await pool.query(
+      `INSERT INTO services (id, org_id, project_id, name, access_type, hostname, token_hash,
+                             token_ciphertext, created_by)
+       VALUES ($1, $2, $3, 'orders', 'private', $4, $5, 'unused', $6)`,
+      [
+        service,
+        org,
+        project,
+        HOSTNAME,
+        hash(`slp_st_${randomBytes(30).toString('base64url')}`),
+        user,
+      ],
+    );
+    await pool.query(
+      `INSERT INTO service_routes (service_id, endpoints, version) VALUES ($1, $2, 1)`,
+      [service, JSON.stringify([{ host: '127.0.0.1', port: PORTS.upstream }])],
+    );
+    await pool.query(
+      `INSERT INTO access_keys (org_id, project_id, name, key_hash, last_four, created_by)
+       VALUES ($1, NULL, 'bench', $2, $3, $4)`,
+      [org, hash(accessKey), accessKey.slice(-4), user],
+    );
+  } finally {
+    await pool.end();
+  }
+  return { accessKey, service };
+}
+
+const NGINX_COMMON = `
+worker_processes 1;
+pid nginx.pid;
+events { worker_connections 4096; }
+`;
+
+function upstreamConfig() {
+  return `${NGINX_COMMON}
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:${PORTS.upstream};
+    location / { default_type text/plain; return 200 "${BODY}"; }
+  }
+}`;
+}
+
+/** The edge's work as nginx does it: strip Authorization, add X-Forwarded-* and a request id. */
+function nginxConfig(dir) {
+  const accessLog = values['nginx-access-log']
+    ? `access_log ${join(dir, 'access.log')} combined buffer=64k flush=1s;`
+    : 'access_log off;';
+  return `${NGINX_COMMON}
+http {
+  ${accessLog}
+  keepalive_requests 1000000;
+  upstream app {
+    server 127.0.0.1:${PORTS.upstream};
+    keepalive 64;
+    keepalive_requests 1000000;
+  }
+  server {
+    listen 127.0.0.1:${PORTS.nginx};
+    location / {
+      proxy_pass http://app;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header Authorization "";
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $host;
+      proxy_set_header X-Request-Id $request_id;
+    }
+  }
+}`;
+}
+
+function startNginx(dir, name, config) {
+  const prefix = mkdtempSync(join(dir, `${name}-`));
+  writeFileSync(join(prefix, 'nginx.conf'), config);
+  return spawn('nginx', ['-p', prefix, '-c', 'nginx.conf', '-e', 'stderr', '-g', 'daemon off;'], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+}
+
+function startEdge(databaseUrl) {
+  const profile = values['profile-edge']
+    ? ['--cpu-prof', `--cpu-prof-dir=${values['profile-edge']}`]
+    : [];
+  return spawn(process.execPath, [...profile, join(ROOT, 'apps', 'edge', 'dist', 'main.js')], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      EDGE_PORT: String(PORTS.edge),
+      EDGE_ADMIN_PORT: String(PORTS.edgeAdmin),
+      DATABASE_URL: databaseUrl,
+      REDIS_URL,
+      SLIPWAY_SECRET_KEY: SECRET_KEY,
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+}
+
+function startFastify() {
+  return spawn(
+    process.execPath,
+    [
+      join(import.meta.dirname, 'fastify-proxy.mjs'),
+      '--port',
+      String(PORTS.fastify),
+      '--upstream',
+      `http://127.0.0.1:${PORTS.upstream}`,
+    ],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+}
+
+async function stop(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** One GET with exactly these headers (fetch would not send our Host). */
+function get(url, headers) {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers, agent: false }, (res) => {
+      const chunks = [];
+      res.on('data', (chunk) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Waits until `url` answers `expected` (the edge also needs its routes loaded). */
+async function waitFor(url, headers, expected = 200) {
+  let last = 'no answer';
+  for (let i = 0; i < 100; i++) {
+    try {
+      const { status, body } = await get(url, headers);
+      if (status === expected) return body;
+      last = `${status} ${body.slice(0, 200)}`;
+    } catch (error) {
+      last = error.message;
+    }
+    await sleep(100);
+  }
+  throw new Error(`${url} did not answer ${expected}: ${last}`);
+}
+
+// wrk reports through a Lua hook so nothing has to be parsed out of its human output.
+const WRK_REPORT = `
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests":%d,"durationUs":%d,"p50Us":%.0f,"p99Us":%.0f,"errors":%d,"non2xx":%d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    e.connect + e.read + e.write + e.timeout, e.status))
+end
+`;
+
+function load(tool, url, headers, seconds, dir) {
+  const headerArgs = Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
+  if (tool === 'wrk') {
+    const script = join(dir, 'report.lua');
+    writeFileSync(script, WRK_REPORT);
+    const args = ['-t', '1', '-c', String(CONNECTIONS), '-d', `${seconds}s`, '-s', script];
+    const out = execFileSync('wrk', [...args, ...headerArgs, url], { encoding: 'utf8' });
+    const r = JSON.parse(out.trim().split('\n').at(-1));
+    return {
+      rps: r.requests / (r.durationUs / 1e6),
+      p50: r.p50Us / 1000,
+      p99: r.p99Us / 1000,
+      failed: r.errors + r.non2xx,
+    };
+  }
+  const bin = join(require.resolve('autocannon/package.json'), '..', 'autocannon.js');
+  const args = ['-c', String(CONNECTIONS), '-d', String(seconds), '-j', ...headerArgs, url];
+  const r = JSON.parse(execFileSync(process.execPath, [bin, ...args], { encoding: 'utf8' }));
+  return {
+    rps: r.requests.total / r.duration,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    failed: r.errors + r.timeouts + r.non2xx,
+  };
+}
+
+const fmt = (n, digits) => n.toFixed(digits).padStart(10);
+
+async function main() {
+  const name = `slipway_edge_bench_${randomBytes(4).toString('hex')}`;
+  const dir = mkdtempSync(join(tmpdir(), 'slipway-edge-bench-'));
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  const databaseUrl = url.toString();
+  const children = [];
+  try {
+    const { accessKey, service } = await seed(databaseUrl);
+    children.push(startNginx(dir, 'upstream', upstreamConfig()));
+    children.push(startNginx(dir, 'nginx', nginxConfig(dir)));
+    children.push(startFastify());
+    children.push(startEdge(databaseUrl));
+
+    const headers = { Host: HOSTNAME, Authorization: `Bearer ${accessKey}` };
+    const targets = [
+      ['direct', PORTS.upstream],
+      ['nginx', PORTS.nginx],
+      ['fastify', PORTS.fastify],
+      ['edge', PORTS.edge],
+    ].map(([target, port]) => ({ target, url: `http://127.0.0.1:${port}/` }));
+    for (const { target, url: targetUrl } of targets) {
+      const body = await waitFor(targetUrl, headers);
+      if (body !== BODY) throw new Error(`${target} answered ${body.length} bytes, not 1 KiB`);
+    }
+    // Auth really is on: the same request without the key is refused.
+    await waitFor(`http://127.0.0.1:${PORTS.edge}/`, { Host: HOSTNAME }, 401);
+
+    console.log(
+      `${TOOL}, ${CONNECTIONS} connections, ${ROUNDS} rounds × ${SECONDS} s per target ` +
+        `(after a ${WARMUP} s warm-up each), ${availableParallelism()} CPUs, ` +
+        `nginx access_log ${values['nginx-access-log'] ? 'on (buffered file)' : 'off'}`,
+    );
+    if (WARMUP > 0) for (const t of targets) load(TOOL, t.url, headers, WARMUP, dir);
+    const results = new Map(targets.map((t) => [t.target, []]));
+    for (let round = 1; round <= ROUNDS; round++) {
+      const line = [`round ${round}:`];
+      for (const t of targets) {
+        const r = load(TOOL, t.url, headers, SECONDS, dir);
+        results.get(t.target).push(r);
+        line.push(`${t.target} ${r.rps.toFixed(0)} req/s p99 ${r.p99.toFixed(2)} ms`);
+        if (r.failed > 0) line.push(`(${r.failed} failed)`);
+      }
+      console.log(line.join('  '));
+    }
+
+    console.log(
+      `\n${'target'.padEnd(8)}${'req/s'.padStart(10)}${'p50 ms'.padStart(10)}${'p99 ms'.padStart(10)}`,
+    );
+    const summary = {};
+    for (const [target, rs] of results) {
+      summary[target] = {
+        rps: median(rs.map((r) => r.rps)),
+        p50: median(rs.map((r) => r.p50)),
+        p99: median(rs.map((r) => r.p99)),
+      };
+      const s = summary[target];
+      console.log(`${target.padEnd(8)}${fmt(s.rps, 0)}${fmt(s.p50, 2)}${fmt(s.p99, 2)}`);
+    }
+    const { edge, nginx, fastify } = summary;
+    const verdict = (ok) => (ok ? 'met' : 'MISSED');
+    const toNginx = edge.rps / nginx.rps;
+    const toFastify = edge.rps / fastify.rps;
+    const p99Gap = edge.p99 - nginx.p99;
+    console.log(
+      `\nedge/nginx req/s    ${toNginx.toFixed(2)}  (goal ≥ 0.70: ${verdict(toNginx >= 0.7)})`,
+    );
+    console.log(
+      `edge/fastify req/s  ${toFastify.toFixed(2)}  (goal ≥ 1.40: ${verdict(toFastify >= 1.4)})`,
+    );
+    console.log(
+      `edge p99 − nginx    ${p99Gap >= 0 ? '+' : ''}${p99Gap.toFixed(2)} ms (goal ≤ 1 ms: ${verdict(p99Gap <= 1)})`,
+    );
+
+    // What the edge recorded while serving: its metrics, and its access log when it has one
+    // (given a moment for the last batch to be written).
+    await sleep(2000);
+    const metrics = await (await fetch(`http://127.0.0.1:${PORTS.edgeAdmin}/metrics`)).text();
+    const counted = metrics
+      .split('\n')
+      .filter((l) => l.startsWith('slipway_edge_requests_total{') && l.includes(service))
+      .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+    const pool = new Pool({ connectionString: databaseUrl, max: 1 });
+    const table = (await pool.query(`SELECT to_regclass('access_logs') AS t`)).rows[0].t;
+    const logged = table
+      ? `${(await pool.query('SELECT count(*) AS n FROM access_logs')).rows[0].n} access-log rows`
+      : 'no access_logs table in this build';
+    await pool.end();
+    console.log(`edge recorded: ${counted} requests in slipway_edge_requests_total, ${logged}`);
+  } finally {
+    for (const child of children.reverse()) await stop(child);
+    rmSync(dir, { recursive: true, force: true });
+    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
