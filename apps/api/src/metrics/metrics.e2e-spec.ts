@@ -1,10 +1,14 @@
 /**
  * The metrics route: request series over rollup rows inserted as the edge writes them,
  * runtime usage from the Docker Engine (no instance running: zero), and a metric that cannot
- * be read (usage on the kubernetes runtime, whose API server is never contacted for it)
+ * be read (usage on the kubernetes runtime of a stand-in cluster without the metrics API)
  * failing alone.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ErrorCode, type MetricName, type MetricSeriesResource } from '@slipway/contracts';
+import { FakeKubeApi, statusReply } from '@slipway/kube-client/testing';
 import { describeCredentialChecks, withToken } from '../../test/support/credentials';
 import {
   adminDefaults,
@@ -185,16 +189,34 @@ describe('metrics', () => {
     expect(rows[0]?.n).toBe(0);
   });
 
-  describe('on the kubernetes runtime (no cluster: usage is refused before any call)', () => {
+  describe('on the kubernetes runtime of a cluster without the metrics API', () => {
     let k: TestApp;
     let id: string;
+    let cluster: FakeKubeApi;
+    let kubeconfigDir: string;
+    const kubeconfigBefore = process.env.KUBECONFIG;
     beforeAll(async () => {
+      // The runtime reads the default kubeconfig: point it at a stand-in without metrics-server.
+      cluster = await FakeKubeApi.started();
+      cluster.on((request) =>
+        request.path.startsWith('/apis/metrics.k8s.io/')
+          ? statusReply(404, 'NotFound', 'the server could not find the requested resource')
+          : undefined,
+      );
+      kubeconfigDir = mkdtempSync(join(tmpdir(), 'slipway-metrics-kubeconfig-'));
+      const kubeconfig = join(kubeconfigDir, 'config');
+      writeFileSync(kubeconfig, cluster.kubeConfig().exportConfig());
+      process.env.KUBECONFIG = kubeconfig;
       k = await startTestApp({ overrides: { 'runtime.driver': 'kubernetes' } });
       id = await createService(k);
       await insertBuckets(k, id, [[first, 10, 1, 12]]);
     });
     afterAll(async () => {
       await k?.close();
+      if (kubeconfigBefore === undefined) delete process.env.KUBECONFIG;
+      else process.env.KUBECONFIG = kubeconfigBefore;
+      rmSync(kubeconfigDir, { recursive: true, force: true });
+      await cluster?.close();
     });
 
     it('fails cpu and memory alone, each with its reason, and answers the rest', async () => {
@@ -203,10 +225,11 @@ describe('metrics', () => {
         expect(byName.get(name)).toEqual({
           name,
           status: 'error',
-          error: 'metrics API not available on the kubernetes runtime',
+          error: 'the cluster has no metrics API (install metrics-server)',
           points: [],
         });
       }
+      expect(cluster.calls()).toContain('GET /apis/metrics.k8s.io/v1beta1');
       expect(byName.get('request_rate')).toEqual({
         name: 'request_rate',
         status: 'ok',

@@ -26,6 +26,8 @@ export const RESOURCES: readonly Resource[] = [
   ['autoscaling/v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true],
   ['networking.k8s.io/v1', 'NetworkPolicy', 'networkpolicies', true],
   ['networking.k8s.io/v1', 'Ingress', 'ingresses', true],
+  // Served by metrics-server, an add-on: tests that need a cluster without it answer 404.
+  ['metrics.k8s.io/v1beta1', 'PodMetrics', 'pods', true],
 ].map(([groupVersion, kind, plural, namespaced]) => ({
   groupVersion: String(groupVersion),
   kind: String(kind),

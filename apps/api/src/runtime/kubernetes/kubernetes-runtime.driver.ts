@@ -29,7 +29,6 @@ import {
   InstanceNotFoundError,
   RolloutCancelledError,
   RolloutFailedError,
-  UsageUnavailableError,
   type Endpoint,
   type Instance,
   type LogOptions,
@@ -46,6 +45,7 @@ import { newestFirst, toInstance } from './instances';
 import { isPodReady } from './pod-failures';
 import { streamPodLogs } from './pod-logs';
 import { readPodServiceLogs } from './pod-service-logs';
+import { readPodUsage } from './pod-usage';
 import { waitForRollout } from './rollout-watch';
 import { clusterServiceEndpoint, namesForRef } from './service-names';
 import {
@@ -131,11 +131,13 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
     return readPodServiceLogs(this.kubeConfig, this.apis.options, namespace, pods, query);
   }
 
-  /** metrics.k8s.io is an optional add-on (metrics-server) the client here does not read yet. */
-  usage(_ref: ServiceRef): Promise<ResourceUsage> {
-    return Promise.reject(
-      new UsageUnavailableError('metrics API not available on the kubernetes runtime'),
-    );
+  /** From metrics.k8s.io, an add-on (metrics-server): UsageUnavailableError without it. */
+  usage(ref: ServiceRef): Promise<ResourceUsage> {
+    return readPodUsage(this.apis, {
+      namespace: this.names(ref).namespace,
+      labelSelector: serviceLabelSelector(ref.service.id),
+      serviceName: ref.service.name,
+    });
   }
 
   async instances(ref: ServiceRef): Promise<Instance[]> {
