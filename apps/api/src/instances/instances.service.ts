@@ -41,18 +41,20 @@ export class InstancesService {
   }
 
   async status(userId: string, serviceId: string): Promise<ServiceStatusView> {
+    // The operation first: an operation ends only after the service's status is written,
+    // so a finished one read here is never paired with the status from before it.
+    const operation = await this.dataSource
+      .getRepository(ServiceOperation)
+      .findOne({ where: { serviceId }, order: { startedAt: 'DESC' } });
     const service = await this.services.get(userId, serviceId);
     const deployments = this.dataSource.getRepository(Deployment);
-    const [instances, route, rollout, operation] = await Promise.all([
+    const [instances, route, rollout] = await Promise.all([
       this.runtime.instances(await this.deployments.refOf(service)),
       this.routes.find(service.id),
       deployments.findOne({
         where: { serviceId, status: In([...IN_PROGRESS_DEPLOYMENT_STATUSES]) },
         order: { createdAt: 'DESC' },
       }),
-      this.dataSource
-        .getRepository(ServiceOperation)
-        .findOne({ where: { serviceId }, order: { startedAt: 'DESC' } }),
     ]);
     const serving = route?.deploymentId
       ? await deployments.findOne({ where: { id: route.deploymentId } })
