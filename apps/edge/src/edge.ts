@@ -123,23 +123,20 @@ export async function createEdge(options: CreateEdgeOptions = {}): Promise<Edge>
         const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
         metrics.observeRequest(service, req.method ?? 'GET', res.statusCode, seconds);
         if (service === UNROUTED) return;
-        telemetry.record(
-          {
-            time: arrivedAt,
-            serviceId: service,
-            method: req.method ?? 'GET',
-            path: pathOf(req.url),
-            status: res.headersSent ? res.statusCode : CLIENT_CLOSED,
-            durationMs: seconds * 1000,
-            bytesIn: meter.bytesIn,
-            // The edge's own answers (502, 504, ...) are not metered: their length is declared.
-            bytesOut: meter.bytesOut || Number(res.getHeader('content-length') ?? 0),
-            clientIp,
-            userAgent: userAgentOf(req.headers['user-agent']),
-            requestId,
-          },
-          seconds * 1000,
-        );
+        telemetry.record({
+          time: arrivedAt,
+          serviceId: service,
+          method: req.method ?? 'GET',
+          path: pathOf(req.url),
+          status: res.headersSent ? res.statusCode : CLIENT_CLOSED,
+          durationMs: seconds * 1000,
+          bytesIn: meter.bytesIn,
+          // The edge's own answers (502, 504, ...) are not metered: their length is declared.
+          bytesOut: meter.bytesOut || Number(res.getHeader('content-length') ?? 0),
+          clientIp,
+          userAgent: userAgentOf(req.headers['user-agent']),
+          requestId,
+        });
       });
       if (closing) res.setHeader('Connection', 'close');
       res.setHeader('X-Request-Id', requestId);
@@ -210,23 +207,19 @@ export async function createEdge(options: CreateEdgeOptions = {}): Promise<Edge>
           requestId,
           (outcome) => {
             const ms = Number(process.hrtime.bigint() - startedAt) / 1e6;
-            telemetry.record(
-              {
-                time: arrivedAt,
-                serviceId: route.serviceId,
-                method: req.method ?? 'GET',
-                path: pathOf(req.url),
-                status: outcome.status,
-                durationMs: ms,
-                bytesIn: outcome.bytesIn,
-                bytesOut: outcome.bytesOut,
-                clientIp,
-                userAgent: userAgentOf(req.headers['user-agent']),
-                requestId,
-              },
-              // A tunnel's lifetime is not a latency; a refused handshake's time is.
-              outcome.status === 101 ? null : ms,
-            );
+            telemetry.record({
+              time: arrivedAt,
+              serviceId: route.serviceId,
+              method: req.method ?? 'GET',
+              path: pathOf(req.url),
+              status: outcome.status,
+              durationMs: ms,
+              bytesIn: outcome.bytesIn,
+              bytesOut: outcome.bytesOut,
+              clientIp,
+              userAgent: userAgentOf(req.headers['user-agent']),
+              requestId,
+            });
           },
         );
       })

@@ -22,6 +22,7 @@ export interface EdgeTelemetryOptions {
 }
 
 const RETENTION_INTERVAL_MS = 10 * 60 * 1000;
+const SWITCHING_PROTOCOLS = 101;
 const RETENTION_FIRST_RUN_MS = 30 * 1000;
 
 /**
@@ -61,8 +62,10 @@ export class EdgeTelemetry {
    * One finished request. `latencyMs` null counts the request without a latency sample
    * (a WebSocket: its duration is the tunnel's lifetime).
    */
-  record(row: AccessLogRow, latencyMs: number | null): void {
+  record(row: AccessLogRow): void {
     this.accessLogs.push(row);
+    // A tunnel's lifetime (101) is not a latency; a refused handshake's time is.
+    const latencyMs = row.status === SWITCHING_PROTOCOLS ? null : row.durationMs;
     this.rollup.observe(row.serviceId, row.status, latencyMs, Date.now());
   }
 

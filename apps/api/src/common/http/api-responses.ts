@@ -62,22 +62,27 @@ export function ApiDataResponse(model: Type<unknown>, description = 'OK', status
   );
 }
 
-/** 200 with `{"data": [Model], "pagination": {...}}`. */
-export function ApiListResponse(model: Type<unknown>) {
+/** 200 with `{"data": [Model], "pagination": Pagination}`. */
+function listResponse(model: Type<unknown>, pagination: Type<unknown>) {
   return applyDecorators(
-    ApiExtraModels(model, PaginationView, ErrorResponse),
+    ApiExtraModels(model, pagination, ErrorResponse),
     ApiOkResponse({
       schema: {
         type: 'object',
         required: ['data', 'pagination'],
         properties: {
           data: { type: 'array', items: { $ref: getSchemaPath(model) } },
-          pagination: { $ref: getSchemaPath(PaginationView) },
+          pagination: { $ref: getSchemaPath(pagination) },
         },
       },
     }),
     ...commonErrors(),
   );
+}
+
+/** 200 with `{"data": [Model], "pagination": {...}}`. */
+export function ApiListResponse(model: Type<unknown>) {
+  return listResponse(model, PaginationView);
 }
 
 export class CursorPaginationView {
@@ -91,20 +96,7 @@ export class CursorPaginationView {
 
 /** 200 with `{"data": [Model], "pagination": {"next_cursor"}}`: lists of streamed data. */
 export function ApiCursorListResponse(model: Type<unknown>) {
-  return applyDecorators(
-    ApiExtraModels(model, CursorPaginationView, ErrorResponse),
-    ApiOkResponse({
-      schema: {
-        type: 'object',
-        required: ['data', 'pagination'],
-        properties: {
-          data: { type: 'array', items: { $ref: getSchemaPath(model) } },
-          pagination: { $ref: getSchemaPath(CursorPaginationView) },
-        },
-      },
-    }),
-    ...commonErrors(),
-  );
+  return listResponse(model, CursorPaginationView);
 }
 
 /** 200 with a `text/plain` stream of lines (logs), and the usual errors as JSON. */
