@@ -33,7 +33,7 @@ if (!process.env.SLIPWAY_TEST_BASE_IMAGE || !process.env.SLIPWAY_TEST_REGISTRY) 
     dockerEnv[match[1]] = match[2];
 }
 
-const run = spawnSync('npx', ['turbo', 'run', 'test', ...process.argv.slice(2)], {
+const run = spawnSync('npx', ['turbo', 'run', 'test', '--continue', ...process.argv.slice(2)], {
   cwd: root,
   stdio: 'inherit',
   env: { TURBO_TELEMETRY_DISABLED: '1', ...process.env, ...dockerEnv },

@@ -24,6 +24,9 @@ import type { BuildDriver, BuildLogSink } from '../src/drivers/build-driver';
 import { BundleServer, bundleOf, dockerTestEnv, registryDigest } from '../src/test-support/bundles';
 import { STALLED_BUILD_BOUND_MS } from '../src/worker/worker-settings';
 
+// Jobs go through the queue to real builds; `settled` bounds each wait itself.
+jest.setTimeout(90_000);
+
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const RUN_ID = randomUUID().slice(0, 8);
 const PREFIX = `slipway-test-${RUN_ID}`;

@@ -19,6 +19,9 @@ import {
 import { BuildFailedError, type BuildLogSink } from '../build-driver';
 import { DockerBuildDriver } from './docker-build-driver';
 
+// Real builds, pushes and container runs: seconds each on a quiet machine, far more on a busy CI one.
+jest.setTimeout(90_000);
+
 const RUN_ID = randomUUID().slice(0, 8);
 const TEST_LABEL = 'slipway.test';
 
