@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { IN_PROGRESS_DEPLOYMENT_STATUSES, type ServiceStatus } from '@slipway/contracts';
-import { DataSource, In } from 'typeorm';
+import { DataSource, type EntityManager, In } from 'typeorm';
 import { Deployment } from './deployment.entity';
 import { ServiceRoute } from '../routes/service-route.entity';
 import { Service } from '../services/service.entity';
@@ -17,14 +17,21 @@ import { Service } from '../services/service.entity';
 export class ServiceStatusUpdater {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async refresh(serviceId: string): Promise<ServiceStatus> {
-    const deployments = this.dataSource.getRepository(Deployment);
+  /**
+   * Recomputes and stores the service's status. Given the transaction that changed a
+   * deployment, the status commits with that change, so no reader sees one without the other.
+   */
+  async refresh(
+    serviceId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<ServiceStatus> {
+    const deployments = manager.getRepository(Deployment);
     const [service, inProgress, route, latest] = await Promise.all([
-      this.dataSource.getRepository(Service).findOne({ where: { id: serviceId } }),
+      manager.getRepository(Service).findOne({ where: { id: serviceId } }),
       deployments.count({
         where: { serviceId, status: In([...IN_PROGRESS_DEPLOYMENT_STATUSES]) },
       }),
-      this.dataSource.getRepository(ServiceRoute).findOne({ where: { serviceId } }),
+      manager.getRepository(ServiceRoute).findOne({ where: { serviceId } }),
       deployments.findOne({
         where: { serviceId, status: In(['succeeded', 'build_failed', 'deployment_failed']) },
         order: { createdAt: 'DESC' },
@@ -35,7 +42,7 @@ export class ServiceStatusUpdater {
     else if (service?.instances === 0) status = 'paused';
     else if (route && route.endpoints.length > 0) status = 'running';
     else if (latest && latest.status !== 'succeeded') status = 'failed';
-    await this.dataSource.getRepository(Service).update({ id: serviceId }, { status });
+    await manager.getRepository(Service).update({ id: serviceId }, { status });
     return status;
   }
 

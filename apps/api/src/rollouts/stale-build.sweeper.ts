@@ -47,18 +47,25 @@ export class StaleBuildSweeper implements OnApplicationBootstrap, OnModuleDestro
     const reason =
       `the build did not finish within ${this.config.deploy.buildDeadlineSeconds} s` +
       `${minutes > 0 ? ` (about ${minutes} min)` : ''}: is a builder running and connected to the same Redis and queue prefix?`;
-    // UPDATE … RETURNING answers [rows, affected count].
-    const [ended] = await this.dataSource.query<[{ id: string; service_id: string }[], number]>(
-      `UPDATE deployments
-          SET status = 'build_failed', ended_at = now(), failure_reason = $2, build_token_hash = NULL
-        WHERE status = 'building' AND started_at < now() - make_interval(secs => $1)
-        RETURNING id, service_id`,
-      [this.config.deploy.buildDeadlineSeconds, reason],
-    );
+    // The services' statuses commit with their deployments' ends: a reader never sees a
+    // build_failed deployment under a service still `deploying`.
+    const ended = await this.dataSource.transaction(async (manager) => {
+      // UPDATE … RETURNING answers [rows, affected count].
+      const [rows] = await manager.query<[{ id: string; service_id: string }[], number]>(
+        `UPDATE deployments
+            SET status = 'build_failed', ended_at = now(), failure_reason = $2, build_token_hash = NULL
+          WHERE status = 'building' AND started_at < now() - make_interval(secs => $1)
+          RETURNING id, service_id`,
+        [this.config.deploy.buildDeadlineSeconds, reason],
+      );
+      for (const serviceId of new Set(rows.map((row) => row.service_id))) {
+        await this.statuses.refresh(serviceId, manager);
+      }
+      return rows;
+    });
     for (const row of ended) {
       this.logger.warn(`deployment ${row.id}: ${reason}`);
       await this.queue.discard(row.id);
-      await this.statuses.refresh(row.service_id);
     }
   }
 }
