@@ -53,9 +53,11 @@ export { STARTUP_PROBE_DEFAULTS, resolveImage } from './pod';
 export { Cpu, QuantityError, Size } from './quantities';
 export {
   SERVICE_OBJECT_KINDS,
+  renderDomainIngresses,
   renderServiceObjects,
   serviceLabelSelector,
   serviceNames,
+  type ServiceDomains,
   type ServiceObject,
 } from './render';
 export { scalingPlan, type ScalingPlan } from './scaling';

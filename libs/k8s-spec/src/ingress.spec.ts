@@ -1,4 +1,5 @@
 import { renderIngresses } from './ingress';
+import { renderDomainIngresses, renderServiceObjects } from './render';
 import { platform as options } from './test-support/fixtures';
 import { expectValid, setup } from './test-support/setup';
 
@@ -50,5 +51,23 @@ describe('renderIngresses', () => {
 
   it('matches the snapshot', () => {
     expect(ingresses).toMatchSnapshot();
+  });
+});
+
+describe('renderDomainIngresses', () => {
+  it('renders the Ingresses a full render has, from identities and domains alone', () => {
+    const { spec } = setup({ customDomains: ['www.example.com'], labels: { team: 'a' } });
+    const full = renderServiceObjects(spec, options).filter((o) => o.kind === 'Ingress');
+    const alone = renderDomainIngresses(
+      {
+        org: spec.org,
+        project: spec.project,
+        service: spec.service,
+        customDomains: ['www.example.com'],
+      },
+      options,
+    );
+    expect(alone).toEqual(full);
+    expect(alone[0]?.metadata?.labels).not.toHaveProperty('team');
   });
 });

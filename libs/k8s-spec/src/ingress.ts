@@ -8,6 +8,8 @@ import type { ServiceSpec } from './service-spec';
  * custom domains pass through the edge like generated hostnames, so Access Key auth,
  * access logs, metrics and wake-from-zero apply to them too. TLS terminates at the
  * ingress controller (cert-manager issues the certificate when an issuer is configured).
+ * They are platform objects: the user's own labels stay on the workload, so a change of
+ * domains between rollouts (which has no deployment's labels) renders the same objects.
  */
 export function renderIngresses(
   spec: ServiceSpec,
@@ -24,7 +26,7 @@ export function renderIngresses(
       metadata: {
         name: names.ingress(domain),
         namespace: platform.edge.namespace,
-        labels: { ...serviceLabels(spec, names) },
+        labels: serviceLabels({ ...spec, labels: undefined }, names),
         ...(Object.keys(merged).length > 0 ? { annotations: merged } : {}),
       },
       spec: {

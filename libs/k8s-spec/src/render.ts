@@ -61,6 +61,25 @@ export function serviceNames(
   return serviceObjectNames(spec, resolvePlatform(platformOptions));
 }
 
+/** What a service's Ingresses depend on: its identities and its custom domains. */
+export type ServiceDomains = Pick<ServiceSpec, 'org' | 'project' | 'service'> & {
+  readonly customDomains: readonly string[];
+};
+
+/**
+ * Only the Ingresses of a service, for a change of its custom domains between rollouts:
+ * they need no deployment, and render exactly as `renderServiceObjects` renders them.
+ */
+export function renderDomainIngresses(
+  domains: ServiceDomains,
+  platformOptions: PlatformOptions,
+): IIngress[] {
+  const platform = resolvePlatform(platformOptions);
+  // The other required fields of a spec are not read by the Ingress renderer.
+  const spec: ServiceSpec = { ...domains, deploymentId: '', image: '', serviceToken: '' };
+  return renderIngresses(spec, serviceObjectNames(spec, platform), platform);
+}
+
 /**
  * Validates `spec` and `platformOptions` (throwing a SpecValidationError that lists every
  * problem) and renders the objects to server-side apply, in apply order: namespace and

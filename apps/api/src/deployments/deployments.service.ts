@@ -13,9 +13,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { type PageRequest } from '../common/http/pagination.dto';
 import { APP_CONFIG } from '../config/config.module';
 import { type AppConfig } from '../config/config.schema';
-import { Organization } from '../orgs/organization.entity';
-import { Project } from '../projects/project.entity';
-import { buildDestination, serviceRefOf } from '../runtime/identity';
+import { buildDestination } from '../runtime/identity';
 import { type ServiceRef } from '../runtime/runtime-driver';
 import { ServiceRoute } from '../routes/service-route.entity';
 import { Service } from '../services/service.entity';
@@ -227,12 +225,8 @@ export class DeploymentsService {
     return deployment;
   }
 
-  async refOf(service: Service): Promise<ServiceRef> {
-    const [org, project] = await Promise.all([
-      this.dataSource.getRepository(Organization).findOneByOrFail({ id: service.orgId }),
-      this.dataSource.getRepository(Project).findOneByOrFail({ id: service.projectId }),
-    ]);
-    return serviceRefOf(org, project, service);
+  refOf(service: Service): Promise<ServiceRef> {
+    return this.services.refOf(service);
   }
 
   /** A deployment that cannot be queued ends failed at once: nothing is left `building`. */

@@ -4,11 +4,8 @@
  * be read (usage on the kubernetes runtime of a stand-in cluster without the metrics API)
  * failing alone.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ErrorCode, type MetricName, type MetricSeriesResource } from '@slipway/contracts';
-import { FakeKubeApi, statusReply } from '@slipway/kube-client/testing';
+import { statusReply } from '@slipway/kube-client/testing';
 import { describeCredentialChecks, withToken } from '../../test/support/credentials';
 import {
   adminDefaults,
@@ -17,6 +14,7 @@ import {
   uniqueName,
   type TestTenant,
 } from '../../test/support/fixtures';
+import { startStandInCluster, type StandInCluster } from '../../test/support/stand-in-cluster';
 import { bearer, startTestApp, type TestApp } from '../../test/support/test-app';
 
 const BUCKET = 10_000;
@@ -192,30 +190,20 @@ describe('metrics', () => {
   describe('on the kubernetes runtime of a cluster without the metrics API', () => {
     let k: TestApp;
     let id: string;
-    let cluster: FakeKubeApi;
-    let kubeconfigDir: string;
-    const kubeconfigBefore = process.env.KUBECONFIG;
+    let cluster: StandInCluster;
     beforeAll(async () => {
-      // The runtime reads the default kubeconfig: point it at a stand-in without metrics-server.
-      cluster = await FakeKubeApi.started();
-      cluster.on((request) =>
+      cluster = await startStandInCluster();
+      cluster.api.on((request) =>
         request.path.startsWith('/apis/metrics.k8s.io/')
           ? statusReply(404, 'NotFound', 'the server could not find the requested resource')
           : undefined,
       );
-      kubeconfigDir = mkdtempSync(join(tmpdir(), 'slipway-metrics-kubeconfig-'));
-      const kubeconfig = join(kubeconfigDir, 'config');
-      writeFileSync(kubeconfig, cluster.kubeConfig().exportConfig());
-      process.env.KUBECONFIG = kubeconfig;
       k = await startTestApp({ overrides: { 'runtime.driver': 'kubernetes' } });
       id = await createService(k);
       await insertBuckets(k, id, [[first, 10, 1, 12]]);
     });
     afterAll(async () => {
       await k?.close();
-      if (kubeconfigBefore === undefined) delete process.env.KUBECONFIG;
-      else process.env.KUBECONFIG = kubeconfigBefore;
-      rmSync(kubeconfigDir, { recursive: true, force: true });
       await cluster?.close();
     });
 
@@ -229,7 +217,7 @@ describe('metrics', () => {
           points: [],
         });
       }
-      expect(cluster.calls()).toContain('GET /apis/metrics.k8s.io/v1beta1');
+      expect(cluster.api.calls()).toContain('GET /apis/metrics.k8s.io/v1beta1');
       expect(byName.get('request_rate')).toEqual({
         name: 'request_rate',
         status: 'ok',

@@ -148,6 +148,12 @@ export interface RuntimeDriver {
   restart(spec: ServiceSpec, options: RolloutOptions): Promise<RolloutResult>;
   /** Ready endpoints now (used to resync the route). */
   endpoints(ref: ServiceRef): Promise<Endpoint[]>;
+  /**
+   * Routes exactly these custom domains of the service to the edge now, without waiting for
+   * a rollout (Kubernetes: one Ingress per domain; those of removed domains are deleted).
+   * The docker runtime has nothing to do: its edge routes domains from the route table.
+   */
+  applyDomains(ref: ServiceRef, domains: readonly string[]): Promise<void>;
   /** Plain-text log lines of one instance; throws InstanceNotFoundError. */
   logs(ref: ServiceRef, instance: string, options: LogOptions): Promise<Readable>;
   /** Log lines of every instance of the service (stopped ones too), oldest first. */

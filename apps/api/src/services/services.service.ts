@@ -14,9 +14,13 @@ import { DomainError } from '../common/errors/domain-error';
 import { type PageRequest } from '../common/http/pagination.dto';
 import { APP_CONFIG } from '../config/config.module';
 import { type AppConfig } from '../config/config.schema';
+import { Organization } from '../orgs/organization.entity';
 import { OrgsService } from '../orgs/orgs.service';
+import { Project } from '../projects/project.entity';
 import { ProjectsService } from '../projects/projects.service';
 import { RoutesService } from '../routes/routes.service';
+import { serviceRefOf } from '../runtime/identity';
+import { RUNTIME_DRIVER, type RuntimeDriver, type ServiceRef } from '../runtime/runtime-driver';
 import { assertCustomDomains } from './custom-domains';
 import { ServiceDomain } from './service-domain.entity';
 import { Service } from './service.entity';
@@ -51,6 +55,7 @@ export class ServicesService {
     private readonly secretBox: SecretBox,
     private readonly teardown: ServiceTeardown,
     private readonly routes: RoutesService,
+    @Inject(RUNTIME_DRIVER) private readonly runtime: RuntimeDriver,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -115,7 +120,11 @@ export class ServicesService {
     const domains = changes.domains ? [...changes.domains].sort() : undefined;
     const domainsChanged = domains !== undefined && domains.join() !== service.domains.join();
     const saved = await this.services.manager.transaction(async (manager) => {
-      if (domains && domainsChanged) await replaceDomains(manager, service.id, domains);
+      if (domains && domainsChanged) {
+        await replaceDomains(manager, service.id, domains);
+        // Before the commit: when the runtime refuses, the domains stay as they were.
+        await this.applyDomains(await this.refOf(service, manager), domains);
+      }
       return manager.getRepository(Service).save(service);
     });
     if (domains) saved.domains = domains;
@@ -138,6 +147,27 @@ export class ServicesService {
     }
     await this.services.delete({ id: service.id });
     return service;
+  }
+
+  /** The names and ids the runtime knows the service by. */
+  async refOf(service: Service, manager = this.services.manager): Promise<ServiceRef> {
+    const [org, project] = await Promise.all([
+      manager.getRepository(Organization).findOneByOrFail({ id: service.orgId }),
+      manager.getRepository(Project).findOneByOrFail({ id: service.projectId }),
+    ]);
+    return serviceRefOf(org, project, service);
+  }
+
+  private async applyDomains(ref: ServiceRef, domains: readonly string[]): Promise<void> {
+    try {
+      await this.runtime.applyDomains(ref, domains);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new DomainError(
+        ErrorCode.ServiceUnavailable,
+        `The domains were not changed: the runtime could not route them (${reason}). Try again shortly.`,
+      );
+    }
   }
 
   /** Locks the service row for the rest of `manager`'s transaction (404 when it went away). */

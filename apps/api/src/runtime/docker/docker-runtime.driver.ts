@@ -122,6 +122,11 @@ export class DockerRuntimeDriver implements RuntimeDriver {
     return liveEndpoints(await this.lifecycle.inspectService(ref.service.id), this.options.network);
   }
 
+  /** The edge routes custom domains from the route table: nothing runs per domain here. */
+  applyDomains(): Promise<void> {
+    return Promise.resolve();
+  }
+
   async logs(ref: ServiceRef, instance: string, options: LogOptions): Promise<Readable> {
     if (!isContainerName(instance)) throw new InstanceNotFoundError(instance);
     let info: Dockerode.ContainerInspectInfo;

@@ -9,6 +9,7 @@ import {
   LABELS,
   SERVICE_OBJECT_KINDS,
   SpecValidationError,
+  renderDomainIngresses,
   renderServiceObjects,
   serviceLabelSelector,
   serviceNames,
@@ -147,6 +148,19 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
   async endpoints(ref: ServiceRef): Promise<Endpoint[]> {
     const pods = await this.pods(ref);
     return pods.some(isPodReady) ? [clusterServiceEndpoint(this.names(ref))] : [];
+  }
+
+  async applyDomains(ref: ServiceRef, domains: readonly string[]): Promise<void> {
+    const ingresses = renderDomainIngresses(
+      { ...ref, customDomains: domains },
+      this.options.platform,
+    );
+    await applyObjects(this.apis, ingresses, {
+      fieldManager: this.fieldManager,
+      signal: new AbortController().signal,
+    });
+    const keep = new Set(ingresses.map((ingress) => objectKey(refOf(ingress))));
+    await this.prune(ref.service.id, this.names(ref), keep, (kind) => kind.kind === 'Ingress');
   }
 
   async logs(ref: ServiceRef, instance: string, options: LogOptions): Promise<Readable> {

@@ -1,4 +1,5 @@
 /** What the runtime's contract tests share: a started driver, rollout options, what was applied. */
+import { LABELS } from '@slipway/k8s-spec';
 import { FakeKubeApi, type RecordedRequest } from '@slipway/kube-client/testing';
 import type { RolloutOptions } from '../../runtime-driver';
 import { KubernetesRuntimeDriver } from '../kubernetes-runtime.driver';
@@ -25,4 +26,19 @@ export function rolloutOptions(overrides: Partial<RolloutOptions> = {}): Rollout
 /** The server-side applies the stand-in received, in order. */
 export function applies(api: FakeKubeApi): RecordedRequest[] {
   return api.requests.filter((r) => r.method === 'PATCH');
+}
+
+/** The hosts of the Ingresses the stand-in holds for one service, sorted. */
+export function ingressHosts(api: FakeKubeApi, serviceId: string): string[] {
+  return api
+    .all('Ingress')
+    .filter((ingress) => {
+      const labels = ingress.metadata.labels as Record<string, string> | undefined;
+      return labels?.[LABELS.serviceId] === serviceId;
+    })
+    .map((ingress) => {
+      const rules = (ingress.spec as { rules?: { host?: string }[] } | undefined)?.rules;
+      return rules?.[0]?.host ?? '';
+    })
+    .sort();
 }
