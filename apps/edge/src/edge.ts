@@ -6,7 +6,7 @@ import Redis from 'ioredis';
 import { Pool } from 'pg';
 import pino, { type Logger } from 'pino';
 import { AccessKeyVerifier } from './auth/access-key-verifier';
-import { admit } from './auth/admission';
+import { type Admission, admit } from './auth/admission';
 import { EdgeSessions, withoutSessionCookie } from './auth/edge-session';
 import type { EdgeConfig, EdgeConfigOverrides } from './config/config.schema';
 import { loadEdgeConfig } from './config/load-config';
@@ -131,43 +131,60 @@ export async function createEdge(options: CreateEdgeOptions = {}): Promise<Edge>
           status: res.headersSent ? res.statusCode : CLIENT_CLOSED,
           durationMs: seconds * 1000,
           bytesIn: meter.bytesIn,
-          // The edge's own answers (502, 504, ...) are not metered: their length is declared.
-          bytesOut: meter.bytesOut || Number(res.getHeader('content-length') ?? 0),
+          bytesOut: meter.bytesOut,
           clientIp,
           userAgent: userAgentOf(req.headers['user-agent']),
           requestId,
         });
       });
-      if (closing) res.setHeader('Connection', 'close');
-      res.setHeader('X-Request-Id', requestId);
-      admit(req, routes, credentials)
-        .then(({ route, redirect }) => {
-          service = route.serviceId;
-          if (redirect) {
-            req.resume();
-            res.writeHead(302, {
-              Location: redirect.location,
-              'Set-Cookie': redirect.setCookie,
-              'Cache-Control': 'no-store',
-            });
-            res.end();
-            return;
-          }
-          return httpProxy.forward({
-            req,
-            res,
-            headers: upstreamHeaders(req, requestId, false),
-            pick: () => routes.pick(routes.lookup(route.hostnames[0] ?? '') ?? route),
-            meter,
-          });
-        })
-        .catch((caught: unknown) => {
-          const error = toEdgeError(caught);
-          report(error, requestId, service);
-          // A body left unread cannot share the connection with the next request.
-          if (error.status === 413) res.setHeader('Connection', 'close');
-          sendError(res, error, requestId);
+      // The edge's own response fields. Every answer passes them to writeHead; nothing is set
+      // on `res` beforehand, so a proxied response's fields are stored without a copy.
+      const own = closing
+        ? ['x-request-id', requestId, 'connection', 'close']
+        : ['x-request-id', requestId];
+
+      const fail = (caught: unknown): void => {
+        const error = toEdgeError(caught);
+        report(error, requestId, service);
+        // A body left unread cannot share the connection with the next request.
+        if (error.status === 413 || closing) res.setHeader('Connection', 'close');
+        // The edge's own answer is not metered as it passes: its length is known (0 when a
+        // started response is cut instead, keeping the bytes already relayed).
+        meter.bytesOut += sendError(res, error, requestId);
+      };
+      const proceed = ({ route, redirect }: Admission): Promise<void> | undefined => {
+        service = route.serviceId;
+        if (redirect) {
+          req.resume();
+          res.writeHead(302, [
+            'location',
+            redirect.location,
+            'set-cookie',
+            redirect.setCookie,
+            'cache-control',
+            'no-store',
+            ...own,
+          ]);
+          res.end();
+          return undefined;
+        }
+        return httpProxy.forward({
+          req,
+          res,
+          headers: upstreamHeaders(req, requestId, false),
+          responseHeaders: own,
+          pick: () => routes.pick(routes.lookup(route.hostnames[0] ?? '') ?? route),
+          meter,
         });
+      };
+      try {
+        const admission = admit(req, routes, credentials);
+        const forwarded =
+          admission instanceof Promise ? admission.then(proceed) : proceed(admission);
+        forwarded?.catch(fail);
+      } catch (error) {
+        fail(error);
+      }
     },
   );
   // Uploads may be long; the upstream timeouts bound what matters.
@@ -193,7 +210,9 @@ export async function createEdge(options: CreateEdgeOptions = {}): Promise<Edge>
       writeSocketError(socket, edgeErrors.shuttingDown(), requestId);
       return;
     }
-    admit(req, routes, credentials, true)
+    // A tunnel lives long: one promise more to reach it costs nothing.
+    Promise.resolve()
+      .then(() => admit(req, routes, credentials, true))
       .then(({ route }) => {
         const endpoint = routes.pick(route);
         if (!endpoint) throw edgeErrors.noReadyInstance();

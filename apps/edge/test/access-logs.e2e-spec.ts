@@ -5,8 +5,10 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AccessLogResource, ListEnvelope, MetricSeriesResource } from '@slipway/contracts';
+import { Pool } from 'pg';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Edge } from '../src';
+import { accessLogLine, copyAccessLogs } from '../src/telemetry/access-log-store';
 import { type LocalUpstreams, startLocalUpstreams } from './support/local-upstreams';
 import { type TestAppLike, bearer, call, eventually } from './support/stack';
 
@@ -132,5 +134,55 @@ describe('access logs and request metrics through the edge', () => {
     expect(Math.round(failed)).toBe(1);
     expect(p95?.points.length).toBeGreaterThan(0);
     for (const point of p95?.points ?? []) expect(point.value).toBeGreaterThan(0);
+  });
+
+  it("stores a path and user agent holding COPY's special characters exactly", async () => {
+    // Tab, backslash and a literal \N: the text format's separator, escape and NULL.
+    const userAgent = 'agent\tv1 \\N \\t';
+    const reply = await call(edge, service.hostname, {
+      path: '/esc\\aped',
+      headers: { 'User-Agent': userAgent },
+    });
+    expect(reply.status).toBe(200);
+    const rows = await eventually(async () => {
+      await edge.flushTelemetry();
+      const found = await accessLogs('?path_contains=aped');
+      expect(found).toHaveLength(1);
+      return found;
+    });
+    expect(rows[0]).toMatchObject({ path: '/esc\\aped', user_agent: userAgent });
+  });
+
+  it('writes a batch whole or not at all, and a refused COPY does not spoil the pool', async () => {
+    const pool = new Pool({ connectionString: t.config.database.url, max: 1 });
+    try {
+      const line = accessLogLine({
+        time: new Date(),
+        serviceId: service.id,
+        method: 'GET',
+        path: '/copied-after-refusal',
+        status: 200,
+        durationMs: 1,
+        bytesIn: 0,
+        bytesOut: 2,
+        clientIp: null,
+        userAgent: null,
+        requestId: 'copy-1',
+      });
+      const refused = line.replace(service.id, 'not-a-uuid');
+      await expect(
+        copyAccessLogs(pool, [
+          { text: line, rows: 1 },
+          { text: refused, rows: 1 },
+        ]),
+      ).rejects.toThrow(/uuid/);
+      expect(await accessLogs('?path_contains=copied-after-refusal')).toEqual([]);
+
+      await copyAccessLogs(pool, [{ text: line, rows: 1 }]);
+      const rows = await accessLogs('?path_contains=copied-after-refusal');
+      expect(rows.map((row) => row.request_id)).toEqual(['copy-1']);
+    } finally {
+      await pool.end();
+    }
   });
 });

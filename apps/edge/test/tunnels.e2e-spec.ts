@@ -1,6 +1,6 @@
 /**
  * Long-lived and large exchanges through the edge: WebSocket tunnels (public and private,
- * closes from either side, idle timeout) and 100 MB bodies streamed with flat memory.
+ * closes from either side, idle timeout) and 200 MB bodies streamed with flat memory.
  */
 import { once } from 'node:events';
 import { type IncomingMessage, type Server, createServer, request as httpRequest } from 'node:http';
@@ -137,7 +137,11 @@ describe('the edge tunnelling and streaming to local upstreams', () => {
   });
 
   describe('streaming', () => {
-    const SIZE = 100 * MB;
+    // 200 MB rather than 100: the sink, the edge and the client share this process, and its
+    // RSS also holds relayed chunks not yet collected (seen at up to 57 MB under load). Those
+    // stay well below half the body whatever its size; a body held in memory would be all of it.
+    const SIZE = 200 * MB;
+    const BOUND_MB = 100;
 
     /** Highest RSS growth over a baseline while `work` runs, sampled every 20 ms. */
     async function peakGrowth(work: () => Promise<void>): Promise<number> {
@@ -170,7 +174,7 @@ describe('the edge tunnelling and streaming to local upstreams', () => {
       });
     }
 
-    it('streams a 100 MB upload and a 100 MB download with flat memory', async () => {
+    it('streams a 200 MB upload and a 200 MB download with flat memory', async () => {
       const sink = createServer((req, res) => {
         if (req.method === 'POST') {
           let bytes = 0;
@@ -229,8 +233,8 @@ describe('the edge tunnelling and streaming to local upstreams', () => {
           }),
       );
       expect(downloaded).toBe(SIZE);
-      expect(uploadGrowth).toBeLessThan(50);
-      expect(downloadGrowth).toBeLessThan(50);
+      expect(uploadGrowth).toBeLessThan(BOUND_MB);
+      expect(downloadGrowth).toBeLessThan(BOUND_MB);
     });
   });
 });

@@ -48,6 +48,10 @@ const REVOKED_MEMORY_MS = 60_000;
  * most one second), refreshed in the background once half of that has passed, so a revoked
  * key stops working within a second even if its revocation message is lost; a revocation
  * message evicts the key at once.
+ *
+ * The cache is keyed by the key as presented, so a hit costs a map lookup rather than an
+ * HMAC and answers synchronously. Entries live in this process's memory only, bounded by
+ * `maxEntries`, like the request that carried the key.
  */
 export class AccessKeyVerifier {
   private readonly hash: (value: string) => string;
@@ -72,19 +76,19 @@ export class AccessKeyVerifier {
     return value.startsWith(TOKEN_PREFIX.accessKey) && /^[A-Za-z0-9_-]{8,200}$/.test(value);
   }
 
-  async verify(plaintext: string, now = Date.now()): Promise<Verification> {
-    const keyHash = this.hash(plaintext);
-    const cached = this.cache.get(keyHash);
+  /** The answer at once when the cache has it, else a promise of the database's. */
+  verify(plaintext: string, now = Date.now()): Verification | Promise<Verification> {
+    const cached = this.cache.get(plaintext);
     if (cached) {
       const ttl = cached.verification.ok ? this.options.cacheTtlMs : this.negativeTtlMs;
       const age = now - cached.storedAt;
       if (age < ttl) {
-        if (cached.verification.ok && age >= ttl / 2) this.refresh(keyHash);
+        if (cached.verification.ok && age >= ttl / 2) this.refresh(plaintext);
         return this.checked(cached, now);
       }
-      this.cache.delete(keyHash);
+      this.cache.delete(plaintext);
     }
-    return this.lookup(keyHash);
+    return this.lookup(plaintext);
   }
 
   /** Applies one message from the revocations channel. */
@@ -111,8 +115,9 @@ export class AccessKeyVerifier {
     for (const [id, at] of this.recentlyRevoked) {
       if (now - at > REVOKED_MEMORY_MS) this.recentlyRevoked.delete(id);
     }
-    for (const [keyHash, entry] of this.cache) {
-      if (entry.verification.ok && entry.verification.key.id === keyId) this.cache.delete(keyHash);
+    for (const [plaintext, entry] of this.cache) {
+      if (entry.verification.ok && entry.verification.key.id === keyId)
+        this.cache.delete(plaintext);
     }
   }
 
@@ -130,26 +135,26 @@ export class AccessKeyVerifier {
     return verification;
   }
 
-  private refresh(keyHash: string): void {
-    if (this.inFlight.has(keyHash)) return;
-    this.lookup(keyHash).catch((error: unknown) =>
+  private refresh(plaintext: string): void {
+    if (this.inFlight.has(plaintext)) return;
+    this.lookup(plaintext).catch((error: unknown) =>
       this.logger.warn({ err: error }, 'Access Key refresh failed'),
     );
   }
 
-  private lookup(keyHash: string): Promise<Verification> {
-    const pending = this.inFlight.get(keyHash);
+  private lookup(plaintext: string): Promise<Verification> {
+    const pending = this.inFlight.get(plaintext);
     if (pending) return pending;
-    const promise = this.query(keyHash).finally(() => this.inFlight.delete(keyHash));
-    this.inFlight.set(keyHash, promise);
+    const promise = this.query(plaintext).finally(() => this.inFlight.delete(plaintext));
+    this.inFlight.set(plaintext, promise);
     return promise;
   }
 
-  private async query(keyHash: string): Promise<Verification> {
+  private async query(plaintext: string): Promise<Verification> {
     const startedAt = Date.now();
     const { rows } = await this.pool.query<KeyRow>(
       'SELECT id, org_id, project_id, expires_at, revoked_at FROM access_keys WHERE key_hash = $1',
-      [keyHash],
+      [this.hash(plaintext)],
     );
     const row = rows[0];
     const entry: CacheEntry = {
@@ -157,18 +162,18 @@ export class AccessKeyVerifier {
       expiresAt: row?.expires_at ?? null,
       storedAt: startedAt,
     };
-    this.store(keyHash, entry);
+    this.store(plaintext, entry);
     return this.checked(entry, Date.now());
   }
 
-  private store(keyHash: string, entry: CacheEntry): void {
-    this.cache.delete(keyHash);
+  private store(plaintext: string, entry: CacheEntry): void {
+    this.cache.delete(plaintext);
     if (this.cache.size >= this.maxEntries) {
       // Maps iterate in insertion order: the first key is the oldest stored.
       const oldest = this.cache.keys().next();
       if (!oldest.done) this.cache.delete(oldest.value);
     }
-    this.cache.set(keyHash, entry);
+    this.cache.set(plaintext, entry);
   }
 }
 

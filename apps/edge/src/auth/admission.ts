@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { edgeErrors } from '../http/edge-error';
 import { hostnameOf } from '../routing/host';
 import type { Route, RouteTable } from '../routing/route-table';
-import { AccessKeyVerifier, keyMayCall } from './access-key-verifier';
+import { AccessKeyVerifier, type Verification, keyMayCall } from './access-key-verifier';
 import { EdgeSessions, type SessionRedirect } from './edge-session';
 
 const BEARER = /^Bearer +(\S+)\s*$/i;
@@ -25,13 +25,16 @@ export interface Credentials {
  * cookie a signed URL left. Throws the EdgeError to answer otherwise. Returns the route with
  * its endpoints still to be picked (the caller knows when). An `edge_token` query parameter
  * is always taken out of `req.url`, so no instance or log sees it.
+ *
+ * Answers synchronously unless an Access Key has to be looked up: most requests never wait
+ * for a promise here.
  */
-export async function admit(
+export function admit(
   req: IncomingMessage,
   table: RouteTable,
   credentials: Credentials,
   upgrade = false,
-): Promise<Admission> {
+): Admission | Promise<Admission> {
   const queryToken = EdgeSessions.takeQueryToken(req);
   const hostname = hostnameOf(req.headers.host);
   if (!hostname) throw edgeErrors.missingHost();
@@ -44,7 +47,8 @@ export async function admit(
       // A browser gets the cookie even while no instance is ready; it retries the URL itself.
       if (!upgrade) return { route, redirect: sessions.redirect(req, queryToken, claims) };
     } else if (req.headers.authorization !== undefined) {
-      await authorize(req.headers.authorization, route, credentials.verifier);
+      const pending = authorize(req.headers.authorization, route, credentials.verifier);
+      if (pending) return pending.then(() => servable(route));
     } else {
       const cookieToken = EdgeSessions.cookieToken(req.headers.cookie);
       if (cookieToken === undefined) {
@@ -55,22 +59,38 @@ export async function admit(
       sessions.verify(cookieToken, route.serviceId, 'cookie');
     }
   }
+  return servable(route);
+}
+
+/** The route, when it has something to answer with. */
+function servable(route: Route): Admission {
   if (route.paused) throw edgeErrors.paused();
   if (route.endpoints.length === 0) throw edgeErrors.noReadyInstance();
   return { route };
 }
 
-async function authorize(header: string, route: Route, verifier: AccessKeyVerifier): Promise<void> {
+/** Throws unless the key may call the route; a promise when the key had to be looked up. */
+function authorize(
+  header: string,
+  route: Route,
+  verifier: AccessKeyVerifier,
+): Promise<void> | undefined {
   const token = BEARER.exec(header)?.[1];
   if (!token || !AccessKeyVerifier.looksLikeKey(token)) {
     throw edgeErrors.unauthorized('The Authorization header must be Bearer <Access Key>');
   }
-  let verification;
-  try {
-    verification = await verifier.verify(token);
-  } catch (error) {
-    throw Object.assign(edgeErrors.authUnavailable(), { cause: error });
-  }
+  const verification = verifier.verify(token);
+  if (!(verification instanceof Promise)) return judge(verification, route);
+  return verification.then(
+    (looked) => judge(looked, route),
+    (error: unknown) => {
+      throw Object.assign(edgeErrors.authUnavailable(), { cause: error });
+    },
+  );
+}
+
+function judge(verification: Verification, route: Route): undefined {
   if (!verification.ok) throw edgeErrors.unauthorized('The Access Key is not valid');
   if (!keyMayCall(verification.key, route)) throw edgeErrors.forbidden();
+  return undefined;
 }

@@ -17,21 +17,26 @@ export function errorBody(error: EdgeError, requestId: string): string {
   });
 }
 
-/** Answers with the one error body `{"error": {code, message, request_id}}`. */
-export function sendError(res: ServerResponse, error: EdgeError, requestId: string): void {
+/**
+ * Answers with the one error body `{"error": {code, message, request_id}}`; returns the
+ * body's length in bytes (0 when the response had already started and is cut instead).
+ */
+export function sendError(res: ServerResponse, error: EdgeError, requestId: string): number {
   if (res.headersSent) {
     // Too late for a status: cutting the connection is the only honest signal left.
     res.destroy();
-    return;
+    return 0;
   }
   const body = errorBody(error, requestId);
+  const length = Buffer.byteLength(body);
   res.writeHead(error.status, {
     ...error.headers,
     'Content-Type': 'application/json',
-    'Content-Length': Buffer.byteLength(body),
+    'Content-Length': length,
     'X-Request-Id': requestId,
   });
   res.end(body);
+  return length;
 }
 
 /** The same body on a raw socket: upgrade requests and client errors have no ServerResponse. */

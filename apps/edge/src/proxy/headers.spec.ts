@@ -1,4 +1,4 @@
-import { addForwarded, endToEndHeaders } from './headers';
+import { addForwarded, endToEndHeaderList, endToEndHeaders } from './headers';
 
 describe('endToEndHeaders', () => {
   it('removes every hop-by-hop field RFC 9110 names, and those Connection lists', () => {
@@ -81,5 +81,38 @@ describe('addForwarded', () => {
       'x-forwarded-proto': 'https',
       'x-forwarded-host': 'web.example.com',
     });
+  });
+});
+
+describe('endToEndHeaderList', () => {
+  it('flattens end-to-end fields, one pair per repeated value, then the extra pairs', () => {
+    const list = endToEndHeaderList(
+      {
+        connection: 'close',
+        'keep-alive': 'timeout=5',
+        'transfer-encoding': 'chunked',
+        'content-type': 'text/plain',
+        'set-cookie': ['a=1', 'b=2'],
+        'x-empty': undefined,
+      },
+      ['x-request-id', 'req-1'],
+    );
+    expect(list).toEqual([
+      'content-type',
+      'text/plain',
+      'set-cookie',
+      'a=1',
+      'set-cookie',
+      'b=2',
+      'x-request-id',
+      'req-1',
+    ]);
+  });
+
+  it('drops the fields Connection names, whatever their case', () => {
+    expect(endToEndHeaderList({ connection: 'X-Hop', 'x-hop': '1', etag: '"v1"' }, [])).toEqual([
+      'etag',
+      '"v1"',
+    ]);
   });
 });

@@ -15,16 +15,26 @@ const HOP_BY_HOP = new Set([
 
 export type HeaderMap = Record<string, string | string[]>;
 
+const NONE: ReadonlySet<string> = new Set();
+
 /** The fields `Connection` names, lowercased: they are hop-by-hop too. */
-function connectionOptions(headers: IncomingHttpHeaders | HeaderMap): Set<string> {
+function connectionOptions(headers: IncomingHttpHeaders | HeaderMap): ReadonlySet<string> {
   const value = headers.connection;
-  const list = Array.isArray(value) ? value.join(',') : (value ?? '');
+  if (value === undefined) return NONE;
+  const list = Array.isArray(value) ? value.join(',') : value;
+  // The usual values name only themselves, and they are hop-by-hop already.
+  if (/^\s*(?:keep-alive|close)\s*$/i.test(list)) return NONE;
   return new Set(
     list
       .split(',')
       .map((token) => token.trim().toLowerCase())
       .filter((token) => token !== ''),
   );
+}
+
+function isHopByHop(name: string, named: ReadonlySet<string>, keepUpgrade: boolean): boolean {
+  if (keepUpgrade && (name === 'upgrade' || name === 'connection')) return false;
+  return HOP_BY_HOP.has(name) || named.has(name);
 }
 
 /**
@@ -34,22 +44,40 @@ function connectionOptions(headers: IncomingHttpHeaders | HeaderMap): Set<string
  */
 export function endToEndHeaders(
   headers: IncomingHttpHeaders | HeaderMap,
-  drop: ReadonlySet<string> = new Set(),
+  drop: ReadonlySet<string> = NONE,
   keepUpgrade = false,
 ): HeaderMap {
   const named = connectionOptions(headers);
   const out: HeaderMap = {};
-  for (const [rawName, value] of Object.entries(headers)) {
+  for (const rawName in headers) {
+    const value = headers[rawName];
     if (value === undefined) continue;
     const name = rawName.toLowerCase();
-    if (drop.has(name)) continue;
-    if (keepUpgrade && (name === 'upgrade' || name === 'connection')) {
-      out[name] = value;
-      continue;
-    }
-    if (HOP_BY_HOP.has(name) || named.has(name)) continue;
+    if (drop.has(name) || isHopByHop(name, named, keepUpgrade)) continue;
     out[name] = value;
   }
+  return out;
+}
+
+/**
+ * The end-to-end fields of a response as the flat `[name, value, ...]` list `writeHead` takes
+ * without copying, a repeated field (Set-Cookie) as one pair per value, then `extra`.
+ */
+export function endToEndHeaderList(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  extra: readonly string[],
+): string[] {
+  const named = connectionOptions(headers);
+  const out: string[] = [];
+  for (const rawName in headers) {
+    const value = headers[rawName];
+    if (value === undefined) continue;
+    const name = rawName.toLowerCase();
+    if (isHopByHop(name, named, false)) continue;
+    if (typeof value === 'string') out.push(name, value);
+    else for (const item of value) out.push(name, item);
+  }
+  for (const item of extra) out.push(item);
   return out;
 }
 

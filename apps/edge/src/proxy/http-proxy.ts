@@ -3,7 +3,7 @@ import { type Readable, Transform, type TransformCallback, pipeline } from 'node
 import { Agent, type Dispatcher } from 'undici';
 import { EdgeError, edgeErrors } from '../http/edge-error';
 import type { Endpoint } from '../routing/route-table';
-import { type HeaderMap, endToEndHeaders } from './headers';
+import { type HeaderMap, endToEndHeaderList } from './headers';
 
 export interface HttpProxyOptions {
   readonly connectTimeoutMs: number;
@@ -36,6 +36,8 @@ export interface ForwardRequest {
   readonly headers: HeaderMap;
   /** Chooses an instance; called again for a retry. */
   readonly pick: () => Endpoint | undefined;
+  /** The edge's own response fields (`[name, value, ...]`), added to the instance's. */
+  readonly responseHeaders?: readonly string[];
   /** Counts body bytes both ways as they pass (access logs). */
   readonly meter?: TransferMeter;
 }
@@ -67,7 +69,9 @@ export class HttpProxy {
   }
 
   /** Resolves once the response is complete (or failed); rejects with an EdgeError to answer. */
-  async forward({ req, res, headers, pick, meter }: ForwardRequest): Promise<void> {
+  async forward(request: ForwardRequest): Promise<void> {
+    const { req, res, headers, pick, meter } = request;
+    const own = request.responseHeaders ?? [];
     const method = req.method ?? 'GET';
     const declared = req.headers['content-length'];
     const hasBody =
@@ -83,14 +87,14 @@ export class HttpProxy {
       let endpoint = pick();
       if (!endpoint) throw edgeErrors.noReadyInstance();
       try {
-        await this.relay(endpoint, method, path, headers, body, res, meter);
+        await this.relay(endpoint, method, path, headers, body, res, own, meter);
       } catch (error) {
         // Replayed only while nothing has been answered: the client still sees one response.
         if (body || res.headersSent || !RETRYABLE_METHODS.has(method)) throw error;
         if (!isConnectionError(error)) throw error;
         endpoint = pick();
         if (!endpoint) throw error;
-        await this.relay(endpoint, method, path, headers, null, res, meter);
+        await this.relay(endpoint, method, path, headers, null, res, own, meter);
       }
     } catch (error) {
       throw toEdgeError(error);
@@ -108,12 +112,13 @@ export class HttpProxy {
     headers: HeaderMap,
     body: Readable | null,
     res: ServerResponse,
+    own: readonly string[],
     meter: TransferMeter | undefined,
   ): Promise<void> {
     return new Promise((resolve, reject) => {
       this.agent.dispatch(
         { origin: `http://${endpoint.host}:${endpoint.port}`, path, method, headers, body },
-        new ResponseRelay(res, meter, resolve, reject),
+        new ResponseRelay(res, own, meter, resolve, reject),
       );
     });
   }
@@ -151,6 +156,7 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
 
   constructor(
     private readonly res: ServerResponse,
+    private readonly own: readonly string[],
     private readonly meter: TransferMeter | undefined,
     private readonly resolve: () => void,
     private readonly reject: (error: Error) => void,
@@ -170,7 +176,8 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
   ): void {
     // Interim 1xx answers are not relayed (Node answers `Expect` itself).
     if (statusCode < 200) return;
-    this.res.writeHead(statusCode, endToEndHeaders(headers));
+    // A flat list, and nothing set on `res` before: writeHead stores it without copying.
+    this.res.writeHead(statusCode, endToEndHeaderList(headers, this.own));
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {

@@ -1,4 +1,7 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Pool } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { RequestMetricsRow } from './request-rollup';
 
 /** One proxied request, as `access_logs` stores it. */
@@ -38,29 +41,56 @@ export function userAgentOf(value: string | undefined): string | null {
   return value === undefined || value === '' ? null : clean(value, MAX_USER_AGENT_LENGTH);
 }
 
-/** One multi-row INSERT per batch: each column travels as one array parameter. */
-export async function insertAccessLogs(pool: Pool, rows: readonly AccessLogRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await pool.query(
-    `INSERT INTO access_logs (time, service_id, method, path, status, duration_ms, bytes_in,
-                              bytes_out, client_ip, user_agent, request_id)
-     SELECT * FROM unnest($1::timestamptz[], $2::uuid[], $3::text[], $4::text[], $5::smallint[],
-                          $6::float8[], $7::bigint[], $8::bigint[], $9::text[], $10::text[],
-                          $11::text[])`,
-    [
-      rows.map((r) => r.time),
-      rows.map((r) => r.serviceId),
-      rows.map((r) => clean(r.method, MAX_METHOD_LENGTH)),
-      rows.map((r) => r.path),
-      rows.map((r) => r.status),
-      rows.map((r) => r.durationMs),
-      rows.map((r) => Math.round(r.bytesIn)),
-      rows.map((r) => Math.round(r.bytesOut)),
-      rows.map((r) => r.clientIp),
-      rows.map((r) => r.userAgent),
-      rows.map((r) => clean(r.requestId, MAX_REQUEST_ID_LENGTH)),
-    ],
+const COPY_ACCESS_LOGS = `COPY access_logs (time, service_id, method, path, status, duration_ms,
+  bytes_in, bytes_out, client_ip, user_agent, request_id) FROM STDIN`;
+
+// COPY's text format: a backslash starts an escape, tab and newline separate, \N is NULL.
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+const ESCAPES: Readonly<Record<string, string>> = {
+  '\\': '\\\\',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\r': '\\r',
+};
+
+function copyText(value: string | null): string {
+  if (value === null) return '\\N';
+  return NEEDS_ESCAPE.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c] ?? c) : value;
+}
+
+/**
+ * One row as a line of COPY's text format. Formatted when the request ends, so the buffer
+ * holds one string per row rather than an object graph, and a flush is a join and a write.
+ */
+export function accessLogLine(row: AccessLogRow): string {
+  const method = copyText(clean(row.method, MAX_METHOD_LENGTH));
+  const requestId = copyText(clean(row.requestId, MAX_REQUEST_ID_LENGTH));
+  return (
+    `${row.time.toISOString()}\t${row.serviceId}\t${method}\t${copyText(row.path)}\t` +
+    `${row.status}\t${row.durationMs}\t${Math.round(row.bytesIn)}\t${Math.round(row.bytesOut)}\t` +
+    `${copyText(row.clientIp)}\t${copyText(row.userAgent)}\t${requestId}\n`
   );
+}
+
+/** Consecutive access-log lines joined into one string, and how many rows that is. */
+export interface AccessLogBlock {
+  readonly text: string;
+  readonly rows: number;
+}
+
+/** One COPY per batch: the cheapest way into PostgreSQL for the edge and for the server. */
+export async function copyAccessLogs(pool: Pool, blocks: readonly AccessLogBlock[]): Promise<void> {
+  if (blocks.length === 0) return;
+  const client = await pool.connect();
+  try {
+    const text = Readable.from(blocks.map((block) => block.text));
+    await pipeline(text, client.query(copyFrom(COPY_ACCESS_LOGS)));
+  } catch (error) {
+    // A COPY cut off part-way leaves the connection in an unknown state: do not reuse it.
+    client.release(error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  }
+  client.release();
 }
 
 export async function insertRequestMetrics(

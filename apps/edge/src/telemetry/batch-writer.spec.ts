@@ -123,4 +123,61 @@ describe('BatchWriter', () => {
     await writer.flush();
     expect(writes).toEqual([[1], [2]]);
   });
+
+  describe('items holding several rows (rowsOf)', () => {
+    /** Each item is a block of row numbers. */
+    function blocks(capacity: number, batchSize: number) {
+      const written: number[][][] = [];
+      const dropped: number[] = [];
+      const failing = { value: false };
+      const writer = new BatchWriter<number[]>({
+        capacity,
+        batchSize,
+        rowsOf: (block) => block.length,
+        write: (items) => {
+          if (failing.value) return Promise.reject(new Error('database down'));
+          written.push(items.map((block) => [...block]));
+          return Promise.resolve();
+        },
+        onDrop: (count) => dropped.push(count),
+        onError: () => undefined,
+      });
+      return { writer, written, dropped, failing };
+    }
+
+    it('bounds and batches by rows, not items', async () => {
+      const h = blocks(10, 5);
+      h.writer.push(range(1, 3));
+      h.writer.push(range(4, 6));
+      h.writer.push(range(7, 9));
+      expect(h.writer.size).toBe(9);
+      h.writer.push(range(10, 12)); // 12 rows > 10: the oldest block goes
+      expect(h.writer.size).toBe(9);
+      expect(h.dropped).toEqual([3]);
+      await h.writer.flush();
+      // At most 5 rows per write, but never less than one block.
+      expect(h.written).toEqual([[range(4, 6)], [range(7, 9)], [range(10, 12)]]);
+    });
+
+    it('puts a failed batch back within the bound, dropping its oldest rows first', async () => {
+      const h = blocks(8, 8);
+      h.writer.push(range(1, 4));
+      h.writer.push(range(5, 8));
+      h.failing.value = true;
+      await h.writer.flush();
+      expect(h.writer.size).toBe(8);
+      h.writer.push(range(9, 12)); // full: drops the oldest block
+      expect(h.dropped).toEqual([4]);
+      h.failing.value = false;
+      await h.writer.flush();
+      expect(h.written).toEqual([[range(5, 8), range(9, 12)]]);
+    });
+
+    it('drops at once a block larger than the whole bound', () => {
+      const h = blocks(3, 3);
+      h.writer.push(range(1, 4));
+      expect(h.writer.size).toBe(0);
+      expect(h.dropped).toEqual([4]);
+    });
+  });
 });
