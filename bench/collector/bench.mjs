@@ -16,12 +16,13 @@
 //   node bench/collector/bench.mjs [--senders 8] [--seconds 10]
 //
 // Env: BENCH_ADMIN_DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres).
-import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createScratchDatabase } from '../support/scratch-database.mjs';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const require = createRequire(join(ROOT, 'apps', 'collector', 'package.json'));
@@ -40,22 +41,10 @@ const { values } = parseArgs({
 const SENDERS = Number(values.senders);
 const SECONDS = Number(values.seconds);
 const SPANS_PER_REQUEST = 512;
-const ADMIN_URL =
-  process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECRET_KEY = 'collector-bench-secret-key-at-least-32-chars';
 const PORT = 14318 + Math.floor(Math.random() * 1000);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * p)];
-
-async function admin(sql) {
-  const client = new Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 /** A request of 512 spans like an instrumented web app's: a few attributes, some events. */
 function template() {
@@ -302,33 +291,16 @@ async function benchCopy(databaseUrl, serviceId, tpl) {
 }
 
 async function main() {
-  const name = `slipway_collector_bench_${randomBytes(4).toString('hex')}`;
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
+  const token = `slp_st_${randomBytes(30).toString('base64url')}`;
+  const { databaseUrl, ids, drop } = await createScratchDatabase({
+    prefix: 'slipway_collector_bench',
+    accessType: 'private',
+    hostname: 'orders.localhost',
+    tokenHash: credentialHasher(SECRET_KEY)(token),
+  });
+  const { service } = ids;
   try {
-    execFileSync(process.execPath, [join(ROOT, 'apps', 'api', 'dist', 'database', 'migrate.js')], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'development' },
-      stdio: 'ignore',
-    });
     const pool = new Pool({ connectionString: databaseUrl, max: 1 });
-    const [user, org, project, service] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
-    const token = `slp_st_${randomBytes(30).toString('base64url')}`;
-    await pool.query(
-      `INSERT INTO users (id, email, name) VALUES ($1, 'bench@example.com', 'Bench')`,
-      [user],
-    );
-    await pool.query(`INSERT INTO organizations (id, name) VALUES ($1, 'bench')`, [org]);
-    await pool.query(`INSERT INTO projects (id, org_id, name) VALUES ($1, $2, 'bench')`, [
-      project,
-      org,
-    ]);
-    await pool.query(
-      `INSERT INTO services (id, org_id, project_id, name, hostname, token_hash, token_ciphertext, created_by)
-       VALUES ($1, $2, $3, 'orders', 'orders.localhost', $4, 'unused', $5)`,
-      [service, org, project, credentialHasher(SECRET_KEY)(token), user],
-    );
     const tpl = template();
     console.log(
       `${SENDERS} senders, ${SECONDS} s, ${SPANS_PER_REQUEST} spans/request (${(tpl.body.length / 1024).toFixed(0)} KiB protobuf)`,
@@ -358,7 +330,7 @@ async function main() {
         `${(collector.spansPerSecond / baseline.rowsPerSecond).toFixed(2)} of INSERT (goal: ≥ 20000 spans/s, 0 lost)`,
     );
   } finally {
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await drop();
   }
 }
 

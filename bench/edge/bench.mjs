@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// Edge benchmark: the same 1 KiB upstream reached four ways on loopback, with keep-alive
+// Edge benchmark: the same 1 KiB upstream reached five ways on loopback, with keep-alive
 // clients (wrk, or autocannon when wrk is not installed) at a fixed connection count.
 //
 //   direct:  the upstream itself (nginx `return 200` with a 1 KiB body, one worker)
 //   nginx:   nginx `proxy_pass` with upstream keepalive, one worker, access_log off unless
 //            --nginx-access-log (then buffered to a file)
-//   fastify: `@fastify/http-proxy` with Fastify's defaults (bench/edge/fastify-proxy.mjs)
+//   fastify: `@fastify/http-proxy` with Fastify's defaults (bench/edge/node-proxy.mjs)
+//   floor:   the least a Node.js proxy does: node:http in, one undici Pool out, nothing else
+//            (bench/edge/node-proxy.mjs); how far nginx is from any Node.js proxy here
 //   edge:    apps/edge as its own process, routing by Host to a private service: every
 //            request carries an Access Key (verified, cached), gets X-Forwarded-* and a
 //            request id, and is counted in the Prometheus metrics; access logs are on
@@ -14,8 +16,9 @@
 // Every target gets the same requests (Host and Authorization headers included) and runs in
 // its own process; the load generator is another. Targets are interleaved, A B C D, A B C D,
 // for --rounds rounds of --seconds each after one warm-up pass; the table shows the medians
-// of req/s, p50 and p99 and checks the goals: edge ≥ 0.7× nginx and ≥ 1.4× fastify req/s, and
-// edge p99 within 1 ms of nginx's.
+// of req/s, p50, p99 and each target's own CPU time per request (Linux: utime + stime of its
+// processes, steadier than req/s on a shared machine), and checks the goals: edge ≥ 0.7×
+// nginx and ≥ 1.4× fastify req/s, and edge p99 within 1 ms of nginx's.
 //
 // Needs nginx (and preferably wrk) on PATH, PostgreSQL, Redis, and built packages
 // (`npx turbo run build --filter=@slipway/api --filter=@slipway/edge`): the bench creates a
@@ -25,22 +28,24 @@
 //   node bench/edge/bench.mjs [--rounds 3] [--seconds 10] [--connections 50] [--warmup 3]
 //                             [--tool wrk|autocannon] [--nginx-access-log]
 //                             [--profile-edge DIR]  (writes the edge's .cpuprofile there)
+//                             [--targets direct,nginx,fastify,floor,edge]
 //
 // Env: BENCH_ADMIN_DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres), REDIS_URL
 // (redis://127.0.0.1:6379).
 import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createRequire } from 'node:module';
 import { createServer as createNetServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createScratchDatabase } from '../support/scratch-database.mjs';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const require = createRequire(join(ROOT, 'apps', 'edge', 'package.json'));
-const { Client, Pool } = require('pg');
+const { Pool } = require('pg');
 const { credentialHasher } = require('@slipway/contracts');
 
 const onPath = (command) => {
@@ -61,6 +66,7 @@ const { values } = parseArgs({
     tool: { type: 'string', default: onPath('wrk') ? 'wrk' : 'autocannon' },
     'nginx-access-log': { type: 'boolean', default: false },
     'profile-edge': { type: 'string' },
+    targets: { type: 'string', default: 'direct,nginx,fastify,floor,edge' },
   },
 });
 const ROUNDS = Number(values.rounds);
@@ -68,15 +74,17 @@ const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
 const WARMUP = Number(values.warmup);
 const TOOL = values.tool;
-const ADMIN_URL =
-  process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const TARGETS = values.targets.split(',');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SECRET_KEY = 'edge-bench-secret-key-at-least-32-characters';
 const HOSTNAME = 'orders.bench.localhost';
 const BODY = 'x'.repeat(1024);
 const PORTS = Object.fromEntries(
   await Promise.all(
-    ['upstream', 'nginx', 'fastify', 'edge', 'edgeAdmin'].map(async (n) => [n, await freePort()]),
+    ['upstream', 'nginx', 'fastify', 'floor', 'edge', 'edgeAdmin'].map(async (n) => [
+      n,
+      await freePort(),
+    ]),
   ),
 );
 
@@ -95,49 +103,19 @@ function freePort() {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function admin(sql) {
-  const client = new Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 /** A scratch database with one private service routed to the upstream, and an org key. */
-async function seed(databaseUrl) {
-  execFileSync(process.execPath, [join(ROOT, 'apps', 'api', 'dist', 'database', 'migrate.js')], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'development' },
-    stdio: 'ignore',
-  });
-  const pool = new Pool({ connectionString: databaseUrl, max: 1 });
-  const [user, org, project, service] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
-  const accessKey = `slp_ak_${randomBytes(30).toString('base64url')}`;
+async function seed() {
   const hash = credentialHasher(SECRET_KEY);
+  const scratch = await createScratchDatabase({
+    prefix: 'slipway_edge_bench',
+    accessType: 'private',
+    hostname: HOSTNAME,
+    tokenHash: hash(`slp_st_${randomBytes(30).toString('base64url')}`),
+  });
+  const { org, user, service } = scratch.ids;
+  const accessKey = `slp_ak_${randomBytes(30).toString('base64url')}`;
+  const pool = new Pool({ connectionString: scratch.databaseUrl, max: 1 });
   try {
-    await pool.query(
-      `INSERT INTO users (id, email, name) VALUES ($1, 'bench@example.com', 'Bench')`,
-      [user],
-    );
-    await pool.query(`INSERT INTO organizations (id, name) VALUES ($1, 'bench')`, [org]);
-    await pool.query(`INSERT INTO projects (id, org_id, name) VALUES ($1, $2, 'bench')`, [
-      project,
-      org,
-    ]);
-    await pool.query(
-      `INSERT INTO services (id, org_id, project_id, name, access_type, hostname, token_hash,
-                             token_ciphertext, created_by)
-       VALUES ($1, $2, $3, 'orders', 'private', $4, $5, 'unused', $6)`,
-      [
-        service,
-        org,
-        project,
-        HOSTNAME,
-        hash(`slp_st_${randomBytes(30).toString('base64url')}`),
-        user,
-      ],
-    );
     await pool.query(
       `INSERT INTO service_routes (service_id, endpoints, version) VALUES ($1, $2, 1)`,
       [service, JSON.stringify([{ host: '127.0.0.1', port: PORTS.upstream }])],
@@ -147,10 +125,13 @@ async function seed(databaseUrl) {
        VALUES ($1, NULL, 'bench', $2, $3, $4)`,
       [org, hash(accessKey), accessKey.slice(-4), user],
     );
+  } catch (error) {
+    await scratch.drop();
+    throw error;
   } finally {
     await pool.end();
   }
-  return { accessKey, service };
+  return { ...scratch, accessKey, service };
 }
 
 const NGINX_COMMON = `
@@ -229,13 +210,16 @@ function startEdge(databaseUrl) {
   });
 }
 
-function startFastify() {
+/** One of the Node.js baselines of node-proxy.mjs (fastify, floor) as its own process. */
+function startNodeProxy(proxy, port) {
   return spawn(
     process.execPath,
     [
-      join(import.meta.dirname, 'fastify-proxy.mjs'),
+      join(import.meta.dirname, 'node-proxy.mjs'),
+      '--proxy',
+      proxy,
       '--port',
-      String(PORTS.fastify),
+      String(port),
       '--upstream',
       `http://127.0.0.1:${PORTS.upstream}`,
     ],
@@ -318,30 +302,57 @@ function load(tool, url, headers, seconds, dir) {
   };
 }
 
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU seconds a process and its descendants have used (Linux /proc; NaN elsewhere). */
+function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const own = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime + stime
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ');
+    return children.filter(Boolean).reduce((sum, child) => sum + cpuSeconds(child), own);
+  } catch {
+    return Number.NaN;
+  }
+}
+
 const fmt = (n, digits) => n.toFixed(digits).padStart(10);
 
 async function main() {
-  const name = `slipway_edge_bench_${randomBytes(4).toString('hex')}`;
+  const { databaseUrl, drop, accessKey, service } = await seed();
   const dir = mkdtempSync(join(tmpdir(), 'slipway-edge-bench-'));
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
   const children = [];
   try {
-    const { accessKey, service } = await seed(databaseUrl);
-    children.push(startNginx(dir, 'upstream', upstreamConfig()));
-    children.push(startNginx(dir, 'nginx', nginxConfig(dir)));
-    children.push(startFastify());
-    children.push(startEdge(databaseUrl));
+    const processes = {
+      direct: startNginx(dir, 'upstream', upstreamConfig()),
+      nginx: startNginx(dir, 'nginx', nginxConfig(dir)),
+      fastify: startNodeProxy('fastify', PORTS.fastify),
+      floor: startNodeProxy('floor', PORTS.floor),
+      edge: startEdge(databaseUrl),
+    };
+    children.push(...Object.values(processes));
 
     const headers = { Host: HOSTNAME, Authorization: `Bearer ${accessKey}` };
     const targets = [
       ['direct', PORTS.upstream],
       ['nginx', PORTS.nginx],
       ['fastify', PORTS.fastify],
+      ['floor', PORTS.floor],
       ['edge', PORTS.edge],
-    ].map(([target, port]) => ({ target, url: `http://127.0.0.1:${port}/` }));
+    ]
+      .filter(([target]) => TARGETS.includes(target))
+      .map(([target, port]) => ({
+        target,
+        url: `http://127.0.0.1:${port}/`,
+        pid: processes[target].pid,
+      }));
     for (const { target, url: targetUrl } of targets) {
       const body = await waitFor(targetUrl, headers);
       if (body !== BODY) throw new Error(`${target} answered ${body.length} bytes, not 1 KiB`);
@@ -359,7 +370,10 @@ async function main() {
     for (let round = 1; round <= ROUNDS; round++) {
       const line = [`round ${round}:`];
       for (const t of targets) {
+        const cpuBefore = cpuSeconds(t.pid);
         const r = load(TOOL, t.url, headers, SECONDS, dir);
+        // The target's own CPU per request: steadier than req/s on a shared machine.
+        r.cpuUs = ((cpuSeconds(t.pid) - cpuBefore) / (r.rps * SECONDS)) * 1e6;
         results.get(t.target).push(r);
         line.push(`${t.target} ${r.rps.toFixed(0)} req/s p99 ${r.p99.toFixed(2)} ms`);
         if (r.failed > 0) line.push(`(${r.failed} failed)`);
@@ -368,7 +382,7 @@ async function main() {
     }
 
     console.log(
-      `\n${'target'.padEnd(8)}${'req/s'.padStart(10)}${'p50 ms'.padStart(10)}${'p99 ms'.padStart(10)}`,
+      `\n${'target'.padEnd(8)}${'req/s'.padStart(10)}${'p50 ms'.padStart(10)}${'p99 ms'.padStart(10)}${'cpu µs/req'.padStart(12)}`,
     );
     const summary = {};
     for (const [target, rs] of results) {
@@ -376,24 +390,36 @@ async function main() {
         rps: median(rs.map((r) => r.rps)),
         p50: median(rs.map((r) => r.p50)),
         p99: median(rs.map((r) => r.p99)),
+        cpuUs: median(rs.map((r) => r.cpuUs)),
       };
       const s = summary[target];
-      console.log(`${target.padEnd(8)}${fmt(s.rps, 0)}${fmt(s.p50, 2)}${fmt(s.p99, 2)}`);
+      console.log(
+        `${target.padEnd(8)}${fmt(s.rps, 0)}${fmt(s.p50, 2)}${fmt(s.p99, 2)}${fmt(s.cpuUs, 1).padStart(12)}`,
+      );
     }
-    const { edge, nginx, fastify } = summary;
+    const { edge, nginx, fastify, floor } = summary;
     const verdict = (ok) => (ok ? 'met' : 'MISSED');
-    const toNginx = edge.rps / nginx.rps;
-    const toFastify = edge.rps / fastify.rps;
-    const p99Gap = edge.p99 - nginx.p99;
-    console.log(
-      `\nedge/nginx req/s    ${toNginx.toFixed(2)}  (goal ≥ 0.70: ${verdict(toNginx >= 0.7)})`,
-    );
-    console.log(
-      `edge/fastify req/s  ${toFastify.toFixed(2)}  (goal ≥ 1.40: ${verdict(toFastify >= 1.4)})`,
-    );
-    console.log(
-      `edge p99 − nginx    ${p99Gap >= 0 ? '+' : ''}${p99Gap.toFixed(2)} ms (goal ≤ 1 ms: ${verdict(p99Gap <= 1)})`,
-    );
+    const ratio = (name, value, goal) =>
+      console.log(
+        `${name.padEnd(20)}${value.toFixed(2)}${goal ? `  (goal ${goal[0]}: ${verdict(goal[1])})` : ''}`,
+      );
+    console.log('');
+    if (edge && nginx) {
+      const toNginx = edge.rps / nginx.rps;
+      ratio('edge/nginx req/s', toNginx, ['≥ 0.70', toNginx >= 0.7]);
+      const gap = edge.p99 - nginx.p99;
+      console.log(
+        `${'edge p99 − nginx'.padEnd(20)}${gap >= 0 ? '+' : ''}${gap.toFixed(2)} ms (goal ≤ 1 ms: ${verdict(gap <= 1)})`,
+      );
+    }
+    if (edge && fastify) {
+      const toFastify = edge.rps / fastify.rps;
+      ratio('edge/fastify req/s', toFastify, ['≥ 1.40', toFastify >= 1.4]);
+    }
+    // Context for the goals: how far the edge is from the cheapest Node.js proxy, and how far
+    // that one is from nginx on this machine.
+    if (edge && floor) ratio('edge/floor req/s', edge.rps / floor.rps);
+    if (floor && nginx) ratio('floor/nginx req/s', floor.rps / nginx.rps);
 
     // What the edge recorded while serving: its metrics, and its access log when it has one
     // (given a moment for the last batch to be written).
@@ -413,7 +439,7 @@ async function main() {
   } finally {
     for (const child of children.reverse()) await stop(child);
     rmSync(dir, { recursive: true, force: true });
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await drop();
   }
 }
 
