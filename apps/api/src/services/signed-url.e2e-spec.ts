@@ -80,11 +80,13 @@ describe('POST /v1/services/{id}/signed-url', () => {
       [{ ttl_seconds: 1 }, 1],
       [{ ttl_seconds: 86_400 }, 86_400],
     ] as const) {
-      const now = Date.now();
+      const before = Date.now();
       const res = await sign(service.id, body).expect(200);
+      const after = Date.now();
+      // Expiry is in whole seconds: the signing second, floored, plus the TTL.
       const expiresAt = Date.parse((res.body as { data: SignedUrl }).data.expires_at);
-      expect(expiresAt - now).toBeGreaterThan((seconds - 2) * 1000);
-      expect(expiresAt - now).toBeLessThanOrEqual(seconds * 1000);
+      expect(expiresAt).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + seconds * 1000);
+      expect(expiresAt).toBeLessThanOrEqual(after + seconds * 1000);
     }
   });
 
