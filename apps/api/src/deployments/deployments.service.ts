@@ -266,16 +266,18 @@ export class DeploymentsService {
     } catch (error) {
       const reason = `could not queue the deployment: ${(error as Error).message}`;
       this.logger.error(`deployment ${deployment.id}: ${reason}`);
-      await this.dataSource.getRepository(Deployment).update(
-        { id: deployment.id },
-        {
-          status: 'deployment_failed',
-          endedAt: new Date(),
-          failureReason: reason,
-          buildTokenHash: null,
-        },
-      );
-      await this.statuses.refresh(deployment.serviceId);
+      await this.dataSource.transaction(async (manager) => {
+        await manager.getRepository(Deployment).update(
+          { id: deployment.id },
+          {
+            status: 'deployment_failed',
+            endedAt: new Date(),
+            failureReason: reason,
+            buildTokenHash: null,
+          },
+        );
+        await this.statuses.refresh(deployment.serviceId, manager);
+      });
       throw new DomainError(
         ErrorCode.ServiceUnavailable,
         `The deployment could not be queued; try again shortly (${reason})`,

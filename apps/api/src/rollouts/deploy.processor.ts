@@ -57,7 +57,6 @@ export class DeployProcessor extends WorkerHost implements OnApplicationBootstra
       'deployment_failed',
       `the platform could not complete the rollout: ${error.message}`,
     );
-    await this.statuses.refresh(parsed.data.serviceId);
   }
 
   /** Moves a built deployment to `deploying`; records `build_failed` otherwise. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DeploymentStatus } from '@slipway/contracts';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import { type AppConfig } from '../config/config.schema';
 import { Deployment } from '../deployments/deployment.entity';
@@ -54,22 +54,34 @@ export class RolloutRunner {
     }
   }
 
-  /** Ends a deployment unless something else (a newer deploy, a cancel) ended it first. */
+  /**
+   * Ends a deployment unless something else (a newer deploy, a cancel) ended it first. The
+   * service's status commits with it (in `manager`'s transaction when given), so no reader
+   * sees an ended deployment under a service still `deploying`.
+   */
   async finish(
     deploymentId: string,
     status: Extract<DeploymentStatus, 'succeeded' | 'build_failed' | 'deployment_failed'>,
     failureReason: string | null,
+    manager?: EntityManager,
   ): Promise<boolean> {
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .update(Deployment)
-      .set({ status, failureReason, endedAt: new Date(), buildTokenHash: null })
-      .where('id = :id AND status IN (:...open)', {
-        id: deploymentId,
-        open: ['building', 'deploying'],
-      })
-      .execute();
-    return (result.affected ?? 0) > 0;
+    const end = async (m: EntityManager): Promise<boolean> => {
+      const result = await m
+        .createQueryBuilder()
+        .update(Deployment)
+        .set({ status, failureReason, endedAt: new Date(), buildTokenHash: null })
+        .where('id = :id AND status IN (:...open)', {
+          id: deploymentId,
+          open: ['building', 'deploying'],
+        })
+        .returning(['serviceId'])
+        .execute();
+      const ended = (result.raw as { service_id: string }[])[0];
+      if (!ended) return false;
+      await this.statuses.refresh(ended.service_id, m);
+      return true;
+    };
+    return manager ? end(manager) : this.dataSource.transaction(end);
   }
 
   private async rollOut(deploymentId: string): Promise<void> {
@@ -96,9 +108,19 @@ export class RolloutRunner {
         readinessTimeoutMs: this.config.deploy.readinessTimeoutSeconds * 1000,
         onProgress: (message) => this.logger.log(`deployment ${deploymentId}: ${message}`),
       });
-      if (await this.finish(deploymentId, 'succeeded', null)) {
-        await this.routes.switchTo(service.id, result.endpoints, deploymentId);
-      }
+      // Deployment, route and status commit together; the edge hears of the route after.
+      const route = await this.dataSource.transaction(async (manager) => {
+        if (!(await this.finish(deploymentId, 'succeeded', null, manager))) return undefined;
+        const message = await this.routes.record(
+          service.id,
+          result.endpoints,
+          deploymentId,
+          manager,
+        );
+        await this.statuses.refresh(service.id, manager);
+        return message;
+      });
+      if (route) await this.routes.publish(route);
     } catch (error) {
       if (error instanceof RolloutCancelledError) return;
       if (error instanceof RolloutFailedError) {

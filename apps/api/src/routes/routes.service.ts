@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CHANNELS, RouteMessageSchema, type RouteMessage } from '@slipway/contracts';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { RedisClient } from '../redis/redis.module';
 import { Service } from '../services/service.entity';
 import { ServiceRoute, type RouteEndpoint } from './service-route.entity';
@@ -29,11 +29,23 @@ export class RoutesService {
     endpoints: readonly RouteEndpoint[],
     deploymentId?: string,
   ): Promise<void> {
-    const service = await this.dataSource
-      .getRepository(Service)
-      .findOne({ where: { id: serviceId } });
-    if (!service) return;
-    const rows = await this.dataSource.query<{ version: string }[]>(
+    const message = await this.record(serviceId, endpoints, deploymentId);
+    if (message) await this.publish(message);
+  }
+
+  /**
+   * Stores the route (in `manager`'s transaction when given) and answers the message that
+   * tells the edge; publish it once the transaction committed. None: the service is gone.
+   */
+  async record(
+    serviceId: string,
+    endpoints: readonly RouteEndpoint[],
+    deploymentId?: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<RouteMessage | undefined> {
+    const service = await manager.getRepository(Service).findOne({ where: { id: serviceId } });
+    if (!service) return undefined;
+    const rows = await manager.query<{ version: string }[]>(
       `INSERT INTO service_routes (service_id, deployment_id, endpoints, version, updated_at)
        VALUES ($1, $2, $3::jsonb, $4, now())
        ON CONFLICT (service_id) DO UPDATE SET
@@ -44,7 +56,7 @@ export class RoutesService {
        RETURNING version`,
       [serviceId, deploymentId ?? null, JSON.stringify(endpoints), Date.now()],
     );
-    await this.publish({
+    return {
       type: 'upsert',
       serviceId,
       projectId: service.projectId,
@@ -56,7 +68,7 @@ export class RoutesService {
       endpoints: endpoints.map((e) => ({ host: e.host, port: e.port })),
       paused: service.instances === 0,
       version: Number(rows[0]?.version ?? Date.now()),
-    });
+    };
   }
 
   /** Publishes the route again after the service changed (access type, domains); none: nothing to do. */
@@ -72,7 +84,7 @@ export class RoutesService {
   }
 
   /** A lost message is repaired by the edge's periodic resync from PostgreSQL. */
-  private async publish(message: RouteMessage): Promise<void> {
+  async publish(message: RouteMessage): Promise<void> {
     try {
       await this.redis.connection.publish(
         CHANNELS.routes,
