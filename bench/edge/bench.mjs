@@ -27,7 +27,7 @@
 //
 //   node bench/edge/bench.mjs [--rounds 3] [--seconds 10] [--connections 50] [--warmup 3]
 //                             [--tool wrk|autocannon] [--nginx-access-log]
-//                             [--profile-edge DIR]  (writes the edge's .cpuprofile there)
+//                             [--profile DIR]  (writes <target>.cpuprofile of edge, fastify, floor)
 //                             [--targets direct,nginx,fastify,floor,edge]
 //
 // Env: BENCH_ADMIN_DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres), REDIS_URL
@@ -65,7 +65,7 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '3' },
     tool: { type: 'string', default: onPath('wrk') ? 'wrk' : 'autocannon' },
     'nginx-access-log': { type: 'boolean', default: false },
-    'profile-edge': { type: 'string' },
+    profile: { type: 'string' },
     targets: { type: 'string', default: 'direct,nginx,fastify,floor,edge' },
   },
 });
@@ -191,23 +191,30 @@ function startNginx(dir, name, config) {
   });
 }
 
+/** node's flags to write the target's CPU profile, when asked for. */
+function profileFlags(target) {
+  const dir = values.profile;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${target}.cpuprofile`] : [];
+}
+
 function startEdge(databaseUrl) {
-  const profile = values['profile-edge']
-    ? ['--cpu-prof', `--cpu-prof-dir=${values['profile-edge']}`]
-    : [];
-  return spawn(process.execPath, [...profile, join(ROOT, 'apps', 'edge', 'dist', 'main.js')], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      EDGE_PORT: String(PORTS.edge),
-      EDGE_ADMIN_PORT: String(PORTS.edgeAdmin),
-      DATABASE_URL: databaseUrl,
-      REDIS_URL,
-      SLIPWAY_SECRET_KEY: SECRET_KEY,
-      LOG_LEVEL: 'warn',
+  return spawn(
+    process.execPath,
+    [...profileFlags('edge'), join(ROOT, 'apps', 'edge', 'dist', 'main.js')],
+    {
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        EDGE_PORT: String(PORTS.edge),
+        EDGE_ADMIN_PORT: String(PORTS.edgeAdmin),
+        DATABASE_URL: databaseUrl,
+        REDIS_URL,
+        SLIPWAY_SECRET_KEY: SECRET_KEY,
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  );
 }
 
 /** One of the Node.js baselines of node-proxy.mjs (fastify, floor) as its own process. */
@@ -215,6 +222,7 @@ function startNodeProxy(proxy, port) {
   return spawn(
     process.execPath,
     [
+      ...profileFlags(proxy),
       join(import.meta.dirname, 'node-proxy.mjs'),
       '--proxy',
       proxy,
