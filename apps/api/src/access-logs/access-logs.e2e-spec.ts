@@ -5,10 +5,10 @@
 import { type AccessLogResource, ErrorCode, type ListEnvelope } from '@slipway/contracts';
 import { describeCredentialChecks, withToken } from '../../test/support/credentials';
 import {
-  adminDefaults,
+  createService,
   createTenant,
   expectError,
-  uniqueName,
+  expectServiceNotFound,
   type TestTenant,
 } from '../../test/support/fixtures';
 import { bearer, startTestApp, type TestApp } from '../../test/support/test-app';
@@ -39,15 +39,8 @@ describe('access logs', () => {
   const now = Date.now();
   const admin = () => bearer(t.adminToken);
 
-  async function createService(prefix = 'logged'): Promise<string> {
-    const { projectId } = await adminDefaults(t);
-    const res = await t.http
-      .post('/v1/services')
-      .set(admin())
-      .send({ name: uniqueName(prefix), project_id: projectId })
-      .expect(200);
-    return (res.body.data as { id: string }).id;
-  }
+  const newServiceId = async (prefix = 'logged'): Promise<string> =>
+    (await createService(t, { prefix })).id;
 
   async function insert(id: string, seeds: Seed[]): Promise<void> {
     await t.dataSource.query(
@@ -83,10 +76,10 @@ describe('access logs', () => {
   beforeAll(async () => {
     t = await startTestApp();
     tenant = await createTenant(t);
-    serviceId = await createService();
+    serviceId = await newServiceId();
     await insert(serviceId, SEEDS);
     // Another service's rows must never show up.
-    await insert(await createService('other'), SEEDS.slice(0, 2));
+    await insert(await newServiceId('other'), SEEDS.slice(0, 2));
   });
   afterAll(async () => {
     await t?.close();
@@ -150,19 +143,16 @@ describe('access logs', () => {
   });
 
   it('answers 404 for an unknown service and for one of another tenant', async () => {
-    await t.http
-      .get('/v1/services/00000000-0000-4000-8000-000000000000/access-logs')
-      .set(admin())
-      .expect(404);
-    const res = await t.http
-      .get(`/v1/services/${serviceId}/access-logs`)
-      .set(bearer(tenant.user.token))
-      .expect(404);
-    expectError(res.body, ErrorCode.NotFound);
+    await expectServiceNotFound(
+      t,
+      (id) => `/v1/services/${id}/access-logs`,
+      serviceId,
+      tenant.user.token,
+    );
   });
 
   it('deleting a service deletes its access logs, and only its', async () => {
-    const doomed = await createService('doomed');
+    const doomed = await newServiceId('doomed');
     await insert(doomed, SEEDS.slice(0, 1));
     const count = async (id: string): Promise<number> =>
       (

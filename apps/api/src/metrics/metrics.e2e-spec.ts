@@ -8,10 +8,10 @@ import { ErrorCode, type MetricName, type MetricSeriesResource } from '@slipway/
 import { statusReply } from '@slipway/kube-client/testing';
 import { describeCredentialChecks, withToken } from '../../test/support/credentials';
 import {
-  adminDefaults,
+  createService,
   createTenant,
   expectError,
-  uniqueName,
+  expectServiceNotFound,
   type TestTenant,
 } from '../../test/support/fixtures';
 import { startStandInCluster, type StandInCluster } from '../../test/support/stand-in-cluster';
@@ -28,15 +28,8 @@ describe('metrics', () => {
   const second = first + 3 * BUCKET;
   const admin = () => bearer(t.adminToken);
 
-  async function createService(app: TestApp): Promise<string> {
-    const { projectId } = await adminDefaults(app);
-    const res = await app.http
-      .post('/v1/services')
-      .set(bearer(app.adminToken))
-      .send({ name: uniqueName('measured'), project_id: projectId })
-      .expect(200);
-    return (res.body.data as { id: string }).id;
-  }
+  const newServiceId = async (app: TestApp): Promise<string> =>
+    (await createService(app, { prefix: 'measured' })).id;
 
   async function insertBuckets(
     app: TestApp,
@@ -73,7 +66,7 @@ describe('metrics', () => {
   beforeAll(async () => {
     t = await startTestApp();
     tenant = await createTenant(t);
-    serviceId = await createService(t);
+    serviceId = await newServiceId(t);
     // The first bucket came from two edges: counts add up, the larger p95 stands.
     await insertBuckets(t, serviceId, [
       [first, 30, 3, 40],
@@ -165,19 +158,16 @@ describe('metrics', () => {
   });
 
   it('answers 404 for an unknown service and for one of another tenant', async () => {
-    await t.http
-      .get('/v1/services/00000000-0000-4000-8000-000000000000/metrics')
-      .set(admin())
-      .expect(404);
-    const res = await t.http
-      .get(`/v1/services/${serviceId}/metrics`)
-      .set(bearer(tenant.user.token))
-      .expect(404);
-    expectError(res.body, ErrorCode.NotFound);
+    await expectServiceNotFound(
+      t,
+      (id) => `/v1/services/${id}/metrics`,
+      serviceId,
+      tenant.user.token,
+    );
   });
 
   it('deleting a service deletes its request metrics', async () => {
-    const doomed = await createService(t);
+    const doomed = await newServiceId(t);
     await insertBuckets(t, doomed, [[first, 1, 0, 1]]);
     await t.http.delete(`/v1/services/${doomed}`).set(admin()).expect(200);
     const rows = await t.dataSource.query<{ n: number }[]>(
@@ -199,7 +189,7 @@ describe('metrics', () => {
           : undefined,
       );
       k = await startTestApp({ overrides: { 'runtime.driver': 'kubernetes' } });
-      id = await createService(k);
+      id = await newServiceId(k);
       await insertBuckets(k, id, [[first, 10, 1, 12]]);
     });
     afterAll(async () => {

@@ -5,7 +5,7 @@
  */
 import { ErrorCode, type ServiceResource } from '@slipway/contracts';
 import { statusReply } from '@slipway/kube-client/testing';
-import { adminDefaults, expectError, uniqueName } from '../../test/support/fixtures';
+import { adminDefaults, createService, expectError, uniqueName } from '../../test/support/fixtures';
 import { startStandInCluster, type StandInCluster } from '../../test/support/stand-in-cluster';
 import { bearer, startTestApp, type TestApp } from '../../test/support/test-app';
 import { ingressHosts } from '../runtime/kubernetes/testing/harness';
@@ -27,19 +27,10 @@ describe('custom domains on the kubernetes runtime (stand-in API server)', () =>
     await cluster?.close();
   });
 
-  async function createService(): Promise<ServiceResource> {
-    const res = await t.http
-      .post('/v1/services')
-      .set(auth)
-      .send({ name: uniqueName('web'), project_id: projectId })
-      .expect(200);
-    return (res.body as { data: ServiceResource }).data;
-  }
-
   const hosts = (serviceId: string): string[] => ingressHosts(cluster.api, serviceId);
 
   it('applies an Ingress per domain at once and deletes those of removed domains', async () => {
-    const service = await createService();
+    const service = await createService(t, { projectId });
     const [a, b] = [`${uniqueName('a')}.example.com`, `${uniqueName('b')}.example.com`];
 
     await t.http
@@ -67,7 +58,7 @@ describe('custom domains on the kubernetes runtime (stand-in API server)', () =>
   });
 
   it("answers 503 with the cluster's reason and keeps the domains when the cluster refuses", async () => {
-    const service = await createService();
+    const service = await createService(t, { projectId });
     const kept = `${uniqueName('kept')}.example.com`;
     await t.http
       .put(`/v1/services/${service.id}`)

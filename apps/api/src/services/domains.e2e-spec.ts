@@ -2,10 +2,11 @@ import { CHANNELS, ErrorCode, type RouteMessage, type ServiceResource } from '@s
 import Redis from 'ioredis';
 import {
   adminDefaults,
+  createService,
   createTenant,
   expectError,
-  uniqueName,
   type TestTenant,
+  uniqueName,
 } from '../../test/support/fixtures';
 import { describeCredentialChecks, withToken } from '../../test/support/credentials';
 import { bearer, startTestApp, type TestApp } from '../../test/support/test-app';
@@ -28,15 +29,6 @@ describe('custom domains (PUT /v1/services/{id} domains)', () => {
     await t.close();
   });
 
-  async function createService(as = auth, project = projectId): Promise<ServiceResource> {
-    const res = await t.http
-      .post('/v1/services')
-      .set(as)
-      .send({ name: uniqueName('web'), project_id: project })
-      .expect(200);
-    return (res.body as { data: ServiceResource }).data;
-  }
-
   function putDomains(id: string, domains: unknown, as = auth) {
     return t.http.put(`/v1/services/${id}`).set(as).send({ domains });
   }
@@ -45,7 +37,7 @@ describe('custom domains (PUT /v1/services/{id} domains)', () => {
   const domain = (prefix = 'shop') => `${uniqueName(prefix)}.example.com`;
 
   it('starts with none, sets, replaces and clears the list, keeping it in every view', async () => {
-    const service = await createService();
+    const service = await createService(t, { projectId });
     expect(service.domains).toEqual([]);
     const [a, b, c] = [domain('b'), domain('a'), domain('c')];
 
@@ -104,7 +96,7 @@ describe('custom domains (PUT /v1/services/{id} domains)', () => {
       'domains: at most 10 per service (got 11)',
     ],
   ])('answers 400 for %s, changing nothing', async (_what, domains, message) => {
-    const service = await createService();
+    const service = await createService(t, { projectId });
     await putDomains(service.id, ['keep.' + domain()]).expect(200);
     const res = await putDomains(service.id, domains).expect(400);
     expect(expectError(res.body, ErrorCode.ValidationFailed).message).toContain(message);
@@ -113,11 +105,11 @@ describe('custom domains (PUT /v1/services/{id} domains)', () => {
   });
 
   it("answers 409 for a domain another service holds, in any org, without naming it; the holder's release frees it", async () => {
-    const holder = await createService(bearer(other.user.token), other.projectId);
+    const holder = await createService(t, { token: other.user.token, projectId: other.projectId });
     const taken = domain('taken');
     await putDomains(holder.id, [taken], bearer(other.user.token)).expect(200);
 
-    const service = await createService();
+    const service = await createService(t, { projectId });
     const mine = domain('mine');
     const res = await putDomains(service.id, [mine, taken]).expect(409);
     const error = expectError(res.body, ErrorCode.AlreadyExists);
@@ -135,17 +127,17 @@ describe('custom domains (PUT /v1/services/{id} domains)', () => {
   });
 
   it('frees the domains of a deleted service', async () => {
-    const service = await createService();
+    const service = await createService(t, { projectId });
     const name = domain('gone');
     await putDomains(service.id, [name]).expect(200);
     const deleted = await t.http.delete(`/v1/services/${service.id}`).set(auth).expect(200);
     expect((deleted.body as { data: ServiceResource }).data.domains).toEqual([name]);
-    const next = await createService();
+    const next = await createService(t, { projectId });
     await putDomains(next.id, [name]).expect(200);
   });
 
   it('republishes the route with the domains as hostnames, and without a removed one', async () => {
-    const service = await createService();
+    const service = await createService(t, { projectId });
     await t.dataSource.query(
       `INSERT INTO service_routes (service_id, endpoints, version, updated_at)
        VALUES ($1, '[{"host":"127.0.0.1","port":9}]'::jsonb, 1, now())`,
@@ -176,7 +168,7 @@ describe('custom domains (PUT /v1/services/{id} domains)', () => {
   });
 
   it("answers 404 for another org's service and for an unknown one", async () => {
-    const foreign = await createService(bearer(other.user.token), other.projectId);
+    const foreign = await createService(t, { token: other.user.token, projectId: other.projectId });
     expectError((await putDomains(foreign.id, [domain()]).expect(404)).body, ErrorCode.NotFound);
     expectError(
       (await putDomains('00000000-0000-4000-8000-000000000000', [domain()]).expect(404)).body,

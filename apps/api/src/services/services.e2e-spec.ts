@@ -1,10 +1,11 @@
 import { ErrorCode, type ServiceResource } from '@slipway/contracts';
 import {
   adminDefaults,
+  createService,
   createTenant,
   expectError,
-  uniqueName,
   type TestTenant,
+  uniqueName,
 } from '../../test/support/fixtures';
 import { bearer, startTestApp, type TestApp } from '../../test/support/test-app';
 
@@ -24,14 +25,8 @@ describe('services', () => {
     await t.close();
   });
 
-  async function createService(body: Record<string, unknown> = {}): Promise<ServiceResource> {
-    const res = await t.http
-      .post('/v1/services')
-      .set(auth)
-      .send({ name: uniqueName('svc'), project_id: projectId, ...body })
-      .expect(200);
-    return (res.body as { data: ServiceResource }).data;
-  }
+  const newService = (body: Record<string, unknown> = {}): Promise<ServiceResource> =>
+    createService(t, { projectId, body });
 
   describe('POST /v1/services', () => {
     it('creates a private service with its hostname, category and status, answering 200', async () => {
@@ -59,7 +54,7 @@ describe('services', () => {
     });
 
     it('stores a service token hashed and sealed, never in plaintext', async () => {
-      const service = await createService();
+      const service = await newService();
       const [row] = await t.dataSource.query<{ token_hash: string; token_ciphertext: string }[]>(
         'SELECT token_hash, token_ciphertext FROM services WHERE id = $1',
         [service.id],
@@ -70,7 +65,7 @@ describe('services', () => {
     });
 
     it('honours access_control and category', async () => {
-      const service = await createService({
+      const service = await newService({
         access_control: { access_type: 'public' },
         category: 'agent',
       });
@@ -106,7 +101,7 @@ describe('services', () => {
     });
 
     it('refuses a duplicate name in the same project with 409', async () => {
-      const service = await createService();
+      const service = await newService();
       const res = await t.http
         .post('/v1/services')
         .set(auth)
@@ -116,7 +111,7 @@ describe('services', () => {
     });
 
     it('allows the same name in another project', async () => {
-      const service = await createService();
+      const service = await newService();
       await t.http
         .post('/v1/services')
         .set(bearer(other.user.token))
@@ -243,13 +238,13 @@ describe('services', () => {
 
   describe('GET, PUT and DELETE /v1/services/{id}', () => {
     it('gets one service with its hostname', async () => {
-      const service = await createService();
+      const service = await newService();
       const res = await t.http.get(`/v1/services/${service.id}`).set(auth).expect(200);
       expect(res.body).toEqual({ data: service });
     });
 
     it('updates description, access control and category, leaving the rest', async () => {
-      const service = await createService({ description: 'before' });
+      const service = await newService({ description: 'before' });
       const res = await t.http
         .put(`/v1/services/${service.id}`)
         .set(auth)
@@ -275,7 +270,7 @@ describe('services', () => {
     });
 
     it('refuses to rename a service or change unknown fields', async () => {
-      const service = await createService();
+      const service = await newService();
       const res = await t.http
         .put(`/v1/services/${service.id}`)
         .set(auth)
@@ -295,7 +290,7 @@ describe('services', () => {
     });
 
     it('deletes with 200 and the deleted service; afterwards it is 404', async () => {
-      const service = await createService();
+      const service = await newService();
       const res = await t.http.delete(`/v1/services/${service.id}`).set(auth).expect(200);
       expect((res.body as { data: ServiceResource }).data.id).toBe(service.id);
       expectError(
@@ -309,7 +304,7 @@ describe('services', () => {
     });
 
     it("treats another org's service as not found on every verb", async () => {
-      const service = await createService();
+      const service = await newService();
       const foreign = bearer(other.user.token);
       expectError(
         (await t.http.get(`/v1/services/${service.id}`).set(foreign).expect(404)).body,
@@ -347,7 +342,7 @@ describe('services', () => {
     });
 
     it('needs credentials on every verb', async () => {
-      const service = await createService();
+      const service = await newService();
       for (const call of [
         t.http.get(`/v1/services?project_id=${projectId}`),
         t.http.get(`/v1/services/${service.id}`),

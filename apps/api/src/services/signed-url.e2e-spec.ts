@@ -1,10 +1,11 @@
 import { ErrorCode, edgeTokenSigner, type ServiceResource } from '@slipway/contracts';
 import {
   adminDefaults,
+  createService,
   createTenant,
   expectError,
-  uniqueName,
   type TestTenant,
+  uniqueName,
 } from '../../test/support/fixtures';
 import { describeCredentialChecks, withToken } from '../../test/support/credentials';
 import { bearer, startTestApp, TEST_SECRET_KEY, type TestApp } from '../../test/support/test-app';
@@ -26,20 +27,11 @@ describe('POST /v1/services/{id}/signed-url', () => {
     projectId = (await adminDefaults(t)).projectId;
     auth = bearer(t.adminToken);
     other = await createTenant(t);
-    service = await createService();
+    service = await createService(t, { projectId });
   });
   afterAll(async () => {
     await t.close();
   });
-
-  async function createService(as = auth, project = projectId): Promise<ServiceResource> {
-    const res = await t.http
-      .post('/v1/services')
-      .set(as)
-      .send({ name: uniqueName('web'), project_id: project })
-      .expect(200);
-    return (res.body as { data: ServiceResource }).data;
-  }
 
   function sign(id: string, body: object, as = auth) {
     return t.http.post(`/v1/services/${id}/signed-url`).set(as).send(body);
@@ -70,7 +62,7 @@ describe('POST /v1/services/{id}/signed-url', () => {
       claims: { serviceId: service.id, expiresAt: expiresAt / 1000 },
     });
     expect(signer.verify(token, service.id, expiresAt)).toEqual({ ok: false, reason: 'expired' });
-    const otherService = await createService();
+    const otherService = await createService(t, { projectId });
     expect(signer.verify(token, otherService.id).ok).toBe(false);
   });
 
@@ -104,7 +96,7 @@ describe('POST /v1/services/{id}/signed-url', () => {
   });
 
   it('signs for one of the service’s custom domains when asked', async () => {
-    const withDomain = await createService();
+    const withDomain = await createService(t, { projectId });
     const domain = `${uniqueName('signed')}.example.com`;
     await t.http
       .put(`/v1/services/${withDomain.id}`)
@@ -116,7 +108,7 @@ describe('POST /v1/services/{id}/signed-url', () => {
   });
 
   it("answers 404 for another org's service and for an unknown one", async () => {
-    const foreign = await createService(bearer(other.user.token), other.projectId);
+    const foreign = await createService(t, { token: other.user.token, projectId: other.projectId });
     expectError((await sign(foreign.id, {}).expect(404)).body, ErrorCode.NotFound);
     expectError(
       (await sign('00000000-0000-4000-8000-000000000000', {}).expect(404)).body,

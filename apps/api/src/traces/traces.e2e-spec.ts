@@ -11,10 +11,10 @@ import {
 } from '@slipway/contracts';
 import { describeCredentialChecks, withToken } from '../../test/support/credentials';
 import {
-  adminDefaults,
+  createService,
   createTenant,
   expectError,
-  uniqueName,
+  expectServiceNotFound,
   type TestTenant,
 } from '../../test/support/fixtures';
 import { bearer, startTestApp, type TestApp } from '../../test/support/test-app';
@@ -32,15 +32,8 @@ describe('traces', () => {
   const ago = (ms: number): Date => new Date(now - ms);
   const admin = () => bearer(t.adminToken);
 
-  async function createService(prefix = 'traced'): Promise<string> {
-    const { projectId } = await adminDefaults(t);
-    const res = await t.http
-      .post('/v1/services')
-      .set(admin())
-      .send({ name: uniqueName(prefix), project_id: projectId })
-      .expect(200);
-    return (res.body.data as { id: string }).id;
-  }
+  const newServiceId = async (prefix = 'traced'): Promise<string> =>
+    (await createService(t, { prefix })).id;
 
   async function list(
     query = '',
@@ -57,7 +50,7 @@ describe('traces', () => {
   beforeAll(async () => {
     t = await startTestApp();
     tenant = await createTenant(t);
-    serviceId = await createService();
+    serviceId = await newServiceId();
     await insertSpans(t, serviceId, [...t1, ...t2, ...t3, ...t4, ...t5]);
   });
   afterAll(async () => {
@@ -130,7 +123,7 @@ describe('traces', () => {
     });
 
     it('pages with an opaque cursor: no overlap, nothing missed, a stable order', async () => {
-      const paged = await createService('paged');
+      const paged = await newServiceId('paged');
       const base = ago(30 * MINUTE);
       // Five traces share one start time: the trace id breaks the tie.
       await insertSpans(
@@ -181,15 +174,12 @@ describe('traces', () => {
     });
 
     it('answers 404 for an unknown service and for one of another tenant', async () => {
-      await t.http
-        .get('/v1/services/00000000-0000-4000-8000-000000000000/traces')
-        .set(admin())
-        .expect(404);
-      const res = await t.http
-        .get(`/v1/services/${serviceId}/traces`)
-        .set(bearer(tenant.user.token))
-        .expect(404);
-      expectError(res.body, ErrorCode.NotFound);
+      await expectServiceNotFound(
+        t,
+        (id) => `/v1/services/${id}/traces`,
+        serviceId,
+        tenant.user.token,
+      );
     });
   });
 
@@ -292,7 +282,7 @@ describe('traces', () => {
   });
 
   it('deleting a service deletes its spans, and only its', async () => {
-    const doomed = await createService('doomed');
+    const doomed = await newServiceId('doomed');
     await insertSpans(t, doomed, [
       {
         trace: traceId(50),

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { ErrorCode, type ServiceResource } from '@slipway/contracts';
 import type { Test } from 'supertest';
 import { type TestApp, bearer } from './test-app';
 
@@ -61,6 +62,50 @@ export async function adminDefaults(t: TestApp): Promise<{ orgId: string; projec
   );
   if (!project) throw new Error('bootstrap project missing');
   return { orgId: org.id, projectId: project.id };
+}
+
+export interface NewService {
+  /** Whose token creates it; the bootstrap admin's by default. */
+  readonly token?: string;
+  /** The admin's `default` project unless given. */
+  readonly projectId?: string;
+  /** The name's prefix; a random suffix keeps names unique. */
+  readonly prefix?: string;
+  /** More fields of the request. */
+  readonly body?: Record<string, unknown>;
+}
+
+/** POST /v1/services, expecting 200: the created service. */
+export async function createService(
+  t: TestApp,
+  options: NewService = {},
+): Promise<ServiceResource> {
+  const projectId = options.projectId ?? (await adminDefaults(t)).projectId;
+  const res = await t.http
+    .post('/v1/services')
+    .set(bearer(options.token ?? t.adminToken))
+    .send({ name: uniqueName(options.prefix ?? 'svc'), project_id: projectId, ...options.body })
+    .expect(200);
+  return (res.body as { data: ServiceResource }).data;
+}
+
+/**
+ * A service-scoped GET answers 404 for a service that does not exist and, alike, for one the
+ * caller cannot see: nothing tells the two apart.
+ */
+export async function expectServiceNotFound(
+  t: TestApp,
+  pathOf: (serviceId: string) => string,
+  serviceId: string,
+  outsiderToken: string,
+): Promise<void> {
+  const unknown = await t.http
+    .get(pathOf('00000000-0000-4000-8000-000000000000'))
+    .set(bearer(t.adminToken))
+    .expect(404);
+  expectError(unknown.body, ErrorCode.NotFound);
+  const foreign = await t.http.get(pathOf(serviceId)).set(bearer(outsiderToken)).expect(404);
+  expectError(foreign.body, ErrorCode.NotFound);
 }
 
 /** Asserts the one error body shape and returns it. */
