@@ -7,8 +7,10 @@ import { z } from 'zod';
 export const CHANNELS = {
   /** Route changes the edge applies to its in-memory table. */
   routes: 'slipway:routes',
-  /** Revoked Access Keys: the edge evicts them from its verification cache. */
+  /** Revoked Access Keys: the edge reads its keys at once (they stop working). */
   accessKeyRevocations: 'slipway:access-keys:revoked',
+  /** New Access Keys: the edge reads its keys at once (they work within milliseconds). */
+  accessKeysCreated: 'slipway:access-keys:created',
   /** Revoked service tokens: the collector evicts them from its cache. */
   serviceTokenRevocations: 'slipway:service-tokens:revoked',
 } as const;
@@ -38,6 +40,8 @@ export const RouteMessageSchema = z.discriminatedUnion('type', [
     endpoints: z.array(endpoint),
     /** Scaled to zero on purpose (`instances: 0`), as opposed to having no ready instance. */
     paused: z.boolean().optional(),
+    /** False while no deployment of the service ever succeeded (absent: it has endpoints). */
+    deployed: z.boolean().optional(),
     /** Monotonic per service (e.g. epoch ms) so a late message cannot undo a newer one. */
     version: z.number().int().nonnegative(),
   }),
@@ -55,6 +59,14 @@ export const RevocationMessageSchema = z.strictObject({
   revokedAt: z.iso.datetime(),
 });
 export type RevocationMessage = z.infer<typeof RevocationMessageSchema>;
+
+/** An Access Key was created or revoked: the edge reads what changed. */
+export const KeyChangeMessageSchema = z.strictObject({
+  /** Id of the key (never its value). */
+  id: z.string().min(1),
+  at: z.iso.datetime(),
+});
+export type KeyChangeMessage = z.infer<typeof KeyChangeMessageSchema>;
 
 /** Fields of one entry in a build log stream. */
 export const BuildLogEntrySchema = z.strictObject({

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { CHANNELS, RevocationMessageSchema } from '@slipway/contracts';
+import { CHANNELS, KeyChangeMessageSchema } from '@slipway/contracts';
 import { In, IsNull, type FindOptionsWhere, type Repository } from 'typeorm';
 import { generateCredential } from '../common/crypto/credentials';
 import { CredentialHasher } from '../common/crypto/crypto.module';
@@ -49,6 +49,7 @@ export class AccessKeysService {
         lastFour: plaintext.slice(-4),
       }),
     );
+    await this.announce(CHANNELS.accessKeysCreated, key.id, 'creation');
     return { key, plaintext };
   }
 
@@ -82,29 +83,26 @@ export class AccessKeysService {
     if (key.revokedAt) return key;
     await this.keys.update({ id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
     const revoked = await this.keys.findOneOrFail({ where: { id } });
-    await this.publishRevocation(revoked);
+    await this.announce(CHANNELS.accessKeyRevocations, revoked.id, 'revocation');
     return revoked;
   }
 
   /**
-   * Tells every edge to drop the key from its verification cache now. A lost message is
-   * covered by the edge's short cache lifetime (one second by default).
+   * Tells every edge to read its keys now, so a new key works and a revoked one stops at once.
+   * A lost message is covered by the edge's own polling (every 250 ms by default).
    */
-  private async publishRevocation(key: AccessKey): Promise<void> {
+  private async announce(
+    channel: typeof CHANNELS.accessKeysCreated | typeof CHANNELS.accessKeyRevocations,
+    id: string,
+    what: string,
+  ): Promise<void> {
     try {
       await this.redis.connection.publish(
-        CHANNELS.accessKeyRevocations,
-        JSON.stringify(
-          RevocationMessageSchema.parse({
-            id: key.id,
-            revokedAt: (key.revokedAt ?? new Date()).toISOString(),
-          }),
-        ),
+        channel,
+        JSON.stringify(KeyChangeMessageSchema.parse({ id, at: new Date().toISOString() })),
       );
     } catch (error) {
-      this.logger.warn(
-        `revocation of access key ${key.id} not published: ${(error as Error).message}`,
-      );
+      this.logger.warn(`${what} of access key ${id} not published: ${(error as Error).message}`);
     }
   }
 

@@ -67,14 +67,40 @@ export class RoutesService {
       accessType: service.accessType,
       endpoints: endpoints.map((e) => ({ host: e.host, port: e.port })),
       paused: service.instances === 0,
+      deployed: true,
       version: Number(rows[0]?.version ?? Date.now()),
     };
   }
 
-  /** Publishes the route again after the service changed (access type, domains); none: nothing to do. */
+  /**
+   * Publishes the route again after the service changed (created, access type, domains). A
+   * service never deployed has no route row: the edge learns its hostname, to answer "not
+   * deployed" (after the access check, for a private one).
+   */
   async republish(serviceId: string): Promise<void> {
     const route = await this.find(serviceId);
-    if (route) await this.switchTo(serviceId, route.endpoints);
+    if (route) {
+      await this.switchTo(serviceId, route.endpoints);
+      return;
+    }
+    const service = await this.dataSource
+      .getRepository(Service)
+      .findOne({ where: { id: serviceId } });
+    if (!service) return;
+    await this.publish({
+      type: 'upsert',
+      serviceId,
+      projectId: service.projectId,
+      orgId: service.orgId,
+      hostnames: [service.hostname, ...service.domains],
+      accessType: service.accessType,
+      endpoints: [],
+      paused: service.instances === 0,
+      deployed: false,
+      // The edge's full reads use the same version for a service without a route, so a lost
+      // message is repaired by the next one; a first deployment records a later time.
+      version: service.updatedAt.getTime(),
+    });
   }
 
   /** Forgets the route (the service is going away). */

@@ -64,7 +64,7 @@ export class ServicesService {
     await this.assertNameFree(project.id, input.name);
     const id = randomUUID();
     const token = generateCredential('serviceToken');
-    return this.services.save(
+    const service = await this.services.save(
       this.services.create({
         id,
         orgId: project.orgId,
@@ -81,6 +81,9 @@ export class ServicesService {
         createdBy: userId,
       }),
     );
+    // The edge knows the hostname from now on: "not deployed" rather than "unknown host".
+    await this.routes.republish(service.id);
+    return service;
   }
 
   async list(
