@@ -71,6 +71,13 @@ WORKDIR /app
 # Everything stays owned by root: the app runs as `node` and cannot modify its own code.
 COPY --from=prod-deps /app/ ./
 COPY --from=build /out/ ./
+# The edge is HAProxy programmed by the agent (Debian's packages; tini reaps and forwards signals).
+RUN if [ "$APP" = edge ]; then \
+      apt-get update \
+      && apt-get install -y --no-install-recommends haproxy tini \
+      && rm -rf /var/lib/apt/lists/*; \
+    fi
+ENV SLIPWAY_EDGE_RUN_DIR=/tmp/slipway-edge
 # The one directory the app writes (the API's source bundles; a volume in production).
 ENV SLIPWAY_BLOB_DIR=/var/lib/slipway/bundles
 RUN mkdir -p /var/lib/slipway/bundles && chown -R node:node /var/lib/slipway
@@ -83,4 +90,4 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "require('node:http').get({ host: '127.0.0.1', port: process.env.PORT || 3000, path: '/healthz', timeout: 4000 }, (res) => process.exit(res.statusCode === 200 ? 0 : 1)).on('timeout', () => process.exit(1)).on('error', () => process.exit(1))"]
-CMD ["sh", "-c", "exec node --enable-source-maps apps/${SLIPWAY_APP}/dist/main.js"]
+CMD ["sh", "-c", "if command -v tini >/dev/null; then set -- tini --; fi; exec \"$@\" node --enable-source-maps apps/${SLIPWAY_APP}/dist/main.js"]

@@ -1,31 +1,38 @@
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
-import { CHANNELS } from '@slipway/contracts';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import {
+  CHANNELS,
+  CREDENTIAL_HASH_PURPOSE,
+  EDGE_TOKEN_PURPOSE,
+  deriveKey,
+} from '@slipway/contracts';
 import Redis from 'ioredis';
 import { Pool } from 'pg';
 import pino, { type Logger } from 'pino';
-import { AccessKeyVerifier } from './auth/access-key-verifier';
-import { type Admission, admit } from './auth/admission';
-import { EdgeSessions, withoutSessionCookie } from './auth/edge-session';
+import { EdgeSessions } from './auth/edge-session';
 import type { EdgeConfig, EdgeConfigOverrides } from './config/config.schema';
 import { loadEdgeConfig } from './config/load-config';
-import { EdgeError, edgeErrors } from './http/edge-error';
-import { requestIdOf, sendError, writeSocketError } from './http/responses';
-import { EdgeMetrics, UNROUTED } from './observability/metrics';
-import { addForwarded, endToEndHeaders } from './proxy/headers';
+import { createExchangeServer, listenOnSocket } from './exchange/exchange-server';
+import { parseAccessLogLine } from './haproxy/access-log-format';
 import {
-  HttpProxy,
-  REQUEST_FIELDS_DROPPED,
-  type TransferMeter,
-  toEdgeError,
-} from './proxy/http-proxy';
-import { CLIENT_CLOSED, WebSocketProxy } from './proxy/websocket-proxy';
+  HAPROXY_KEY_ENV,
+  HOP_BY_HOP_LUA,
+  type HaproxySettings,
+  errorFiles,
+  renderHaproxyConfig,
+} from './haproxy/haproxy-config';
+import { HaproxyMaps } from './haproxy/haproxy-maps';
+import { HaproxyProcess, type StartOutcome } from './haproxy/haproxy-process';
+import { MAP_NAMES, type MapEntries, type MapName, mapPaths, routeMaps } from './haproxy/maps';
+import { KeySource } from './keys/key-source';
+import { createAdminServer } from './observability/admin-server';
+import { EdgeMetrics, UNROUTED } from './observability/metrics';
 import { RouteSource } from './routing/route-source';
 import { RouteTable } from './routing/route-table';
-import { createAdminServer } from './observability/admin-server';
-import { pathOf, userAgentOf } from './telemetry/access-log-store';
 import { EdgeTelemetry } from './telemetry/edge-telemetry';
+import { LogReceiver } from './telemetry/log-receiver';
 
 export interface CreateEdgeOptions {
   /** A validated config; otherwise one is read from `env` (default process.env) and `overrides`. */
@@ -38,25 +45,37 @@ export interface CreateEdgeOptions {
 export interface Edge {
   readonly config: EdgeConfig;
   readonly routes: RouteTable;
-  readonly server: Server;
+  /** The port HAProxy serves service hostnames on. */
   readonly port: number;
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
   readonly adminPort: number;
   /** `http://127.0.0.1:<admin port>`: /metrics, /healthz, /readyz. */
   readonly adminUrl: string;
-  /** Reloads every route from PostgreSQL now. */
+  /** How this agent came to have its HAProxy: started, adopted from a previous agent, or replaced. */
+  readonly haproxyStart: StartOutcome;
+  /** HAProxy's pid. */
+  haproxyPid(): number | undefined;
+  /** Reloads every route and key from PostgreSQL now and hands them to HAProxy. */
   resync(): Promise<void>;
-  /** Writes buffered access logs and request metrics now, the current 10 s bucket included. */
+  /** Resolves once every route and key change so far has reached HAProxy. */
+  synced(): Promise<void>;
+  /** Writes the access logs HAProxy reported so far and the request metrics, the current bucket included. */
   flushTelemetry(): Promise<void>;
-  /** Stops accepting, drains in-flight requests and WebSockets (bounded), then closes. */
+  /** Graceful stop: HAProxy stops accepting and drains (bounded), then the agent stops. */
   close(): Promise<void>;
+  /** Stops the agent only, leaving HAProxy serving: what an agent restart looks like to traffic. */
+  detach(): Promise<void>;
 }
 
-/** Starts the edge (proxy and admin ports) and resolves once both listen. */
+/** Starts the agent and its HAProxy; resolves once HAProxy serves every route and key. */
 export async function createEdge(options: CreateEdgeOptions = {}): Promise<Edge> {
   const config = options.config ?? loadEdgeConfig(options.env, options.overrides);
   const logger = options.logger ?? pino({ name: 'slipway-edge', level: config.log.level });
+  const runDir = config.haproxy.runDir;
+  await mkdir(runDir, { recursive: true, mode: 0o700 });
+  const errorDir = join(runDir, 'errors');
+  await mkdir(errorDir, { recursive: true, mode: 0o700 });
 
   const pool = new Pool({
     connectionString: config.database.url,
@@ -66,243 +85,241 @@ export async function createEdge(options: CreateEdgeOptions = {}): Promise<Edge>
   });
   pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection failed'));
 
+  const sockets = {
+    admin: join(runDir, 'admin.sock'),
+    accessLog: join(runDir, 'access-log.sock'),
+    exchange: join(runDir, 'exchange.sock'),
+  };
+  // Port 0 (tests): HAProxy is given a port that was free a moment ago.
+  const port = config.http.port === 0 ? await freePort(config.http.host) : config.http.port;
+  const settings = haproxySettings(config, port, runDir, sockets, errorDir);
+  const haproxy = new HaproxyProcess({
+    binary: config.haproxy.binary,
+    runDir,
+    configFile: join(runDir, 'haproxy.cfg'),
+    adminSocket: sockets.admin,
+    env: {
+      [HAPROXY_KEY_ENV.credential]: deriveKey(
+        config.auth.secretKey,
+        CREDENTIAL_HASH_PURPOSE,
+      ).toString('base64'),
+      [HAPROXY_KEY_ENV.edgeToken]: deriveKey(config.auth.secretKey, EDGE_TOKEN_PURPOSE).toString(
+        'base64',
+      ),
+    },
+    drainTimeoutMs: config.shutdown.drainTimeoutMs,
+    logger,
+  });
+  const maps = new HaproxyMaps(haproxy.api, settings.maps);
   const routes = new RouteTable();
-  const source = new RouteSource(routes, pool, config.routes, logger);
-  const verifier = new AccessKeyVerifier(pool, config.auth, logger);
-  const credentials = { verifier, sessions: new EdgeSessions(config.auth) };
+  const keys = new KeySource(pool, maps, config.keys, logger);
   const metrics = new EdgeMetrics();
   const telemetry = new EdgeTelemetry(pool, config.accessLog, metrics, logger);
-  const httpProxy = new HttpProxy({ ...config.upstream, maxBodyBytes: config.http.maxBodyBytes });
-  const wsProxy = new WebSocketProxy({
-    connectTimeoutMs: config.upstream.connectTimeoutMs,
-    idleTimeoutMs: config.upstream.websocketIdleTimeoutMs,
-  });
   let closing = false;
 
+  // Route changes reach HAProxy in the order they were taken; a burst is one projection.
+  let projecting: Promise<void> | null = null;
+  let projectAgain = false;
+  const project = (): Promise<void> => {
+    if (projecting) {
+      projectAgain = true;
+      return projecting;
+    }
+    projecting = (async () => {
+      do {
+        projectAgain = false;
+        const desired = routeMaps(routes.all());
+        await maps.sync('services', desired.services);
+        await maps.sync('endpoints', desired.endpoints);
+        await maps.sync('hosts', desired.hosts);
+      } while (projectAgain);
+    })()
+      .catch((error: unknown) => logger.error({ err: error }, 'routes not handed to HAProxy'))
+      .finally(() => {
+        projecting = null;
+      });
+    return projecting;
+  };
+  let haproxyReady = false;
+  const source = new RouteSource(routes, pool, config.routes, logger, () => {
+    if (haproxyReady) void project();
+  });
+
+  const receiver = new LogReceiver(
+    sockets.accessLog,
+    (line) => {
+      const record = parseAccessLogLine(line);
+      if (!record) return;
+      metrics.observeRequest(
+        record.serviceId ?? UNROUTED,
+        record.method,
+        record.status,
+        record.durationMs / 1000,
+      );
+      if (record.status === 101 && record.serviceId)
+        metrics.observeUpgrade(record.serviceId, 'proxied');
+      if (record.serviceId) telemetry.record({ ...record, serviceId: record.serviceId });
+    },
+    (error) => logger.warn({ err: error }, 'access-log stream from HAProxy failed'),
+  );
+  // The full state HAProxy starts with (or is brought to when adopted).
+  const desiredMaps = async (): Promise<Record<MapName, MapEntries>> => {
+    const keyEntries = await keys.snapshot();
+    return {
+      ...routeMaps(routes.all()),
+      keys: keyEntries,
+      state: new Map([keys.validUntil()]),
+    };
+  };
+  const config_ = renderHaproxyConfig(settings);
+  await writeFile(settings.luaFile, HOP_BY_HOP_LUA, { mode: 0o600 });
+  for (const [name, text] of Object.entries(errorFiles())) {
+    await writeFile(join(errorDir, name), text, { mode: 0o600 });
+  }
+  await writeFile(join(runDir, 'haproxy.cfg'), config_, { mode: 0o600 });
+
+  let haproxyStart: StartOutcome;
+  const bringUp = async (): Promise<StartOutcome> => {
+    const desired = await desiredMaps();
+    // A fresh HAProxy loads these files; an adopted one already runs and is brought to them.
+    await maps.writeFiles(desired);
+    const outcome = await haproxy.start(config_);
+    if (outcome === 'adopted') {
+      for (const name of MAP_NAMES) await maps.replace(name, desired[name]);
+    }
+    return outcome;
+  };
+
+  const exchange = createExchangeServer(new EdgeSessions(config.auth), logger);
+  // What has been started, undone in reverse when a later step of the start fails.
+  const started: (() => Promise<void> | void)[] = [() => pool.end()];
+  try {
+    await receiver.listen();
+    started.push(() => receiver.close());
+    await listenOnSocket(exchange, sockets.exchange);
+    started.push(() => new Promise<void>((resolve) => exchange.close(() => resolve())));
+
+    await source.start();
+    started.push(() => source.stop());
+    haproxyStart = await bringUp();
+    started.push(() => haproxy.stop());
+    haproxyReady = true;
+    await project();
+  } catch (error) {
+    for (const undo of started.reverse()) await Promise.resolve(undo()).catch(() => undefined);
+    throw error;
+  }
+  const restart = (): void => {
+    if (closing) return;
+    bringUp()
+      .then(() => haproxy.watch(restart))
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'HAProxy could not be started again; retrying');
+        setTimeout(restart, 1000).unref();
+      });
+  };
+  haproxy.watch(restart);
+  keys.start();
+  telemetry.start();
+
+  // The message says which key; reading every change since the last read covers it and more.
+  const refreshKeys = (): void => {
+    keys.refresh().catch((error: unknown) => logger.warn({ err: error }, 'key refresh failed'));
+  };
   const subscriber = subscribe(config.redis.url, logger, {
     [CHANNELS.routes]: (payload) => source.handleMessage(payload),
-    [CHANNELS.accessKeyRevocations]: (payload) => verifier.handleRevocation(payload),
+    [CHANNELS.accessKeyRevocations]: refreshKeys,
+    [CHANNELS.accessKeysCreated]: refreshKeys,
     onReconnect: () => {
       // Whatever was published while disconnected is lost: read the truth again.
-      verifier.clear();
       source.resync().catch((error: unknown) => logger.warn({ err: error }, 'resync failed'));
     },
   });
 
-  const upstreamHeaders = (req: IncomingMessage, requestId: string, keepUpgrade: boolean) =>
-    addForwarded(
-      withoutSessionCookie(endToEndHeaders(req.headers, REQUEST_FIELDS_DROPPED, keepUpgrade)),
-      {
-        clientIp: clientIpOf(req.socket),
-        proto: 'http',
-        host: req.headers.host ?? '',
-        requestId,
-        trustProxy: config.http.trustProxy,
-      },
-    );
-
-  const report = (error: EdgeError, requestId: string, route: string): void => {
-    if (error.status >= 500 && error.status !== 503) {
-      logger.warn({ err: error.cause ?? error, requestId, service: route }, error.message);
-    } else if (error.status === 503 && error.cause) {
-      logger.error({ err: error.cause, requestId }, error.message);
-    }
-  };
-
-  const server = createServer(
-    { maxHeaderSize: config.http.maxHeaderBytes, requestTimeout: 0 },
-    (req: IncomingMessage, res: ServerResponse) => {
-      const startedAt = process.hrtime.bigint();
-      const arrivedAt = new Date();
-      // Read now: by the time the response closes, the socket may be detached from it.
-      const clientIp = clientIpOf(req.socket) || null;
-      const requestId = requestIdOf(req);
-      const meter: TransferMeter = { bytesIn: 0, bytesOut: 0 };
-      let service = UNROUTED;
-      res.on('close', () => {
-        const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
-        metrics.observeRequest(service, req.method ?? 'GET', res.statusCode, seconds);
-        if (service === UNROUTED) return;
-        telemetry.record({
-          time: arrivedAt,
-          serviceId: service,
-          method: req.method ?? 'GET',
-          path: pathOf(req.url),
-          status: res.headersSent ? res.statusCode : CLIENT_CLOSED,
-          durationMs: seconds * 1000,
-          bytesIn: meter.bytesIn,
-          bytesOut: meter.bytesOut,
-          clientIp,
-          userAgent: userAgentOf(req.headers['user-agent']),
-          requestId,
-        });
-      });
-      // The edge's own response fields. Every answer passes them to writeHead; nothing is set
-      // on `res` beforehand, so a proxied response's fields are stored without a copy.
-      const own = closing
-        ? ['x-request-id', requestId, 'connection', 'close']
-        : ['x-request-id', requestId];
-
-      const fail = (caught: unknown): void => {
-        const error = toEdgeError(caught);
-        report(error, requestId, service);
-        // A body left unread cannot share the connection with the next request.
-        if (error.status === 413 || closing) res.setHeader('Connection', 'close');
-        // The edge's own answer is not metered as it passes: its length is known (0 when a
-        // started response is cut instead, keeping the bytes already relayed).
-        meter.bytesOut += sendError(res, error, requestId);
-      };
-      const proceed = ({ route, redirect }: Admission): Promise<void> | undefined => {
-        service = route.serviceId;
-        if (redirect) {
-          req.resume();
-          res.writeHead(302, [
-            'location',
-            redirect.location,
-            'set-cookie',
-            redirect.setCookie,
-            'cache-control',
-            'no-store',
-            ...own,
-          ]);
-          res.end();
-          return undefined;
-        }
-        return httpProxy.forward({
-          req,
-          res,
-          headers: upstreamHeaders(req, requestId, false),
-          responseHeaders: own,
-          pick: () => routes.pick(routes.lookup(route.hostnames[0] ?? '') ?? route),
-          meter,
-        });
-      };
-      try {
-        const admission = admit(req, routes, credentials);
-        const forwarded =
-          admission instanceof Promise ? admission.then(proceed) : proceed(admission);
-        forwarded?.catch(fail);
-      } catch (error) {
-        fail(error);
-      }
-    },
-  );
-  // Uploads may be long; the upstream timeouts bound what matters.
-  server.headersTimeout = 30_000;
-  server.keepAliveTimeout = 65_000;
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-    writeSocketError(
-      socket,
-      tooLarge
-        ? edgeErrors.headersTooLarge(config.http.maxHeaderBytes)
-        : new EdgeError(400, 'bad_request', 'The request is not valid HTTP/1.1'),
-      requestIdOf({ headers: {} } as IncomingMessage),
-    );
-  });
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const startedAt = process.hrtime.bigint();
-    const arrivedAt = new Date();
-    const clientIp = clientIpOf(req.socket) || null;
-    const requestId = requestIdOf(req);
-    socket.on('error', () => socket.destroy());
-    if (closing) {
-      writeSocketError(socket, edgeErrors.shuttingDown(), requestId);
-      return;
-    }
-    // A tunnel lives long: one promise more to reach it costs nothing.
-    Promise.resolve()
-      .then(() => admit(req, routes, credentials, true))
-      .then(({ route }) => {
-        const endpoint = routes.pick(route);
-        if (!endpoint) throw edgeErrors.noReadyInstance();
-        metrics.observeUpgrade(route.serviceId, 'proxied');
-        wsProxy.forward(
-          req,
-          socket,
-          head,
-          endpoint,
-          upstreamHeaders(req, requestId, true),
-          requestId,
-          (outcome) => {
-            const ms = Number(process.hrtime.bigint() - startedAt) / 1e6;
-            telemetry.record({
-              time: arrivedAt,
-              serviceId: route.serviceId,
-              method: req.method ?? 'GET',
-              path: pathOf(req.url),
-              status: outcome.status,
-              durationMs: ms,
-              bytesIn: outcome.bytesIn,
-              bytesOut: outcome.bytesOut,
-              clientIp,
-              userAgent: userAgentOf(req.headers['user-agent']),
-              requestId,
-            });
-          },
-        );
-      })
-      .catch((caught: unknown) => {
-        const error = toEdgeError(caught);
-        report(error, requestId, UNROUTED);
-        metrics.observeUpgrade(UNROUTED, 'refused');
-        writeSocketError(socket, error, requestId);
-      });
-  });
-
   const admin = createAdminServer({
     metrics,
-    isReady: () => !closing && source.ready && subscriber.status === 'ready',
-    describe: () => ({ routes: routes.size, websockets: wsProxy.size }),
+    isReady: () => !closing && source.ready && haproxy.processId !== undefined,
+    describe: () => ({ routes: routes.size, keys: maps.entries('keys').size }),
   });
-
-  await source.start();
-  telemetry.start();
-  await listen(server, config.http.port, config.http.host);
   await listen(admin, config.admin.port, config.http.host);
-  const port = (server.address() as AddressInfo).port;
   const adminPort = (admin.address() as AddressInfo).port;
-  logger.info({ port, adminPort, routes: routes.size }, 'edge listening');
+  logger.info({ port, adminPort, routes: routes.size, haproxy: haproxyStart }, 'edge serving');
 
-  let closed: Promise<void> | undefined;
+  let stopped: Promise<void> | undefined;
+  const stopAgent = async (stopHaproxy: boolean): Promise<void> => {
+    closing = true;
+    source.stop();
+    keys.stop();
+    subscriber.disconnect();
+    if (stopHaproxy) await haproxy.stop();
+    else haproxy.detach();
+    await new Promise<void>((resolve) => admin.close(() => resolve()));
+    admin.closeAllConnections();
+    await new Promise<void>((resolve) => exchange.close(() => resolve()));
+    // After HAProxy's last lines arrived, so those requests' rows are written too.
+    await receiver.quiet();
+    await receiver.close();
+    await telemetry.stop();
+    await pool.end();
+    logger.info(stopHaproxy ? 'edge stopped' : 'agent stopped; HAProxy left serving');
+  };
+
   return {
     config,
     routes,
-    server,
     port,
     url: `http://127.0.0.1:${port}`,
     adminPort,
     adminUrl: `http://127.0.0.1:${adminPort}`,
-    resync: () => source.resync(),
-    flushTelemetry: () => telemetry.flush(),
-    close() {
-      closed ??= (async () => {
-        closing = true;
-        source.stop();
-        const drained = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
-        const deadline = Date.now() + config.shutdown.drainTimeoutMs;
-        const cut = setTimeout(() => {
-          server.closeAllConnections();
-          wsProxy.destroyAll();
-        }, config.shutdown.drainTimeoutMs);
-        await drained;
-        while (wsProxy.size > 0 && Date.now() < deadline) {
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
-        clearTimeout(cut);
-        wsProxy.destroyAll();
-        await new Promise<void>((resolve) => admin.close(() => resolve()));
-        admin.closeAllConnections();
-        subscriber.disconnect();
-        await httpProxy.close();
-        // After the drain, so the last requests' rows are in it.
-        await telemetry.stop();
-        await pool.end();
-        logger.info('edge stopped');
-      })();
-      return closed;
+    haproxyStart,
+    haproxyPid: () => haproxy.processId,
+    async resync() {
+      await source.resync();
+      await keys.refresh();
+      await project();
     },
+    async synced() {
+      await projecting;
+      await maps.settled();
+    },
+    async flushTelemetry() {
+      await receiver.quiet();
+      await telemetry.flush();
+    },
+    close() {
+      stopped ??= stopAgent(true);
+      return stopped;
+    },
+    detach() {
+      stopped ??= stopAgent(false);
+      return stopped;
+    },
+  };
+}
+
+function haproxySettings(
+  config: EdgeConfig,
+  port: number,
+  runDir: string,
+  sockets: HaproxySettings['sockets'],
+  errorFileDir: string,
+): HaproxySettings {
+  return {
+    bind: { host: config.http.host, port },
+    maps: mapPaths(runDir),
+    sockets,
+    luaFile: join(runDir, 'hop-by-hop.lua'),
+    errorFileDir,
+    threads: config.haproxy.threads,
+    maxConnections: config.haproxy.maxConnections,
+    trustProxy: config.http.trustProxy,
+    maxBodyBytes: config.http.maxBodyBytes,
+    maxHeaderBytes: config.http.maxHeaderBytes,
+    connectTimeoutMs: config.upstream.connectTimeoutMs,
+    responseTimeoutMs: config.upstream.responseTimeoutMs,
+    websocketIdleTimeoutMs: config.upstream.websocketIdleTimeoutMs,
+    drainTimeoutMs: config.shutdown.drainTimeoutMs,
+    accessLogRingBytes: config.accessLog.ringBytes,
   };
 }
 
@@ -329,9 +346,12 @@ function subscribe(url: string, logger: Logger, handlers: Handlers): Redis {
   return redis;
 }
 
-function clientIpOf(socket: Socket): string {
-  const address = socket.remoteAddress ?? '';
-  return address.startsWith('::ffff:') ? address.slice(7) : address;
+async function freePort(host: string): Promise<number> {
+  const probe = createServer();
+  await listen(probe, 0, host);
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

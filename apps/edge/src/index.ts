@@ -7,4 +7,3 @@ export { type EdgeConfig, type EdgeConfigOverrides, LOG_LEVELS } from './config/
 export { ENV_VARS, type EnvVarDefinition } from './config/env-vars';
 export { ConfigError, loadEdgeConfig, redactConfig } from './config/load-config';
 export { type Endpoint, type Route, RouteTable } from './routing/route-table';
-export { hostnameOf } from './routing/host';

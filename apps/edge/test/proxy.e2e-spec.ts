@@ -17,10 +17,14 @@ import {
   bearer,
   call,
   createAccessKey,
+  createTenant,
   errorOf,
   eventually,
   publishRoute,
+  keyKnown,
+  routed,
   startEdge,
+  uniqueName,
 } from './support/stack';
 
 jest.setTimeout(120_000);
@@ -49,6 +53,7 @@ describe('the edge proxying to local upstreams', () => {
     it('strips Authorization and hop-by-hop fields, adds X-Forwarded-* and the request id', async () => {
       const service = await routedTo(echoPort, 'private');
       const { key } = await createAccessKey(t, t.adminToken, { project_id: projectId });
+      await keyKnown(edge, service.hostname, key);
       const reply = await call(edge, service.hostname, {
         path: '/some/path?q=1',
         headers: {
@@ -149,6 +154,51 @@ describe('the edge proxying to local upstreams', () => {
     });
   });
 
+  describe('a service never deployed', () => {
+    async function created(
+      access: 'public' | 'private',
+    ): Promise<{ id: string; hostname: string }> {
+      const res = await t.http
+        .post('/v1/services')
+        .set(bearer(t.adminToken))
+        .send({
+          name: uniqueName('new'),
+          project_id: projectId,
+          access_control: { access_type: access },
+        })
+        .expect(200);
+      const service = (res.body as { data: { id: string; hostname: string } }).data;
+      await routed(edge, service.hostname);
+      return service;
+    }
+
+    it('is known from its creation: 503 not_deployed, saying why', async () => {
+      const service = await created('public');
+      const reply = await call(edge, service.hostname);
+      expect(reply.status).toBe(503);
+      expect(reply.headers['retry-after']).toMatch(/^\d+$/);
+      const error = errorOf(reply);
+      expect(error.code).toBe('service_unavailable');
+      expect(error.message).toMatch(/no successful deployment/);
+    });
+
+    it('checks credentials first when private: 401, 403, then 503 with a valid key', async () => {
+      const service = await created('private');
+      expect((await call(edge, service.hostname)).status).toBe(401);
+      const tenant = await createTenant(t);
+      const foreign = await createAccessKey(t, tenant.user.token, { org_id: tenant.orgId });
+      const { key } = await createAccessKey(t, t.adminToken, { org_id: orgId });
+      await keyKnown(edge, service.hostname, key);
+      await keyKnown(edge, service.hostname, foreign.key);
+      expect((await call(edge, service.hostname, { headers: bearer(foreign.key) })).status).toBe(
+        403,
+      );
+      const reply = await call(edge, service.hostname, { headers: bearer(key) });
+      expect(reply.status).toBe(503);
+      expect(errorOf(reply).message).toMatch(/no successful deployment/);
+    });
+  });
+
   describe('limits', () => {
     let small: Edge;
     beforeAll(async () => {
@@ -164,7 +214,7 @@ describe('the edge proxying to local upstreams', () => {
 
     it('refuses a declared body over the limit with 413 before reaching the instance', async () => {
       const service = await routedTo(echoPort);
-      await eventually(() => expect(small.routes.lookup(service.hostname)).toBeDefined());
+      await routed(small, service.hostname, service.version);
       const reply = await call(small, service.hostname, { method: 'POST', body: 'x'.repeat(2048) });
       expect(reply.status).toBe(413);
       expect(errorOf(reply).code).toBe('payload_too_large');
@@ -172,7 +222,7 @@ describe('the edge proxying to local upstreams', () => {
 
     it('cuts a chunked body at the limit with 413', async () => {
       const service = await routedTo(echoPort);
-      await eventually(() => expect(small.routes.lookup(service.hostname)).toBeDefined());
+      await routed(small, service.hostname, service.version);
       const reply = await new Promise<{ status: number; body: string }>((resolve, reject) => {
         const req = httpRequest(
           {
@@ -232,11 +282,15 @@ describe('the edge proxying to local upstreams', () => {
         setTimeout(() => res.end('finished'), 500).unref();
       });
       const service = await routedTo(await started(slow));
-      await eventually(() => expect(draining.routes.lookup(service.hostname)).toBeDefined());
+      await routed(draining, service.hostname, service.version);
       const inFlight = call(draining, service.hostname);
       await new Promise((resolve) => setTimeout(resolve, 100));
       const closed = draining.close();
-      await expect(call(draining, service.hostname)).rejects.toThrow(/ECONNREFUSED/);
+      // HAProxy stops listening once it has the signal: a moment after close() is called.
+      await eventually(
+        () => expect(call(draining, service.hostname)).rejects.toThrow(/ECONNREFUSED/),
+        1000,
+      );
       expect(await inFlight).toMatchObject({ status: 200, body: 'finished' });
       await closed;
     });

@@ -13,6 +13,7 @@ import {
   createTenant,
   errorOf,
   eventually,
+  keyKnown,
   serviceView,
   startDockerStack,
   startEdge,
@@ -158,6 +159,7 @@ describe('the edge in front of deployed services', () => {
       const { key } = await createAccessKey(stack.t, stack.t.adminToken, {
         project_id: otherProject,
       });
+      await keyKnown(edge, privateService.hostname, key);
       const reply = await call(edge, privateService.hostname, { headers: bearer(key) });
       expect(reply.status).toBe(403);
       const error = errorOf(reply);
@@ -172,6 +174,7 @@ describe('the edge in front of deployed services', () => {
         project_id: tenant.projectId,
       });
       for (const { key } of [orgKey, projectKey]) {
+        await keyKnown(edge, privateService.hostname, key);
         const reply = await call(edge, privateService.hostname, { headers: bearer(key) });
         expect(reply.status).toBe(403);
         expect(errorOf(reply).code).toBe('forbidden');

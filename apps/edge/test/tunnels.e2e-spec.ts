@@ -8,7 +8,15 @@ import { Readable } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Edge } from '../src';
 import { type LocalUpstreams, MB, startLocalUpstreams } from './support/local-upstreams';
-import { type TestAppLike, bearer, createAccessKey, eventually, startEdge } from './support/stack';
+import {
+  type TestAppLike,
+  bearer,
+  createAccessKey,
+  eventually,
+  keyKnown,
+  routed,
+  startEdge,
+} from './support/stack';
 
 jest.setTimeout(120_000);
 
@@ -91,6 +99,7 @@ describe('the edge tunnelling and streaming to local upstreams', () => {
     it('opens a private service with an Access Key, and strips the key on the way', async () => {
       const service = await routedTo(wsPort, 'private');
       const { key } = await createAccessKey(t, t.adminToken, { org_id: orgId });
+      await keyKnown(edge, service.hostname, key);
       const socket = connect(service.hostname, bearer(key));
       await once(socket, 'open');
       socket.send('auth?');
@@ -121,7 +130,7 @@ describe('the edge tunnelling and streaming to local upstreams', () => {
       });
       try {
         const service = await routedTo(wsPort);
-        await eventually(() => expect(idle.routes.lookup(service.hostname)).toBeDefined());
+        await routed(idle, service.hostname, service.version);
         const socket = new WebSocket(`ws://127.0.0.1:${idle.port}/`, {
           headers: { Host: service.hostname },
         });

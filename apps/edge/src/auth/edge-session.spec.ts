@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { EdgeSessions, withoutSessionCookie } from './edge-session';
+import { EdgeSessions } from './edge-session';
 
 describe('EdgeSessions.cookieToken', () => {
   it.each([
@@ -23,24 +23,5 @@ describe('EdgeSessions.takeQueryToken', () => {
     const plain = { url: '/a?x=1' } as IncomingMessage;
     expect(EdgeSessions.takeQueryToken(plain)).toBeUndefined();
     expect(plain.url).toBe('/a?x=1');
-  });
-});
-
-describe('withoutSessionCookie', () => {
-  it.each([
-    ['slipway_edge=tok', undefined],
-    ['a=1; slipway_edge=tok; b=2', 'a=1; b=2'],
-    ['a=1;slipway_edge=tok', 'a=1'],
-    ['a=1; b=2', 'a=1; b=2'],
-    ['my_slipway_edge=1; a=2', 'my_slipway_edge=1; a=2'],
-  ])('%j → %j', (cookie, kept) => {
-    expect(withoutSessionCookie({ cookie, other: 'x' })).toEqual({
-      other: 'x',
-      ...(kept === undefined ? {} : { cookie: kept }),
-    });
-  });
-
-  it('leaves headers without a cookie untouched', () => {
-    expect(withoutSessionCookie({ accept: '*/*' })).toEqual({ accept: '*/*' });
   });
 });

@@ -8,7 +8,6 @@ import {
   type EdgeTokenSigner,
 } from '@slipway/contracts';
 import { EdgeError } from '../http/edge-error';
-import type { HeaderMap } from '../proxy/headers';
 
 export interface EdgeSessionOptions {
   readonly secretKey: string;
@@ -93,21 +92,6 @@ export class EdgeSessions {
     if (secure) attributes.push('Secure');
     return [`${EDGE_SESSION_COOKIE}=${value}`, ...attributes].join('; ');
   }
-}
-
-/** Headers bound upstream without the edge's session cookie (other cookies stay as sent). */
-export function withoutSessionCookie(headers: HeaderMap): HeaderMap {
-  const value = headers.cookie;
-  if (value === undefined) return headers;
-  const joined = Array.isArray(value) ? value.join('; ') : value;
-  if (!joined.includes(EDGE_SESSION_COOKIE)) return headers;
-  const kept = joined
-    .split(';')
-    .map((pair) => pair.trim())
-    .filter((pair) => pair !== '' && !pair.startsWith(`${EDGE_SESSION_COOKIE}=`));
-  if (kept.length > 0) headers.cookie = kept.join('; ');
-  else delete headers.cookie;
-  return headers;
 }
 
 function unauthorized(message: string, setCookie?: string): EdgeError {

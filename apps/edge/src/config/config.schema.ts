@@ -40,15 +40,26 @@ export const edgeConfigSchema = z.strictObject({
   }),
   auth: z.strictObject({
     secretKey: z.string().min(32, 'must be at least 32 characters').optional(),
-    // Bounded so a revocation holds within a second even when its message is lost.
-    cacheTtlMs: positiveInt.max(1000, 'must be at most 1000').default(1000),
     /** Mark the signed-URL session cookie Secure even without `X-Forwarded-Proto: https`. */
     secureCookie: z.boolean().default(false),
+  }),
+  keys: z.strictObject({
+    pollIntervalMs: z.number().int().min(50).max(1000).default(250),
+    // Bounded so a revocation holds within about a second even when Redis is down.
+    trustForMs: z.number().int().min(500).max(5000).default(1000),
+    fullReadIntervalMs: z.number().int().min(1000).default(60_000),
+  }),
+  haproxy: z.strictObject({
+    binary: z.string().min(1).default('haproxy'),
+    /** Config, maps and sockets; kept across agent restarts so HAProxy can be adopted. */
+    runDir: z.string().min(1).default('/tmp/slipway-edge'),
+    threads: z.number().int().min(1).max(64).default(2),
+    /** 0: HAProxy derives it from the file-descriptor limit it was given. */
+    maxConnections: z.number().int().min(0).max(1_000_000).default(0),
   }),
   upstream: z.strictObject({
     connectTimeoutMs: positiveInt.max(120_000).default(5000),
     responseTimeoutMs: positiveInt.max(3_600_000).default(60_000),
-    connectionsPerInstance: positiveInt.max(10_000).default(128),
     websocketIdleTimeoutMs: positiveInt.max(86_400_000).default(300_000),
   }),
   accessLog: z.strictObject({
@@ -56,6 +67,12 @@ export const edgeConfigSchema = z.strictObject({
     flushIntervalMs: z.number().int().min(10).max(60_000).default(1000),
     bufferRows: positiveInt.max(10_000_000).default(50_000),
     retentionDays: positiveInt.max(3650).default(7),
+    ringBytes: z
+      .number()
+      .int()
+      .min(65_536)
+      .max(1024 * 1024 * 1024)
+      .default(64 * 1024 * 1024),
   }),
   routes: z.strictObject({ resyncIntervalMs: z.number().int().min(100).default(30_000) }),
   shutdown: z.strictObject({ drainTimeoutMs: z.number().int().min(0).default(10_000) }),

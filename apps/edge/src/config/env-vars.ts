@@ -49,7 +49,8 @@ export const ENV_VARS: readonly EnvVarDefinition[] = [
     name: 'SLIPWAY_EDGE_MAX_BODY_BYTES',
     path: 'http.maxBodyBytes',
     kind: 'integer',
-    description: 'Largest request body passed to a service (413 beyond); streamed, never buffered',
+    description:
+      'Largest request body passed to a service (413 beyond); streamed, never buffered (a chunked body is held to it while it fits in HAProxy’s buffer)',
     defaultValue: String(DEFAULT_MAX_BODY_BYTES),
     sensitive: false,
   },
@@ -95,12 +96,64 @@ export const ENV_VARS: readonly EnvVarDefinition[] = [
     sensitive: true,
   },
   {
-    name: 'SLIPWAY_EDGE_KEY_CACHE_TTL_MS',
-    path: 'auth.cacheTtlMs',
+    name: 'SLIPWAY_EDGE_KEY_POLL_INTERVAL_MS',
+    path: 'keys.pollIntervalMs',
     kind: 'integer',
     description:
-      'How long a verified Access Key is trusted without asking the database (at most 1000, so a revocation holds within a second even if its message is lost)',
+      'How often created and revoked Access Keys are read from PostgreSQL (50–1000), so a revocation holds even when Redis is down',
+    defaultValue: '250',
+    sensitive: false,
+  },
+  {
+    name: 'SLIPWAY_EDGE_KEY_TRUST_MS',
+    path: 'keys.trustForMs',
+    kind: 'integer',
+    description:
+      'How long HAProxy trusts its keys after the last successful read (500–5000); past it private services answer `503 auth_unavailable`',
     defaultValue: '1000',
+    sensitive: false,
+  },
+  {
+    name: 'SLIPWAY_EDGE_KEY_FULL_READ_INTERVAL_MS',
+    path: 'keys.fullReadIntervalMs',
+    kind: 'integer',
+    description:
+      'How often every live Access Key is read again (catches keys deleted with their project)',
+    defaultValue: '60000',
+    sensitive: false,
+  },
+  {
+    name: 'SLIPWAY_EDGE_HAPROXY_BINARY',
+    path: 'haproxy.binary',
+    kind: 'string',
+    description: 'The HAProxy executable (2.6 or newer; Debian’s `haproxy` package)',
+    defaultValue: 'haproxy',
+    sensitive: false,
+  },
+  {
+    name: 'SLIPWAY_EDGE_RUN_DIR',
+    path: 'haproxy.runDir',
+    kind: 'string',
+    description:
+      'Where the agent keeps HAProxy’s config, maps and sockets (mode 0700); a restarted agent adopts the HAProxy it finds there',
+    defaultValue: '/tmp/slipway-edge',
+    sensitive: false,
+  },
+  {
+    name: 'SLIPWAY_EDGE_THREADS',
+    path: 'haproxy.threads',
+    kind: 'integer',
+    description: 'HAProxy threads (one per core it may use)',
+    defaultValue: '2',
+    sensitive: false,
+  },
+  {
+    name: 'SLIPWAY_EDGE_MAX_CONNECTIONS',
+    path: 'haproxy.maxConnections',
+    kind: 'integer',
+    description:
+      'Most client connections HAProxy holds at once (0: as many as its file-descriptor limit allows)',
+    defaultValue: '0',
     sensitive: false,
   },
   {
@@ -127,14 +180,6 @@ export const ENV_VARS: readonly EnvVarDefinition[] = [
     description:
       'Longest wait for an instance’s response headers, and longest silence inside a response body (504 before the headers)',
     defaultValue: '60000',
-    sensitive: false,
-  },
-  {
-    name: 'SLIPWAY_EDGE_UPSTREAM_CONNECTIONS',
-    path: 'upstream.connectionsPerInstance',
-    kind: 'integer',
-    description: 'Most keep-alive connections the edge opens to one instance',
-    defaultValue: '128',
     sensitive: false,
   },
   {
@@ -169,6 +214,15 @@ export const ENV_VARS: readonly EnvVarDefinition[] = [
     description:
       'Most rows held in memory while PostgreSQL is slow or down; beyond it the oldest are dropped and counted (`slipway_edge_access_log_dropped_total`)',
     defaultValue: '50000',
+    sensitive: false,
+  },
+  {
+    name: 'SLIPWAY_EDGE_ACCESS_LOG_RING_BYTES',
+    path: 'accessLog.ringBytes',
+    kind: 'integer',
+    description:
+      'Bytes of access-log lines HAProxy keeps while the agent is not reading them (an agent restart)',
+    defaultValue: '67108864',
     sensitive: false,
   },
   {

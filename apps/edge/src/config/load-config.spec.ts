@@ -24,15 +24,21 @@ describe('loadEdgeConfig', () => {
       maxHeaderBytes: 16 * 1024,
     });
     expect(config.admin.port).toBe(8001);
-    expect(config.auth).toEqual({
-      secretKey: DEVELOPMENT_SECRET_KEY,
-      cacheTtlMs: 1000,
-      secureCookie: false,
+    expect(config.auth).toEqual({ secretKey: DEVELOPMENT_SECRET_KEY, secureCookie: false });
+    expect(config.keys).toEqual({
+      pollIntervalMs: 250,
+      trustForMs: 1000,
+      fullReadIntervalMs: 60_000,
+    });
+    expect(config.haproxy).toEqual({
+      binary: 'haproxy',
+      runDir: '/tmp/slipway-edge',
+      threads: 2,
+      maxConnections: 0,
     });
     expect(config.upstream).toEqual({
       connectTimeoutMs: 5000,
       responseTimeoutMs: 60_000,
-      connectionsPerInstance: 128,
       websocketIdleTimeoutMs: 300_000,
     });
     expect(config.routes.resyncIntervalMs).toBe(30_000);
@@ -41,6 +47,7 @@ describe('loadEdgeConfig', () => {
       flushIntervalMs: 1000,
       bufferRows: 50_000,
       retentionDays: 7,
+      ringBytes: 64 * 1024 * 1024,
     });
     expect(config.shutdown.drainTimeoutMs).toBe(10_000);
     expect(Object.isFrozen(config.upstream)).toBe(true);
@@ -57,11 +64,16 @@ describe('loadEdgeConfig', () => {
       SLIPWAY_EDGE_DB_POOL_SIZE: '2',
       REDIS_URL: 'redis://cache:6379',
       SLIPWAY_SECRET_KEY: KEY,
-      SLIPWAY_EDGE_KEY_CACHE_TTL_MS: '500',
+      SLIPWAY_EDGE_KEY_POLL_INTERVAL_MS: '100',
+      SLIPWAY_EDGE_KEY_TRUST_MS: '800',
+      SLIPWAY_EDGE_KEY_FULL_READ_INTERVAL_MS: '5000',
+      SLIPWAY_EDGE_HAPROXY_BINARY: '/usr/local/sbin/haproxy',
+      SLIPWAY_EDGE_RUN_DIR: '/run/edge',
+      SLIPWAY_EDGE_THREADS: '4',
+      SLIPWAY_EDGE_MAX_CONNECTIONS: '1000',
       SLIPWAY_EDGE_SECURE_COOKIES: 'true',
       SLIPWAY_EDGE_CONNECT_TIMEOUT_MS: '100',
       SLIPWAY_EDGE_RESPONSE_TIMEOUT_MS: '200',
-      SLIPWAY_EDGE_UPSTREAM_CONNECTIONS: '8',
       SLIPWAY_EDGE_WEBSOCKET_IDLE_TIMEOUT_MS: '300',
       SLIPWAY_EDGE_ROUTE_RESYNC_INTERVAL_MS: '400',
       SLIPWAY_EDGE_DRAIN_TIMEOUT_MS: '500',
@@ -71,7 +83,7 @@ describe('loadEdgeConfig', () => {
       SLIPWAY_ACCESS_LOG_RETENTION_DAYS: '30',
       LOG_LEVEL: 'warn',
     });
-    expect(config.accessLog).toEqual({
+    expect(config.accessLog).toMatchObject({
       batchSize: 50,
       flushIntervalMs: 250,
       bufferRows: 1000,
@@ -86,11 +98,17 @@ describe('loadEdgeConfig', () => {
     expect(config.admin.port).toBe(18001);
     expect(config.database).toEqual({ url: 'postgres://u:p@db:5432/x', poolSize: 2 });
     expect(config.redis.url).toBe('redis://cache:6379');
-    expect(config.auth).toEqual({ secretKey: KEY, cacheTtlMs: 500, secureCookie: true });
+    expect(config.auth).toEqual({ secretKey: KEY, secureCookie: true });
+    expect(config.keys).toEqual({ pollIntervalMs: 100, trustForMs: 800, fullReadIntervalMs: 5000 });
+    expect(config.haproxy).toEqual({
+      binary: '/usr/local/sbin/haproxy',
+      runDir: '/run/edge',
+      threads: 4,
+      maxConnections: 1000,
+    });
     expect(config.upstream).toEqual({
       connectTimeoutMs: 100,
       responseTimeoutMs: 200,
-      connectionsPerInstance: 8,
       websocketIdleTimeoutMs: 300,
     });
     expect(config.routes.resyncIntervalMs).toBe(400);
@@ -105,7 +123,7 @@ describe('loadEdgeConfig', () => {
       SLIPWAY_EDGE_TRUST_PROXY: 'maybe',
       DATABASE_URL: 'mysql://db',
       REDIS_URL: 'localhost:6379',
-      SLIPWAY_EDGE_KEY_CACHE_TTL_MS: '60000',
+      SLIPWAY_EDGE_KEY_TRUST_MS: '60000',
       SLIPWAY_EDGE_CONNECT_TIMEOUT_MS: '0',
       LOG_LEVEL: 'loud',
     });
@@ -113,7 +131,7 @@ describe('loadEdgeConfig', () => {
     expect(problems).toMatch(/SLIPWAY_EDGE_TRUST_PROXY: must be true or false/);
     expect(problems).toMatch(/DATABASE_URL \(database.url\): must be a postgres/);
     expect(problems).toMatch(/REDIS_URL \(redis.url\): must be a redis/);
-    expect(problems).toMatch(/SLIPWAY_EDGE_KEY_CACHE_TTL_MS \(auth.cacheTtlMs\): must be at most/);
+    expect(problems).toMatch(/SLIPWAY_EDGE_KEY_TRUST_MS \(keys.trustForMs\)/);
     expect(problems).toMatch(/SLIPWAY_EDGE_CONNECT_TIMEOUT_MS \(upstream.connectTimeoutMs\)/);
     expect(problems).toMatch(/LOG_LEVEL \(log.level\)/);
     expect(problems).toMatch(

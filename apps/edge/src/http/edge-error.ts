@@ -20,6 +20,10 @@ export class EdgeError extends Error {
 /** Seconds a client should wait before retrying a service with no ready instance. */
 export const RETRY_AFTER_NO_INSTANCE_SECONDS = 5;
 
+function unauthorized(message: string): EdgeError {
+  return new EdgeError(401, ErrorCode.Unauthorized, message, { 'WWW-Authenticate': 'Bearer' });
+}
+
 export const edgeErrors = {
   unknownHost: (host: string) =>
     new EdgeError(404, ErrorCode.NotFound, `No service is reachable at '${host}'`),
@@ -32,6 +36,13 @@ export const edgeErrors = {
       'The service has no ready instance right now; retry shortly',
       { 'Retry-After': String(RETRY_AFTER_NO_INSTANCE_SECONDS) },
     ),
+  notDeployed: () =>
+    new EdgeError(
+      503,
+      ErrorCode.ServiceUnavailable,
+      'The service has no successful deployment yet; deploy a version to serve requests',
+      { 'Retry-After': String(RETRY_AFTER_NO_INSTANCE_SECONDS) },
+    ),
   paused: () =>
     new EdgeError(
       503,
@@ -39,11 +50,22 @@ export const edgeErrors = {
       'The service is paused (scaled to 0 instances); scale it up to serve requests',
       { 'Retry-After': String(RETRY_AFTER_NO_INSTANCE_SECONDS) },
     ),
-  unauthorized: (message: string) =>
-    new EdgeError(401, ErrorCode.Unauthorized, message, { 'WWW-Authenticate': 'Bearer' }),
+  unauthorized,
+  missingCredential: () =>
+    unauthorized(
+      'This service is private: send an Access Key as Authorization: Bearer <key>, or open a signed URL',
+    ),
+  malformedAuthorization: () =>
+    unauthorized('The Authorization header must be Bearer <Access Key>'),
+  invalidKey: () => unauthorized('The Access Key is not valid'),
+  invalidSignedUrl: () =>
+    unauthorized('The signed URL is not valid or has expired; ask for a new one'),
+  invalidSession: () =>
+    unauthorized('The signed-URL session is not valid or has expired; open a new signed URL'),
   // Deliberately says nothing about which scope the key has or the service needs.
   forbidden: () =>
     new EdgeError(403, ErrorCode.Forbidden, 'This Access Key cannot call this service'),
+  badRequest: () => new EdgeError(400, 'bad_request', 'The request is not valid HTTP/1.1'),
   bodyTooLarge: (limit: number) =>
     new EdgeError(413, ErrorCode.PayloadTooLarge, `The request body is larger than ${limit} bytes`),
   headersTooLarge: (limit: number) =>

@@ -14,13 +14,16 @@ interface RouteRow {
   instances: number | null;
   endpoints: Endpoint[] | null;
   version: string | null;
+  deployed: boolean;
 }
 
 // Every service, with its route when it has one: a service created but never deployed
-// answers "no ready instance" rather than "unknown host".
+// answers "not deployed" rather than "unknown host".
 const SNAPSHOT_SQL = `
   SELECT s.id AS service_id, s.org_id, s.project_id, s.hostname, s.access_type, s.instances,
-         r.endpoints, r.version,
+         r.endpoints, r.service_id IS NOT NULL AS deployed,
+         -- A service never deployed is versioned by its last change, as the API publishes it.
+         COALESCE(r.version, floor(extract(epoch FROM s.updated_at) * 1000)::bigint) AS version,
          ARRAY(SELECT d.domain FROM service_domains d WHERE d.service_id = s.id ORDER BY d.domain)
            AS domains
     FROM services s
@@ -41,6 +44,8 @@ export class RouteSource {
     private readonly pool: Pool,
     private readonly options: { readonly resyncIntervalMs: number },
     private readonly logger: Logger,
+    /** Called after every change the table took (a message, a full read). */
+    private readonly onChange: () => void = () => undefined,
   ) {}
 
   /** Whether one full read has succeeded (readiness). */
@@ -84,6 +89,7 @@ export class RouteSource {
       return;
     }
     const applied = this.table.apply(parsed.data);
+    if (applied) this.onChange();
     this.logger.debug(
       { serviceId: parsed.data.serviceId, version: parsed.data.version, applied },
       'route message',
@@ -110,6 +116,7 @@ export class RouteSource {
     const { rows } = await this.pool.query<RouteRow>(SNAPSHOT_SQL);
     this.table.replaceAll(rows.map(routeFromRow), since);
     this.loaded = true;
+    this.onChange();
     this.logger.debug({ services: rows.length }, 'routes loaded');
   }
 }
@@ -124,6 +131,7 @@ function routeFromRow(row: RouteRow): Route {
     accessType: row.access_type,
     endpoints: paused ? [] : (row.endpoints ?? []).map((e) => ({ host: e.host, port: e.port })),
     paused,
+    deployed: row.deployed,
     version: row.version === null ? 0 : Number(row.version),
   };
 }

@@ -26,6 +26,7 @@ function route(version: number, overrides: Partial<Route> = {}): Route {
     accessType: 'public',
     endpoints: [{ host: '10.0.0.1', port: 8080 }],
     paused: false,
+    deployed: true,
     version,
     ...overrides,
   };
@@ -108,44 +109,27 @@ describe('RouteTable', () => {
     });
   });
 
-  describe('pick (round-robin)', () => {
-    it('cycles through every ready endpoint in turn', () => {
+  describe('all', () => {
+    it('lists every live route once, whatever its hostnames, and no deleted one', () => {
       const table = new RouteTable();
-      const endpoints = [1, 2, 3].map((n) => ({ host: `10.0.0.${n}`, port: 8080 }));
-      table.apply(upsert(1, { endpoints }));
-      const current = table.lookup(HOST);
-      if (!current) throw new Error('route missing');
-      const picked = Array.from({ length: 6 }, () => table.pick(current)?.host);
-      expect(picked).toEqual([
-        '10.0.0.1',
-        '10.0.0.2',
-        '10.0.0.3',
-        '10.0.0.1',
-        '10.0.0.2',
-        '10.0.0.3',
-      ]);
+      table.apply(upsert(1, { hostnames: [HOST, 'www.example.com'] }));
+      table.apply(upsert(1, { serviceId: 'svc-2', hostnames: ['two.localhost'] }));
+      table.apply({ type: 'delete', serviceId: 'svc-2', version: 2 });
+      expect([...table.all()].map((r) => r.serviceId)).toEqual(['svc-1']);
     });
+  });
 
-    it('has nothing to pick when no endpoint is ready', () => {
+  describe('deployed', () => {
+    it('takes what the message says, and otherwise whether it has endpoints', () => {
       const table = new RouteTable();
-      table.apply(upsert(1, { endpoints: [] }));
-      const current = table.lookup(HOST);
-      if (!current) throw new Error('route missing');
-      expect(table.pick(current)).toBeUndefined();
-    });
-
-    it('stays within the new endpoints after the route shrinks', () => {
-      const table = new RouteTable();
-      const three = [1, 2, 3].map((n) => ({ host: `10.0.0.${n}`, port: 8080 }));
-      table.apply(upsert(1, { endpoints: three }));
-      const before = table.lookup(HOST);
-      if (!before) throw new Error('route missing');
-      table.pick(before);
-      table.pick(before);
-      table.apply(upsert(2, { endpoints: [{ host: '10.0.0.9', port: 8080 }] }));
-      const after = table.lookup(HOST);
-      if (!after) throw new Error('route missing');
-      expect([table.pick(after)?.host, table.pick(after)?.host]).toEqual(['10.0.0.9', '10.0.0.9']);
+      table.apply(upsert(1, { endpoints: [], deployed: false }));
+      expect(table.lookup(HOST)?.deployed).toBe(false);
+      table.apply(upsert(2, { endpoints: [] }));
+      expect(table.lookup(HOST)?.deployed).toBe(false);
+      table.apply(upsert(3));
+      expect(table.lookup(HOST)?.deployed).toBe(true);
+      table.apply(upsert(4, { endpoints: [], deployed: true }));
+      expect(table.lookup(HOST)?.deployed).toBe(true);
     });
   });
 });

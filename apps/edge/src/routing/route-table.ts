@@ -12,10 +12,12 @@ export interface Route {
   readonly projectId: string;
   readonly hostnames: readonly string[];
   readonly accessType: 'private' | 'public';
-  /** Ready instances; round-robin over them. */
+  /** Ready instances; each request goes to one picked at random. */
   readonly endpoints: readonly Endpoint[];
   /** Scaled to zero on purpose: answered "paused" rather than "no ready instance". */
   readonly paused: boolean;
+  /** Whether a deployment ever succeeded: answered "not deployed" rather than "no ready instance". */
+  readonly deployed: boolean;
   readonly version: number;
 }
 
@@ -24,8 +26,6 @@ interface Entry {
   version: number;
   /** Value of `RouteTable.sequence` when this entry last changed (see `replaceAll`). */
   changedAt: number;
-  /** Round-robin cursor. */
-  next: number;
 }
 
 /**
@@ -51,15 +51,9 @@ export class RouteTable {
     return this.hosts.get(hostname)?.route ?? undefined;
   }
 
-  /** The next endpoint for the route, round-robin; undefined when there is none. */
-  pick(route: Route): Endpoint | undefined {
-    const count = route.endpoints.length;
-    if (count === 0) return undefined;
-    const entry = this.services.get(route.serviceId);
-    if (!entry || entry.route !== route) return route.endpoints[0];
-    const endpoint = route.endpoints[entry.next % count];
-    entry.next = (entry.next + 1) % count;
-    return endpoint;
+  /** Every service's route. */
+  *all(): IterableIterator<Route> {
+    for (const entry of this.services.values()) if (entry.route) yield entry.route;
   }
 
   /** Applies a published change; returns whether it was newer than what the table held. */
@@ -93,13 +87,7 @@ export class RouteTable {
     }
     if (current) this.unindex(current);
     this.sequence += 1;
-    const entry: Entry = {
-      route,
-      version,
-      changedAt: this.sequence,
-      // Keep spreading load where it was, rather than sending the next request to the first.
-      next: current?.next ?? 0,
-    };
+    const entry: Entry = { route, version, changedAt: this.sequence };
     this.services.set(serviceId, entry);
     for (const hostname of route?.hostnames ?? []) this.hosts.set(hostname, entry);
     return true;
@@ -126,6 +114,8 @@ function routeFromMessage(message: Extract<RouteMessage, { type: 'upsert' }>): R
     accessType: message.accessType,
     endpoints: message.endpoints,
     paused: message.paused ?? false,
+    // Older publishers did not say; a route with instances has been deployed.
+    deployed: message.deployed ?? message.endpoints.length > 0,
     version: message.version,
   };
 }

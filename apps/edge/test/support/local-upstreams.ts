@@ -10,8 +10,8 @@ import {
   type TestAppLike,
   adminDefaults,
   bearer,
-  eventually,
   publishRoute,
+  routed,
   startEdge,
   startTestApp,
   uniqueName,
@@ -59,7 +59,10 @@ export interface LocalUpstreams {
   readonly projectId: string;
   readonly orgId: string;
   /** A service created through the API whose route points at `port` on loopback. */
-  routedTo(port: number, access?: 'public' | 'private'): Promise<{ id: string; hostname: string }>;
+  routedTo(
+    port: number,
+    access?: 'public' | 'private',
+  ): Promise<{ id: string; hostname: string; version: number }>;
   /** Listens on a free loopback port; the server is closed with the fixture. */
   started(server: Server): Promise<number>;
   close(): Promise<void>;
@@ -76,7 +79,7 @@ export async function startLocalUpstreams(
   async function routedTo(
     port: number,
     access: 'public' | 'private' = 'public',
-  ): Promise<{ id: string; hostname: string }> {
+  ): Promise<{ id: string; hostname: string; version: number }> {
     const res = await t.http
       .post('/v1/services')
       .set(bearer(t.adminToken))
@@ -87,6 +90,7 @@ export async function startLocalUpstreams(
       })
       .expect(200);
     const service = (res.body as { data: { id: string; hostname: string } }).data;
+    const version = Date.now() * 2;
     await publishRoute(t.config.redis.url, {
       type: 'upsert',
       serviceId: service.id,
@@ -96,10 +100,10 @@ export async function startLocalUpstreams(
       accessType: access,
       endpoints: [{ host: '127.0.0.1', port }],
       // Newer than anything the database holds for it, so no resync undoes it.
-      version: Date.now() * 2,
+      version,
     });
-    await eventually(() => expect(edge.routes.lookup(service.hostname)).toBeDefined());
-    return service;
+    await routed(edge, service.hostname, version);
+    return { ...service, version };
   }
 
   return {

@@ -3,7 +3,10 @@
  * support is loaded untyped, on purpose: the edge compiles against `@slipway/contracts`
  * only, never against the API's sources.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { RouteMessage } from '@slipway/contracts';
 import Redis from 'ioredis';
 import { type Edge, createEdge } from '../../src';
@@ -77,12 +80,17 @@ export function bearer(token: string): Record<string, string> {
   return { Authorization: `Bearer ${token}` };
 }
 
-/** An edge on loopback, free ports, reading the API's database and Redis. */
-export function startEdge(
+/**
+ * An edge on loopback, free ports, reading the API's database and Redis, with its HAProxy in
+ * a run directory of its own (removed when it closes). One HAProxy thread: CI has two cores.
+ */
+export async function startEdge(
   t: TestAppLike,
   overrides: Parameters<typeof createEdge>[0] = {},
 ): Promise<Edge> {
-  return createEdge({
+  const runDir =
+    overrides.overrides?.haproxy?.runDir ?? (await mkdtemp(join(tmpdir(), 'slp-edge-')));
+  const edge = await createEdge({
     env: {},
     overrides: {
       http: { port: 0, host: '127.0.0.1' },
@@ -92,8 +100,27 @@ export function startEdge(
       auth: { secretKey: t.config.secretKey },
       log: { level: 'silent' },
       ...overrides.overrides,
+      haproxy: { threads: 1, ...overrides.overrides?.haproxy, runDir },
     },
   });
+  return {
+    ...edge,
+    async close() {
+      await edge.close();
+      await rm(runDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Waits until `edge` routes `hostname` (its table has it, at `version` or later when given,
+ * and so has HAProxy).
+ */
+export async function routed(edge: Edge, hostname: string, version = 0): Promise<void> {
+  await eventually(() =>
+    expect(edge.routes.lookup(hostname)?.version).toBeGreaterThanOrEqual(version),
+  );
+  await edge.synced();
 }
 
 export interface ServiceView {
@@ -120,6 +147,14 @@ export async function createAccessKey(
     .send({ name: uniqueName('key'), ...scope })
     .expect(200);
   return (res.body as { data: { id: string; key: string } }).data;
+}
+
+/** Waits until `edge` accepts a key just created (it reads new keys within milliseconds). */
+export async function keyKnown(edge: Edge, hostname: string, key: string): Promise<void> {
+  await eventually(async () => {
+    const reply = await call(edge, hostname, { headers: bearer(key), path: '/' });
+    expect(reply.status).not.toBe(401);
+  });
 }
 
 /** Publishes a route change on the channel the API uses. */

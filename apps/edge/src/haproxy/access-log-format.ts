@@ -1,0 +1,137 @@
+import { STATUS_CODES } from 'node:http';
+
+/**
+ * HAProxy's access-log line and its reading by the agent, side by side so they cannot drift.
+ * Fields are tab-separated; the ones a client controls went through HAProxy's `json`
+ * converter, so none holds a raw tab or newline. HAProxy writes `-` for a missing value.
+ */
+const FIELDS = [
+  ['startUs', '%[var(txn.t0)]'],
+  ['serviceId', '%[var(txn.svc)]'],
+  ['method', '%HM'],
+  ['path', '%[var(txn.path)]'],
+  ['status', '%ST'],
+  ['durationUs', '%[date(0,us),sub(txn.t0)]'],
+  ['bytesUploaded', '%U'],
+  ['bytesSent', '%B'],
+  ['requestContentLength', '%[var(txn.reqcl)]'],
+  ['responseContentLength', '%[var(txn.rescl)]'],
+  ['requestHeadersLength', '%[var(txn.reqhl)]'],
+  ['urlLength', '%[var(txn.urllen)]'],
+  ['responseHeadersLength', '%[var(txn.reshl)]'],
+  ['clientIp', '%ci'],
+  ['userAgent', '%[var(txn.ua)]'],
+  ['requestId', '%[var(txn.rid)]'],
+  ['termination', '%ts'],
+] as const;
+
+type FieldName = (typeof FIELDS)[number][0];
+
+/** The `log-format` HAProxy's frontend uses (a tab between fields, written as `\t`). */
+export const ACCESS_LOG_FORMAT = FIELDS.map(([, format]) => format).join('\\t');
+
+/** One request as HAProxy reported it. */
+export interface HaproxyLogRecord {
+  readonly time: Date;
+  readonly serviceId: string | null;
+  readonly method: string;
+  readonly path: string;
+  /** 499 when the client left before an answer (nginx's convention). */
+  readonly status: number;
+  readonly durationMs: number;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+  readonly clientIp: string | null;
+  readonly userAgent: string | null;
+  readonly requestId: string;
+}
+
+/** nginx's status for a client that went away before it was answered. */
+export const CLIENT_CLOSED = 499;
+const MISSING = '-';
+
+/** Reads one line; null when it is not one of the edge's access-log lines. */
+export function parseAccessLogLine(line: string): HaproxyLogRecord | null {
+  const values = line.split('\t');
+  if (values.length !== FIELDS.length) return null;
+  const field = (name: FieldName): string | undefined => {
+    const value = values[FIELD_INDEX[name]];
+    return value === MISSING ? undefined : value;
+  };
+  const int = (name: FieldName): number | undefined => {
+    const value = field(name);
+    if (value === undefined) return undefined;
+    const parsed = Number(value);
+    return Number.isFinite(parsed) ? parsed : undefined;
+  };
+  const startUs = int('startUs');
+  const method = field('method');
+  if (startUs === undefined || method === undefined) return null;
+  const status = int('status') ?? -1;
+  const userAgent = field('userAgent');
+  return {
+    time: new Date(Math.floor(startUs / 1000)),
+    serviceId: field('serviceId') ?? null,
+    method,
+    path: unescapeJson(field('path') ?? '/'),
+    status: status < 100 ? CLIENT_CLOSED : status,
+    durationMs: Math.max(1, int('durationUs') ?? 0) / 1000,
+    bytesIn: bodyIn(int, method),
+    bytesOut: bodyOut(int, method, status),
+    clientIp: field('clientIp') ?? null,
+    // `u` + the value: HAProxy's `-` for a missing header cannot be confused with a `-` sent.
+    userAgent: userAgent && userAgent.length > 1 ? unescapeJson(userAgent.slice(1)) : null,
+    requestId: field('requestId') ?? '',
+  };
+}
+
+type IntField = (name: FieldName) => number | undefined;
+
+/**
+ * The request body: its declared length; none for a request that declared no body; else
+ * (chunked, or a WebSocket's traffic) what HAProxy read less the request's head. HAProxy
+ * counts payload, not chunk framing.
+ */
+function bodyIn(int: IntField, method: string): number {
+  const declared = int('requestContentLength');
+  if (declared !== undefined) return declared;
+  const headers = int('requestHeadersLength');
+  if (headers === undefined) return 0;
+  // "METHOD SP target SP HTTP/1.1 CRLF" + the header block.
+  const head = method.length + 1 + (int('urlLength') ?? 0) + 1 + 8 + 2 + headers;
+  return Math.max(0, (int('bytesUploaded') ?? 0) - head);
+}
+
+/**
+ * The response body: its declared length (none for HEAD, 204, 304); else what HAProxy read
+ * from the instance (`%B`: status line, head and payload) less the status line and head.
+ */
+function bodyOut(int: IntField, method: string, status: number): number {
+  if (method === 'HEAD' || status === 204 || status === 304) return 0;
+  const declared = int('responseContentLength');
+  if (declared !== undefined) return declared;
+  const headers = int('responseHeadersLength');
+  const read = int('bytesSent') ?? 0;
+  if (headers === undefined) return read;
+  // "HTTP/1.1 SP 3DIGIT SP reason CRLF", the reason taken to be the standard one.
+  const statusLine = 13 + (STATUS_CODES[status]?.length ?? 0) + 2;
+  return Math.max(0, read - statusLine - headers);
+}
+
+const FIELD_INDEX = Object.fromEntries(FIELDS.map(([name], index) => [name, index])) as Record<
+  FieldName,
+  number
+>;
+
+/**
+ * HAProxy's `json` converter output back to text. Cheap when there is no escape at all,
+ * which is nearly always.
+ */
+export function unescapeJson(value: string): string {
+  if (!value.includes('\\')) return value;
+  try {
+    return JSON.parse(`"${value}"`) as string;
+  } catch {
+    return value;
+  }
+}

@@ -1,0 +1,115 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  HAPROXY_KEY_ENV,
+  HOP_BY_HOP_LUA,
+  type HaproxySettings,
+  bufferSizeFor,
+  errorBodyFormat,
+  errorFiles,
+  renderHaproxyConfig,
+} from './haproxy-config';
+import { edgeErrors } from '../http/edge-error';
+import { MAP_NAMES, mapPaths } from './maps';
+
+const run = promisify(execFile);
+
+function settings(dir: string, overrides: Partial<HaproxySettings> = {}): HaproxySettings {
+  return {
+    bind: { host: '127.0.0.1', port: 18_000 },
+    maps: mapPaths(dir),
+    sockets: {
+      admin: join(dir, 'admin.sock'),
+      accessLog: join(dir, 'log.sock'),
+      exchange: join(dir, 'exchange.sock'),
+    },
+    luaFile: join(dir, 'hop.lua'),
+    errorFileDir: join(dir, 'errors'),
+    threads: 1,
+    maxConnections: 0,
+    trustProxy: false,
+    maxBodyBytes: 1024 * 1024 * 1024,
+    maxHeaderBytes: 16 * 1024,
+    connectTimeoutMs: 5000,
+    responseTimeoutMs: 60_000,
+    websocketIdleTimeoutMs: 300_000,
+    drainTimeoutMs: 10_000,
+    accessLogRingBytes: 1024 * 1024,
+    ...overrides,
+  };
+}
+
+describe('renderHaproxyConfig', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'slp-cfg-'));
+    await mkdir(join(dir, 'errors'));
+    for (const name of MAP_NAMES) await writeFile(join(dir, `${name}.map`), '');
+    await writeFile(join(dir, 'hop.lua'), HOP_BY_HOP_LUA);
+    for (const [name, text] of Object.entries(errorFiles())) {
+      await writeFile(join(dir, 'errors', name), text);
+    }
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function check(config: string): Promise<string> {
+    const file = join(dir, 'haproxy.cfg');
+    await writeFile(file, config);
+    const { stdout, stderr } = await run('haproxy', ['-c', '-f', file], {
+      env: {
+        PATH: process.env.PATH,
+        [HAPROXY_KEY_ENV.credential]: 'a2V5',
+        [HAPROXY_KEY_ENV.edgeToken]: 'a2V5',
+      },
+    });
+    return `${stdout}${stderr}`;
+  }
+
+  it.each([
+    ['the defaults', {}],
+    [
+      'a trusted proxy in front, a small body limit and a connection cap',
+      { trustProxy: true, maxBodyBytes: 1024, maxConnections: 100 },
+    ],
+  ])('renders a config haproxy -c accepts without a warning: %s', async (_name, overrides) => {
+    const output = await check(renderHaproxyConfig(settings(dir, overrides)));
+    expect(output).toContain('Configuration file is valid');
+    expect(output).not.toMatch(/WARNING|ALERT/);
+  });
+
+  it('never holds a secret: the derived keys come from the environment', () => {
+    const config = renderHaproxyConfig(settings(dir));
+    expect(config).toContain(`str("\${${HAPROXY_KEY_ENV.credential}}")`);
+    expect(config).not.toMatch(/SLIPWAY_SECRET_KEY/);
+  });
+
+  it('waits for a chunked body only when the limit fits in a buffer', () => {
+    expect(renderHaproxyConfig(settings(dir, { maxBodyBytes: 1024 }))).toContain(
+      'wait-for-body time 5s at-least 1025',
+    );
+    expect(renderHaproxyConfig(settings(dir))).not.toContain('wait-for-body');
+  });
+
+  it('sizes buffers for twice the largest head', () => {
+    expect(bufferSizeFor(2048)).toBe(16 * 1024);
+    expect(bufferSizeFor(64 * 1024)).toBe(129 * 1024);
+  });
+
+  it('writes error bodies in the platform shape with HAProxy filling the request id', () => {
+    const format = errorBodyFormat(edgeErrors.forbidden());
+    expect(format).toBe(
+      '{"error":{"code":"forbidden","message":"This Access Key cannot call this service","request_id":"%[var(txn.rid)]"}}',
+    );
+    const file = errorFiles()['400.http'];
+    const body = file.split('\r\n\r\n')[1] ?? '';
+    expect(JSON.parse(body)).toEqual({
+      error: { code: 'bad_request', message: expect.any(String), request_id: 'none' },
+    });
+    expect(file).toContain(`Content-Length: ${Buffer.byteLength(body)}`);
+  });
+});

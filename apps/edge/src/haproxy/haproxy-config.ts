@@ -1,0 +1,334 @@
+import { EDGE_SESSION_COOKIE, EDGE_TOKEN_QUERY_PARAM } from '@slipway/contracts';
+import { EdgeError, edgeErrors } from '../http/edge-error';
+import { ACCESS_LOG_FORMAT } from './access-log-format';
+import { type MapPaths, MAP_FIELD_SEPARATOR, ENDPOINT_KEY_SEPARATOR } from './maps';
+
+/** Environment variables the HAProxy process reads its derived keys from (never the file). */
+export const HAPROXY_KEY_ENV = {
+  credential: 'SLIPWAY_EDGE_CREDENTIAL_HMAC_KEY',
+  edgeToken: 'SLIPWAY_EDGE_TOKEN_HMAC_KEY',
+} as const;
+
+/** What the template needs; every value is validated config, so the renderer trusts it. */
+export interface HaproxySettings {
+  readonly bind: { readonly host: string; readonly port: number };
+  readonly maps: MapPaths;
+  /** Unix sockets: the Runtime API, the access-log stream to the agent, the signed-URL exchange. */
+  readonly sockets: {
+    readonly admin: string;
+    readonly accessLog: string;
+    readonly exchange: string;
+  };
+  readonly luaFile: string;
+  readonly errorFileDir: string;
+  readonly threads: number;
+  /** 0: derived by HAProxy from its file-descriptor limit. */
+  readonly maxConnections: number;
+  readonly trustProxy: boolean;
+  readonly maxBodyBytes: number;
+  readonly maxHeaderBytes: number;
+  readonly connectTimeoutMs: number;
+  readonly responseTimeoutMs: number;
+  readonly websocketIdleTimeoutMs: number;
+  readonly drainTimeoutMs: number;
+  /** Bytes of access-log lines HAProxy holds while the agent is not reading (restart). */
+  readonly accessLogRingBytes: number;
+}
+
+const MAX_REWRITE = 1024;
+const DEFAULT_BUFFER = 16 * 1024;
+
+/** The buffer size: room for the largest allowed head twice (431 is answered by a rule below it). */
+export function bufferSizeFor(maxHeaderBytes: number): number {
+  return Math.max(DEFAULT_BUFFER, 2 * maxHeaderBytes + MAX_REWRITE);
+}
+
+/**
+ * `haproxy.cfg` for the edge: one template, rendered by this pure function and checked with
+ * `haproxy -c` in tests. HAProxy answers every request itself: it routes by Host through
+ * maps the agent keeps current over the Runtime API, checks Access Keys (keyed hash looked
+ * up in a map) and signed-URL cookies (HMAC verified in place), picks a ready endpoint, and
+ * proxies with keep-alive. Only a signed URL's first visit goes to the agent (the exchange).
+ */
+export function renderHaproxyConfig(s: HaproxySettings): string {
+  const sep = MAP_FIELD_SEPARATOR;
+  const limit = s.maxBodyBytes;
+  const bufsize = bufferSizeFor(s.maxHeaderBytes);
+  // A chunked body can be held to the limit only while it fits in a buffer.
+  const waitForChunkedBody = limit + 1 <= bufsize - MAX_REWRITE;
+  const forwarded = s.trustProxy
+    ? [
+        `http-request set-header X-Forwarded-For "%[req.fhdr(x-forwarded-for)], %[src]" if { req.hdr(x-forwarded-for) -m found }`,
+        'http-request set-header X-Forwarded-For %[src] unless { req.hdr(x-forwarded-for) -m found }',
+        'http-request set-header X-Forwarded-Proto http unless { req.hdr(x-forwarded-proto) -m found }',
+        'http-request set-header X-Forwarded-Host %[req.hdr(host)] unless { req.hdr(x-forwarded-host) -m found }',
+      ]
+    : [
+        'http-request set-header X-Forwarded-For %[src]',
+        'http-request set-header X-Forwarded-Proto http',
+        'http-request set-header X-Forwarded-Host %[req.hdr(host)]',
+      ];
+
+  return `# Rendered by the Slipway edge agent; edits are overwritten at its next start.
+global
+  nbthread ${s.threads}
+${
+  s.maxConnections > 0
+    ? `  maxconn ${s.maxConnections}
+`
+    : ''
+}  stats socket ${s.sockets.admin} mode 600 level admin
+  stats timeout 30s
+  hard-stop-after ${s.drainTimeoutMs}ms
+  tune.bufsize ${bufsize}
+  tune.maxrewrite ${MAX_REWRITE}
+  log ring@access local0 info
+  lua-load ${s.luaFile}
+  # Keys derived for these two checks only, from the environment: never on disk.
+  set-var proc.credential_key str("\${${HAPROXY_KEY_ENV.credential}}")
+  set-var proc.edge_token_key str("\${${HAPROXY_KEY_ENV.edgeToken}}")
+
+# Access-log lines wait here while the agent restarts; it reads them as a syslog stream.
+ring access
+  format raw
+  maxlen 16384
+  size ${s.accessLogRingBytes}
+  timeout connect 1s
+  timeout server 30s
+  server agent unix@${s.sockets.accessLog} log-proto octet-count
+
+resolvers cluster
+  parse-resolv-conf
+  hold valid 10s
+  timeout resolve 1s
+
+defaults
+  mode http
+  log global
+  option dontlognull
+  timeout connect ${s.connectTimeoutMs}ms
+  timeout server ${s.responseTimeoutMs}ms
+  timeout client 65s
+  timeout http-request 30s
+  timeout http-keep-alive 65s
+  timeout tunnel ${s.websocketIdleTimeoutMs}ms
+  timeout client-fin 5s
+  retries 1
+  retry-on conn-failure empty-response
+  errorfile 400 ${s.errorFileDir}/400.http
+  errorfile 408 ${s.errorFileDir}/408.http
+${httpError(edgeErrors.badGateway(), 502)}
+${httpError(edgeErrors.badGateway(), 503)}
+${httpError(edgeErrors.gatewayTimeout(), 504)}
+
+frontend edge
+  bind ${s.bind.host}:${s.bind.port}
+  log-format "${ACCESS_LOG_FORMAT}"
+  # What the access log needs, captured while the request is at hand.
+  http-request set-var(txn.t0) date(0,us)
+  http-request set-var(txn.rid) req.hdr(x-request-id) if { req.hdr(x-request-id) -m reg ^[A-Za-z0-9_.:-]{1,128}$ }
+  http-request set-var(txn.rid) uuid unless { var(txn.rid) -m found }
+  http-request set-var(txn.path) path,json(utf8s)
+  http-request set-var(txn.ua) req.fhdr(user-agent),json(utf8s),regsub(^,u)
+  http-request set-var(txn.reqcl) req.hdr(content-length)
+  acl body_unsized req.hdr(transfer-encoding) -m found
+  acl body_unsized req.hdr(upgrade) -m found
+  http-request set-var(txn.reqhl) req.hdrs,length if body_unsized !{ var(txn.reqcl) -m found }
+  http-request set-var(txn.urllen) url,length if body_unsized !{ var(txn.reqcl) -m found }
+${answer(edgeErrors.headersTooLarge(s.maxHeaderBytes), `{ req.hdrs,length gt ${s.maxHeaderBytes} }`)}
+
+  # Which service: Host → service id → "access${sep}org${sep}project${sep}state${sep}ready count".
+  http-request set-var(txn.host) req.hdr(host),host_only,regsub('\\.$','')
+${answer(edgeErrors.missingHost(), '!{ var(txn.host) -m found }')}
+  http-request set-var(txn.svc) var(txn.host),map(${s.maps.hosts})
+${answer(edgeErrors.unknownHost('%[var(txn.host),json(utf8s)]'), '!{ var(txn.svc) -m found }')}
+  http-request set-var(txn.info) var(txn.svc),map(${s.maps.services})
+${answer(edgeErrors.unknownHost('%[var(txn.host),json(utf8s)]'), '!{ var(txn.info) -m found }')}
+${waitForChunkedBody ? `  http-request wait-for-body time 5s at-least ${limit + 1} if { req.hdr(transfer-encoding) -m found }\n` : ''}${answer(edgeErrors.bodyTooLarge(limit), `{ req.body_size gt ${limit} }`)}
+
+  # Private services: exactly one credential decides, in the order a browser would expect.
+  acl private var(txn.info) -m beg private${sep}
+  acl upgrade req.hdr(upgrade) -m found
+  acl url_token url_param(${EDGE_TOKEN_QUERY_PARAM}) -m found
+  acl has_authorization req.hdr(authorization) -m found
+  acl has_session req.cook(${EDGE_SESSION_COOKIE}) -m found
+  http-request set-var(txn.cred) str(exchange) if private url_token !upgrade
+  http-request set-var(txn.cred) str(url) if private url_token upgrade
+  http-request set-var(txn.cred) str(key) if private !url_token has_authorization
+  http-request set-var(txn.cred) str(session) if private !url_token !has_authorization has_session
+${answer(edgeErrors.missingCredential(), 'private !{ var(txn.cred) -m found }')}
+  acl by_key var(txn.cred) -m str key
+  acl by_url var(txn.cred) -m str url
+  acl by_session var(txn.cred) -m str session
+  acl exchange var(txn.cred) -m str exchange
+
+  # Access Keys: the keyed hash is looked up; the value is "org${sep}project or *${sep}expiry ms or 0".
+  http-request set-var(txn.key) req.hdr(authorization),regsub('^[Bb][Ee][Aa][Rr][Ee][Rr] +','') if by_key
+${answer(edgeErrors.malformedAuthorization(), 'by_key !{ var(txn.key) -m reg ^slp_ak_[A-Za-z0-9_-]{1,193}$ }')}
+  http-request set-var(txn.keys_until) str(keys_valid_until),map(${s.maps.state},0) if by_key
+${answer(edgeErrors.authUnavailable(), 'by_key { date(0,ms),sub(txn.keys_until) gt 0 }')}
+  http-request set-var(txn.scope) var(txn.key),hmac(sha256,proc.credential_key),hex,lower,map(${s.maps.keys}) if by_key
+  http-request set-var(txn.key_expiry) var(txn.scope),field(3,${sep}) if by_key
+  http-request set-var(txn.org) var(txn.info),field(2,${sep}) if by_key
+  http-request set-var(txn.project) var(txn.info),field(3,${sep}) if by_key
+${answer(edgeErrors.invalidKey(), 'by_key !{ var(txn.scope) -m found } || by_key !{ var(txn.key_expiry) -m int 0 } { date(0,ms),sub(txn.key_expiry) ge 0 }')}
+  acl key_in_org var(txn.scope),field(1,${sep}),strcmp(txn.org) eq 0
+  acl key_for_org var(txn.scope),field(2,${sep}) -m str *
+  acl key_in_project var(txn.scope),field(2,${sep}),strcmp(txn.project) eq 0
+${answer(edgeErrors.forbidden(), 'by_key !key_in_org || by_key !key_for_org !key_in_project')}
+
+  # Signed URLs: the token (URL on an upgrade, else the session cookie) is verified here.
+  http-request set-var(txn.token) url_param(${EDGE_TOKEN_QUERY_PARAM}) if by_url
+  http-request set-var(txn.token) req.cook(${EDGE_SESSION_COOKIE}) if by_session
+  http-request set-var(txn.token_service) var(txn.token),field(1,.),regsub('^slp_et_','') if by_url || by_session
+  http-request set-var(txn.token_expiry) var(txn.token),field(2,.) if by_url || by_session
+  http-request set-var(txn.token_mac) var(txn.token_service),regsub('^','v1:'),concat(':',txn.token_expiry,),hmac(sha256,proc.edge_token_key),ub64enc if by_url || by_session
+  acl token_shape var(txn.token) -m reg ^slp_et_[A-Za-z0-9-]{1,64}\\.[1-9][0-9]{0,11}\\.[A-Za-z0-9_-]{43}$
+  acl token_signed var(txn.token),field(3,.),secure_memcmp(txn.token_mac) -m bool
+  acl token_for_service var(txn.token_service),strcmp(txn.svc) eq 0
+  acl token_fresh date,sub(txn.token_expiry) lt 0
+${answer(edgeErrors.invalidSignedUrl(), 'by_url !token_shape || by_url !token_signed || by_url !token_for_service || by_url !token_fresh')}
+${answer(edgeErrors.invalidSession(), 'by_session !token_shape || by_session !token_signed || by_session !token_for_service || by_session !token_fresh', [['Set-Cookie', `${EDGE_SESSION_COOKIE}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax`]])}
+
+  # A signed URL's first visit: the agent swaps the token for the session cookie.
+  http-request del-header x-slipway-service
+  http-request set-header X-Slipway-Service %[var(txn.svc)] if exchange
+
+  # Whether there is anything to answer with.
+  http-request set-var(txn.state) var(txn.info),field(4,${sep}) unless exchange
+${answer(edgeErrors.notDeployed(), '{ var(txn.state) -m str not_deployed }')}
+${answer(edgeErrors.paused(), '{ var(txn.state) -m str paused }')}
+  http-request set-var(txn.ready) var(txn.info),field(5,${sep}) unless exchange
+  http-request set-var(txn.pick) rand,mod(txn.ready) if { var(txn.ready) -m int gt 0 }
+  http-request set-var(txn.endpoint) var(txn.svc),concat('${ENDPOINT_KEY_SEPARATOR}',txn.pick),map(${s.maps.endpoints}) if { var(txn.pick) -m found }
+${answer(edgeErrors.noReadyInstance(), '!exchange !{ var(txn.endpoint) -m found }')}
+  # Kubernetes routes name a cluster Service; the docker runtime's are instance addresses.
+  acl endpoint_named var(txn.endpoint),field(1,/) -m reg [a-zA-Z]
+  http-request do-resolve(txn.endpoint_ip,cluster,ipv4) var(txn.endpoint),field(1,/) if endpoint_named
+  http-request set-var(txn.endpoint_ip) var(txn.endpoint),field(1,/) if { var(txn.endpoint) -m found } !endpoint_named
+${answer(edgeErrors.badGateway(), 'endpoint_named !{ var(txn.endpoint_ip) -m found }')}
+  http-request set-dst var(txn.endpoint_ip) if { var(txn.endpoint_ip) -m found }
+  http-request set-dst-port var(txn.endpoint),field(2,/) if { var(txn.endpoint_ip) -m found }
+
+  # What the instance sees: no edge credential, no hop-by-hop field, the forwarding facts.
+  http-request del-header authorization
+  http-request del-header proxy-authorization
+  http-request del-header proxy-connection
+  http-request del-header keep-alive
+  http-request del-header te
+  http-request del-header trailer
+  http-request lua.slipway_strip_request if { req.hdr(connection) -m reg -i ^(?!(close|keep-alive|upgrade)$) }
+  http-request del-header Cookie if has_session { req.fhdr(cookie) -m reg ^\\s*${EDGE_SESSION_COOKIE}=[^;]*;?\\s*$ }
+  http-request replace-header Cookie '^(.*?)(?:^|;\\s*)${EDGE_SESSION_COOKIE}=[^;]*(.*)$' '\\1\\2' if has_session
+  http-request replace-header Cookie '^;\\s*(.*)$' '\\1' if has_session
+  http-request set-var(txn.query) query,regsub('&${EDGE_TOKEN_QUERY_PARAM}=[^&]*',"",g),regsub('^${EDGE_TOKEN_QUERY_PARAM}=[^&]*&?',"") if url_token !exchange
+  http-request set-query %[var(txn.query)] if url_token !exchange { var(txn.query) -m len gt 0 }
+  http-request set-uri %[path] if url_token !exchange !{ var(txn.query) -m len gt 0 }
+  # The exchange reads what the client said (X-Forwarded-Proto: https marks its cookie Secure).
+${forwarded.map((line) => `  ${line}${line.includes(' if ') || line.includes(' unless ') ? ' !exchange' : ' unless exchange'}`).join('\n')}
+  http-request set-header X-Request-Id %[var(txn.rid)]
+
+  # Measured before any change: HAProxy's byte count (%B) is of what the instance sent.
+  http-response set-var(txn.rescl) res.hdr(content-length)
+  http-response set-var(txn.reshl) res.hdrs,length unless { var(txn.rescl) -m found }
+  http-response del-header keep-alive
+  http-response del-header proxy-connection
+  http-response lua.slipway_strip_response if { res.hdr(connection) -m reg -i ^(?!(close|keep-alive|upgrade)$) }
+  http-after-response set-header X-Request-Id %[var(txn.rid)]
+  http-after-response set-status 502 if { status 503 } !{ res.hdr(retry-after) -m found }
+  use_backend exchange if exchange
+  default_backend services
+
+# Every service's instances: the destination was set per request from the endpoints map.
+backend services
+  http-reuse safe
+  server instance 0.0.0.0:0
+
+backend exchange
+  server agent unix@${s.sockets.exchange}
+`;
+}
+
+/** One `http-request return` of the platform's error body, the request id filled in by HAProxy. */
+function answer(
+  error: EdgeError,
+  condition: string,
+  extraHeaders: readonly (readonly [string, string])[] = [],
+): string {
+  const headers = [...Object.entries(error.headers), ...extraHeaders]
+    .map(([name, value]) => ` hdr ${name} ${quote(value)}`)
+    .join('');
+  return `  http-request return status ${error.status} content-type application/json lf-string ${quote(errorBodyFormat(error))} hdr X-Request-Id "%[var(txn.rid)]"${headers} if ${condition}`;
+}
+
+/**
+ * HAProxy's own answer for `status`. It answers 503 when no connection to the instance could
+ * be made; that is a 502 here (the rules' own 503s carry Retry-After, these do not).
+ */
+function httpError(error: EdgeError, status: number): string {
+  const headers = Object.entries(error.headers)
+    .map(([name, value]) => ` hdr ${name} ${quote(value)}`)
+    .join('');
+  return `  http-error status ${status} content-type application/json lf-string ${quote(errorBodyFormat(error))} hdr X-Request-Id "%[var(txn.rid)]"${headers}`;
+}
+
+const REQUEST_ID_SLOT = '<request id>';
+
+/** The error body as a log-format string: the request id is HAProxy's to fill. */
+export function errorBodyFormat(error: EdgeError): string {
+  const body = JSON.stringify({
+    error: { code: error.code, message: error.message, request_id: REQUEST_ID_SLOT },
+  });
+  return body.replace(`"${REQUEST_ID_SLOT}"`, '"%[var(txn.rid)]"');
+}
+
+/** A double-quoted HAProxy word: backslash, quote and `$` (environment expansion) escaped. */
+function quote(value: string): string {
+  return `"${value.replace(/[\\"$]/g, (c) => `\\${c}`)}"`;
+}
+
+/** The static answers HAProxy gives before a request is parsed (no request id exists yet). */
+export function errorFiles(): Record<'400.http' | '408.http', string> {
+  const file = (status: string, code: string, message: string): string => {
+    const body = JSON.stringify({ error: { code, message, request_id: 'none' } });
+    return [
+      `HTTP/1.1 ${status}`,
+      'Content-Type: application/json',
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      'Cache-Control: no-cache',
+      'Connection: close',
+      '',
+      body,
+    ].join('\r\n');
+  };
+  return {
+    '400.http': file('400 Bad Request', 'bad_request', edgeErrors.badRequest().message),
+    '408.http': file('408 Request Timeout', 'request_timeout', 'The request was not sent in time'),
+  };
+}
+
+/** Strips the fields a `Connection` header names (RFC 9110 §7.6.1); runs only when one does. */
+export const HOP_BY_HOP_LUA = `-- Rendered by the Slipway edge agent.
+local standard = { ["close"] = true, ["keep-alive"] = true, ["upgrade"] = true }
+
+local function named(headers)
+  local names = {}
+  local connection = headers["connection"]
+  if connection == nil then return names end
+  for _, value in pairs(connection) do
+    for token in string.gmatch(value, "[^,%s]+") do
+      local name = string.lower(token)
+      if not standard[name] then names[#names + 1] = name end
+    end
+  end
+  return names
+end
+
+core.register_action("slipway_strip_request", { "http-req" }, function(txn)
+  for _, name in ipairs(named(txn.http:req_get_headers())) do txn.http:req_del_header(name) end
+end)
+
+core.register_action("slipway_strip_response", { "http-res" }, function(txn)
+  for _, name in ipairs(named(txn.http:res_get_headers())) do txn.http:res_del_header(name) end
+end)
+`;

@@ -1,0 +1,96 @@
+import { unlink } from 'node:fs/promises';
+import { type Server, type Socket, createServer } from 'node:net';
+
+/**
+ * Receives HAProxy's access-log stream: syslog over a stream socket with octet-counting
+ * framing (RFC 6587: `<length> <message>`), one message per request. HAProxy buffers the
+ * lines in its ring while no agent reads, and sends them once one connects again.
+ */
+export class LogReceiver {
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  private lastDataAt = 0;
+
+  constructor(
+    private readonly socketPath: string,
+    private readonly onLine: (line: string) => void,
+    private readonly onError: (error: Error) => void,
+  ) {}
+
+  async listen(): Promise<void> {
+    await unlink(this.socketPath).catch(() => undefined);
+    const server = createServer((socket) => this.accept(socket));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.socketPath, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * Resolves once nothing arrived for `idleMs` (bounded by `timeoutMs`): HAProxy writes a
+   * request's line after its response, so lines of requests just answered may be on the way.
+   */
+  async quiet(idleMs = 100, timeoutMs = 3000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    await sleep(idleMs);
+    while (Date.now() - this.lastDataAt < idleMs && Date.now() < deadline) await sleep(idleMs / 4);
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    const server = this.server;
+    this.server = undefined;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private accept(socket: Socket): void {
+    this.sockets.add(socket);
+    const frames = new OctetCountingDecoder();
+    socket.on('data', (chunk: Buffer) => {
+      this.lastDataAt = Date.now();
+      try {
+        frames.push(chunk, this.onLine);
+      } catch (error) {
+        this.onError(error as Error);
+        socket.destroy();
+      }
+    });
+    socket.on('error', (error) => this.onError(error));
+    socket.on('close', () => this.sockets.delete(socket));
+  }
+}
+
+/** Splits a byte stream into octet-counted frames, across chunk boundaries. */
+export class OctetCountingDecoder {
+  private pending: Buffer = Buffer.alloc(0);
+
+  push(chunk: Buffer, onFrame: (text: string) => void): void {
+    let buffer = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    let offset = 0;
+    for (;;) {
+      const space = buffer.indexOf(0x20, offset);
+      if (space < 0) break;
+      const length = Number(buffer.toString('latin1', offset, space));
+      if (!Number.isInteger(length) || length < 0 || space - offset > 10) {
+        throw new Error('access-log stream is not octet-counted syslog');
+      }
+      const end = space + 1 + length;
+      if (end > buffer.length) break;
+      // HAProxy ends each message with a newline inside the counted octets.
+      let text = buffer.toString('utf8', space + 1, end);
+      if (text.endsWith('\n')) text = text.slice(0, -1);
+      onFrame(text);
+      offset = end;
+    }
+    buffer = buffer.subarray(offset);
+    this.pending = buffer.length === 0 ? Buffer.alloc(0) : Buffer.from(buffer);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
