@@ -3,15 +3,15 @@
 // clients (wrk, or autocannon when wrk is not installed) at a fixed connection count.
 //
 //   direct:  the upstream itself (nginx `return 200` with a 1 KiB body, one worker)
-//   nginx:   nginx `proxy_pass` with upstream keepalive, one worker, access_log off unless
-//            --nginx-access-log (then buffered to a file)
+//   nginx:   nginx `proxy_pass` with upstream keepalive, one worker, a buffered access log
+//            (off with --no-nginx-access-log)
 //   fastify: `@fastify/http-proxy` with Fastify's defaults (bench/edge/node-proxy.mjs)
 //   floor:   the least a Node.js proxy does: node:http in, one undici Pool out, nothing else
 //            (bench/edge/node-proxy.mjs); how far nginx is from any Node.js proxy here
-//   edge:    apps/edge as its own process, routing by Host to a private service: every
-//            request carries an Access Key (verified, cached), gets X-Forwarded-* and a
-//            request id, and is counted in the Prometheus metrics; access logs are on
-//            whenever the edge writes them (the row count is printed at the end)
+//   edge:    apps/edge as its own process (the agent and its HAProxy, one thread), routing
+//            by Host to a private service: every request carries an Access Key (checked by
+//            HAProxy against its keyed hash), gets X-Forwarded-* and a request id, and is
+//            written to access_logs and the metrics (the row count is printed at the end)
 //
 // Every target gets the same requests (Host and Authorization headers included) and runs in
 // its own process; the load generator is another. Targets are interleaved, A B C D, A B C D,
@@ -26,7 +26,7 @@
 // test: run it by hand and read the numbers.
 //
 //   node bench/edge/bench.mjs [--rounds 3] [--seconds 10] [--connections 50] [--warmup 3]
-//                             [--tool wrk|autocannon] [--nginx-access-log]
+//                             [--tool wrk|autocannon] [--no-nginx-access-log]
 //                             [--profile DIR]  (writes <target>.cpuprofile of edge, fastify, floor)
 //                             [--targets direct,nginx,fastify,floor,edge]
 //
@@ -64,7 +64,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '50' },
     warmup: { type: 'string', default: '3' },
     tool: { type: 'string', default: onPath('wrk') ? 'wrk' : 'autocannon' },
-    'nginx-access-log': { type: 'boolean', default: false },
+    // A real deployment logs: nginx writes a buffered access log unless --no-nginx-access-log.
+    'no-nginx-access-log': { type: 'boolean', default: false },
     profile: { type: 'string' },
     targets: { type: 'string', default: 'direct,nginx,fastify,floor,edge' },
   },
@@ -154,7 +155,7 @@ http {
 
 /** The edge's work as nginx does it: strip Authorization, add X-Forwarded-* and a request id. */
 function nginxConfig(dir) {
-  const accessLog = values['nginx-access-log']
+  const accessLog = !values['no-nginx-access-log']
     ? `access_log ${join(dir, 'access.log')} combined buffer=64k flush=1s;`
     : 'access_log off;';
   return `${NGINX_COMMON}
@@ -197,7 +198,7 @@ function profileFlags(target) {
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${target}.cpuprofile`] : [];
 }
 
-function startEdge(databaseUrl) {
+function startEdge(databaseUrl, runDir) {
   return spawn(
     process.execPath,
     [...profileFlags('edge'), join(ROOT, 'apps', 'edge', 'dist', 'main.js')],
@@ -210,6 +211,9 @@ function startEdge(databaseUrl) {
         DATABASE_URL: databaseUrl,
         REDIS_URL,
         SLIPWAY_SECRET_KEY: SECRET_KEY,
+        // One HAProxy thread against one nginx worker: like for like.
+        SLIPWAY_EDGE_THREADS: '1',
+        SLIPWAY_EDGE_RUN_DIR: runDir,
         LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'inherit', 'inherit'],
@@ -343,7 +347,7 @@ async function main() {
       nginx: startNginx(dir, 'nginx', nginxConfig(dir)),
       fastify: startNodeProxy('fastify', PORTS.fastify),
       floor: startNodeProxy('floor', PORTS.floor),
-      edge: startEdge(databaseUrl),
+      edge: startEdge(databaseUrl, join(dir, 'edge-run')),
     };
     children.push(...Object.values(processes));
 
@@ -371,7 +375,7 @@ async function main() {
     console.log(
       `${TOOL}, ${CONNECTIONS} connections, ${ROUNDS} rounds × ${SECONDS} s per target ` +
         `(after a ${WARMUP} s warm-up each), ${availableParallelism()} CPUs, ` +
-        `nginx access_log ${values['nginx-access-log'] ? 'on (buffered file)' : 'off'}`,
+        `nginx access_log ${!values['no-nginx-access-log'] ? 'on (buffered file)' : 'off'}`,
     );
     if (WARMUP > 0) for (const t of targets) load(TOOL, t.url, headers, WARMUP, dir);
     const results = new Map(targets.map((t) => [t.target, []]));

@@ -56,20 +56,7 @@ export class RoutesService {
        RETURNING version`,
       [serviceId, deploymentId ?? null, JSON.stringify(endpoints), Date.now()],
     );
-    return {
-      type: 'upsert',
-      serviceId,
-      projectId: service.projectId,
-      orgId: service.orgId,
-      // Custom domains route exactly like the generated hostname; one dropped from the list
-      // leaves the edge's table with this message.
-      hostnames: [service.hostname, ...service.domains],
-      accessType: service.accessType,
-      endpoints: endpoints.map((e) => ({ host: e.host, port: e.port })),
-      paused: service.instances === 0,
-      deployed: true,
-      version: Number(rows[0]?.version ?? Date.now()),
-    };
+    return upsertOf(service, endpoints, Number(rows[0]?.version ?? Date.now()));
   }
 
   /**
@@ -87,20 +74,9 @@ export class RoutesService {
       .getRepository(Service)
       .findOne({ where: { id: serviceId } });
     if (!service) return;
-    await this.publish({
-      type: 'upsert',
-      serviceId,
-      projectId: service.projectId,
-      orgId: service.orgId,
-      hostnames: [service.hostname, ...service.domains],
-      accessType: service.accessType,
-      endpoints: [],
-      paused: service.instances === 0,
-      deployed: false,
-      // The edge's full reads use the same version for a service without a route, so a lost
-      // message is repaired by the next one; a first deployment records a later time.
-      version: service.updatedAt.getTime(),
-    });
+    // The edge's full reads use the same version for a service without a route, so a lost
+    // message is repaired by the next one; a first deployment records a later time.
+    await this.publish(upsertOf(service, null, service.updatedAt.getTime()));
   }
 
   /** Forgets the route (the service is going away). */
@@ -122,4 +98,26 @@ export class RoutesService {
       );
     }
   }
+}
+
+/** The message for a service's route; `endpoints` null while it was never deployed. */
+function upsertOf(
+  service: Service,
+  endpoints: readonly RouteEndpoint[] | null,
+  version: number,
+): RouteMessage {
+  return {
+    type: 'upsert',
+    serviceId: service.id,
+    projectId: service.projectId,
+    orgId: service.orgId,
+    // Custom domains route exactly like the generated hostname; one dropped from the list
+    // leaves the edge's table with this message.
+    hostnames: [service.hostname, ...service.domains],
+    accessType: service.accessType,
+    endpoints: (endpoints ?? []).map((e) => ({ host: e.host, port: e.port })),
+    paused: service.instances === 0,
+    deployed: endpoints !== null,
+    version,
+  };
 }

@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import type { AccessLogRow } from '../telemetry/access-log-store';
 
 /**
  * HAProxy's access-log line and its reading by the agent, side by side so they cannot drift.
@@ -30,21 +31,10 @@ type FieldName = (typeof FIELDS)[number][0];
 /** The `log-format` HAProxy's frontend uses (a tab between fields, written as `\t`). */
 export const ACCESS_LOG_FORMAT = FIELDS.map(([, format]) => format).join('\\t');
 
-/** One request as HAProxy reported it. */
-export interface HaproxyLogRecord {
-  readonly time: Date;
+/** One request as HAProxy reported it: an access-log row, the service unknown when unrouted. */
+export type HaproxyLogRecord = Omit<AccessLogRow, 'serviceId'> & {
   readonly serviceId: string | null;
-  readonly method: string;
-  readonly path: string;
-  /** 499 when the client left before an answer (nginx's convention). */
-  readonly status: number;
-  readonly durationMs: number;
-  readonly bytesIn: number;
-  readonly bytesOut: number;
-  readonly clientIp: string | null;
-  readonly userAgent: string | null;
-  readonly requestId: string;
-}
+};
 
 /** nginx's status for a client that went away before it was answered. */
 export const CLIENT_CLOSED = 499;
