@@ -1,5 +1,4 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
@@ -14,9 +13,11 @@ import pino, { type Logger } from 'pino';
 import { EdgeSessions } from './auth/edge-session';
 import type { EdgeConfig, EdgeConfigOverrides } from './config/config.schema';
 import { loadEdgeConfig } from './config/load-config';
-import { createExchangeServer, listenOnSocket } from './exchange/exchange-server';
+import { createExchangeServer } from './exchange/exchange-server';
+import { freePort, listenOnPort, listenOnSocket } from './net/listen';
 import { parseAccessLogLine } from './haproxy/access-log-format';
 import {
+  FRONTEND,
   HAPROXY_KEY_ENV,
   HOP_BY_HOP_LUA,
   type HaproxySettings,
@@ -171,23 +172,32 @@ export async function createEdge(options: CreateEdgeOptions = {}): Promise<Edge>
       state: new Map([keys.validUntil()]),
     };
   };
-  const config_ = renderHaproxyConfig(settings);
+  const haproxyConfig = renderHaproxyConfig(settings);
   await writeFile(settings.luaFile, HOP_BY_HOP_LUA, { mode: 0o600 });
   for (const [name, text] of Object.entries(errorFiles())) {
     await writeFile(join(errorDir, name), text, { mode: 0o600 });
   }
-  await writeFile(join(runDir, 'haproxy.cfg'), config_, { mode: 0o600 });
+  await writeFile(join(runDir, 'haproxy.cfg'), haproxyConfig, { mode: 0o600 });
 
   let haproxyStart: StartOutcome;
+  // HAProxy's request count and the lines received when it (re)started: each request writes
+  // one line once it ends, so the two advance together.
+  let logBase = { requests: 0, lines: 0 };
   const bringUp = async (): Promise<StartOutcome> => {
     const desired = await desiredMaps();
     // A fresh HAProxy loads these files; an adopted one already runs and is brought to them.
     await maps.writeFiles(desired);
-    const outcome = await haproxy.start(config_);
+    const outcome = await haproxy.start(haproxyConfig);
     if (outcome === 'adopted') {
       for (const name of MAP_NAMES) await maps.replace(name, desired[name]);
     }
+    logBase = { requests: await haproxy.api.frontendRequests(FRONTEND), lines: receiver.received };
     return outcome;
+  };
+  /** Waits for the lines of every request HAProxy received so far (bounded: tunnels last). */
+  const linesCaughtUp = async (): Promise<void> => {
+    const requests = await haproxy.api.frontendRequests(FRONTEND).catch(() => logBase.requests);
+    await receiver.receivedAtLeast(logBase.lines + requests - logBase.requests);
   };
 
   const exchange = createExchangeServer(new EdgeSessions(config.auth), logger);
@@ -241,7 +251,7 @@ export async function createEdge(options: CreateEdgeOptions = {}): Promise<Edge>
     isReady: () => !closing && source.ready && haproxy.processId !== undefined,
     describe: () => ({ routes: routes.size, keys: maps.entries('keys').size }),
   });
-  await listen(admin, config.admin.port, config.http.host);
+  await listenOnPort(admin, config.admin.port, config.http.host);
   const adminPort = (admin.address() as AddressInfo).port;
   logger.info({ port, adminPort, routes: routes.size, haproxy: haproxyStart }, 'edge serving');
 
@@ -257,7 +267,7 @@ export async function createEdge(options: CreateEdgeOptions = {}): Promise<Edge>
     admin.closeAllConnections();
     await new Promise<void>((resolve) => exchange.close(() => resolve()));
     // After HAProxy's last lines arrived, so those requests' rows are written too.
-    await receiver.quiet();
+    if (!stopHaproxy) await linesCaughtUp();
     await receiver.close();
     await telemetry.stop();
     await pool.end();
@@ -283,7 +293,7 @@ export async function createEdge(options: CreateEdgeOptions = {}): Promise<Edge>
       await maps.settled();
     },
     async flushTelemetry() {
-      await receiver.quiet();
+      await linesCaughtUp();
       await telemetry.flush();
     },
     close() {
@@ -344,22 +354,4 @@ function subscribe(url: string, logger: Logger, handlers: Handlers): Redis {
     .subscribe(...Object.keys(channels))
     .catch((error: unknown) => logger.warn({ err: error }, 'Redis subscription failed'));
   return redis;
-}
-
-async function freePort(host: string): Promise<number> {
-  const probe = createServer();
-  await listen(probe, 0, host);
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }

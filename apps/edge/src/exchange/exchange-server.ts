@@ -1,4 +1,3 @@
-import { unlink } from 'node:fs/promises';
 import { type Server, createServer } from 'node:http';
 import type { Logger } from 'pino';
 import { EdgeSessions } from '../auth/edge-session';
@@ -36,16 +35,5 @@ export function createExchangeServer(sessions: EdgeSessions, logger: Logger): Se
         logger.error({ err: error, requestId }, 'signed-URL exchange failed');
       sendError(res, error instanceof EdgeError ? error : edgeErrors.internal(), requestId);
     }
-  });
-}
-
-export async function listenOnSocket(server: Server, path: string): Promise<void> {
-  await unlink(path).catch(() => undefined);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(path, () => {
-      server.off('error', reject);
-      resolve();
-    });
   });
 }

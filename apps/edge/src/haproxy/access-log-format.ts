@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import type { AccessLogRow } from '../telemetry/access-log-store';
+import { type AccessLogRow, pathOf, userAgentOf } from '../telemetry/access-log-store';
 
 /**
  * HAProxy's access-log line and its reading by the agent, side by side so they cannot drift.
@@ -63,14 +63,14 @@ export function parseAccessLogLine(line: string): HaproxyLogRecord | null {
     time: new Date(Math.floor(startUs / 1000)),
     serviceId: field('serviceId') ?? null,
     method,
-    path: unescapeJson(field('path') ?? '/'),
+    path: pathOf(unescapeJson(field('path') ?? '/')),
     status: status < 100 ? CLIENT_CLOSED : status,
     durationMs: Math.max(1, int('durationUs') ?? 0) / 1000,
     bytesIn: bodyIn(int, method),
     bytesOut: bodyOut(int, method, status),
     clientIp: field('clientIp') ?? null,
     // `u` + the value: HAProxy's `-` for a missing header cannot be confused with a `-` sent.
-    userAgent: userAgent && userAgent.length > 1 ? unescapeJson(userAgent.slice(1)) : null,
+    userAgent: userAgent === undefined ? null : userAgentOf(unescapeJson(userAgent.slice(1))),
     requestId: field('requestId') ?? '',
   };
 }

@@ -1,5 +1,6 @@
 import { EDGE_SESSION_COOKIE, EDGE_TOKEN_QUERY_PARAM } from '@slipway/contracts';
-import { EdgeError, edgeErrors } from '../http/edge-error';
+import { type EdgeError, edgeErrors } from '../http/edge-error';
+import { errorBody } from '../http/responses';
 import { ACCESS_LOG_FORMAT } from './access-log-format';
 import { type MapPaths, MAP_FIELD_SEPARATOR, ENDPOINT_KEY_SEPARATOR } from './maps';
 
@@ -8,6 +9,9 @@ export const HAPROXY_KEY_ENV = {
   credential: 'SLIPWAY_EDGE_CREDENTIAL_HMAC_KEY',
   edgeToken: 'SLIPWAY_EDGE_TOKEN_HMAC_KEY',
 } as const;
+
+/** The frontend every service hostname is served by. */
+export const FRONTEND = 'edge';
 
 /** What the template needs; every value is validated config, so the renderer trusts it. */
 export interface HaproxySettings {
@@ -56,17 +60,19 @@ export function renderHaproxyConfig(s: HaproxySettings): string {
   const bufsize = bufferSizeFor(s.maxHeaderBytes);
   // A chunked body can be held to the limit only while it fits in a buffer.
   const waitForChunkedBody = limit + 1 <= bufsize - MAX_REWRITE;
+  // Behind a trusted proxy its X-Forwarded-* are kept (the client address appended); the
+  // exchange reads what the client said (X-Forwarded-Proto: https marks its cookie Secure).
   const forwarded = s.trustProxy
     ? [
-        `http-request set-header X-Forwarded-For "%[req.fhdr(x-forwarded-for)], %[src]" if { req.hdr(x-forwarded-for) -m found }`,
-        'http-request set-header X-Forwarded-For %[src] unless { req.hdr(x-forwarded-for) -m found }',
-        'http-request set-header X-Forwarded-Proto http unless { req.hdr(x-forwarded-proto) -m found }',
-        'http-request set-header X-Forwarded-Host %[req.hdr(host)] unless { req.hdr(x-forwarded-host) -m found }',
+        `http-request set-header X-Forwarded-For "%[req.fhdr(x-forwarded-for)], %[src]" if !exchange { req.hdr(x-forwarded-for) -m found }`,
+        'http-request set-header X-Forwarded-For %[src] if !exchange !{ req.hdr(x-forwarded-for) -m found }',
+        'http-request set-header X-Forwarded-Proto http if !exchange !{ req.hdr(x-forwarded-proto) -m found }',
+        'http-request set-header X-Forwarded-Host %[req.hdr(host)] if !exchange !{ req.hdr(x-forwarded-host) -m found }',
       ]
     : [
-        'http-request set-header X-Forwarded-For %[src]',
-        'http-request set-header X-Forwarded-Proto http',
-        'http-request set-header X-Forwarded-Host %[req.hdr(host)]',
+        'http-request set-header X-Forwarded-For %[src] unless exchange',
+        'http-request set-header X-Forwarded-Proto http unless exchange',
+        'http-request set-header X-Forwarded-Host %[req.hdr(host)] unless exchange',
       ];
 
   return `# Rendered by the Slipway edge agent; edits are overwritten at its next start.
@@ -121,7 +127,7 @@ ${httpError(edgeErrors.badGateway(), 502)}
 ${httpError(edgeErrors.badGateway(), 503)}
 ${httpError(edgeErrors.gatewayTimeout(), 504)}
 
-frontend edge
+frontend ${FRONTEND}
   bind ${s.bind.host}:${s.bind.port}
   log-format "${ACCESS_LOG_FORMAT}"
   # What the access log needs, captured while the request is at hand.
@@ -224,8 +230,7 @@ ${answer(edgeErrors.badGateway(), 'endpoint_named !{ var(txn.endpoint_ip) -m fou
   http-request set-var(txn.query) query,regsub('&${EDGE_TOKEN_QUERY_PARAM}=[^&]*',"",g),regsub('^${EDGE_TOKEN_QUERY_PARAM}=[^&]*&?',"") if url_token !exchange
   http-request set-query %[var(txn.query)] if url_token !exchange { var(txn.query) -m len gt 0 }
   http-request set-uri %[path] if url_token !exchange !{ var(txn.query) -m len gt 0 }
-  # The exchange reads what the client said (X-Forwarded-Proto: https marks its cookie Secure).
-${forwarded.map((line) => `  ${line}${line.includes(' if ') || line.includes(' unless ') ? ' !exchange' : ' unless exchange'}`).join('\n')}
+${forwarded.map((line) => `  ${line}`).join('\n')}
   http-request set-header X-Request-Id %[var(txn.rid)]
 
   # Measured before any change: HAProxy's byte count (%B) is of what the instance sent.
@@ -255,10 +260,7 @@ function answer(
   condition: string,
   extraHeaders: readonly (readonly [string, string])[] = [],
 ): string {
-  const headers = [...Object.entries(error.headers), ...extraHeaders]
-    .map(([name, value]) => ` hdr ${name} ${quote(value)}`)
-    .join('');
-  return `  http-request return status ${error.status} content-type application/json lf-string ${quote(errorBodyFormat(error))} hdr X-Request-Id "%[var(txn.rid)]"${headers} if ${condition}`;
+  return `  http-request return status ${error.status}${errorReply(error, extraHeaders)} if ${condition}`;
 }
 
 /**
@@ -266,20 +268,25 @@ function answer(
  * be made; that is a 502 here (the rules' own 503s carry Retry-After, these do not).
  */
 function httpError(error: EdgeError, status: number): string {
-  const headers = Object.entries(error.headers)
+  return `  http-error status ${status}${errorReply(error)}`;
+}
+
+/** Content type, body and headers of an error answer, as `return` and `http-error` take them. */
+function errorReply(
+  error: EdgeError,
+  extraHeaders: readonly (readonly [string, string])[] = [],
+): string {
+  const headers = [...Object.entries(error.headers), ...extraHeaders]
     .map(([name, value]) => ` hdr ${name} ${quote(value)}`)
     .join('');
-  return `  http-error status ${status} content-type application/json lf-string ${quote(errorBodyFormat(error))} hdr X-Request-Id "%[var(txn.rid)]"${headers}`;
+  return ` content-type application/json lf-string ${quote(errorBodyFormat(error))} hdr X-Request-Id "%[var(txn.rid)]"${headers}`;
 }
 
 const REQUEST_ID_SLOT = '<request id>';
 
-/** The error body as a log-format string: the request id is HAProxy's to fill. */
+/** The error body (the one `errorBody` writes) as a log-format string: HAProxy fills the request id. */
 export function errorBodyFormat(error: EdgeError): string {
-  const body = JSON.stringify({
-    error: { code: error.code, message: error.message, request_id: REQUEST_ID_SLOT },
-  });
-  return body.replace(`"${REQUEST_ID_SLOT}"`, '"%[var(txn.rid)]"');
+  return errorBody(error, REQUEST_ID_SLOT).replace(`"${REQUEST_ID_SLOT}"`, '"%[var(txn.rid)]"');
 }
 
 /** A double-quoted HAProxy word: backslash, quote and `$` (environment expansion) escaped. */

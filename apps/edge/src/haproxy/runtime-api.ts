@@ -11,13 +11,14 @@ export class RuntimeApiError extends Error {
   }
 }
 
-// Answers that mean a command failed; every other answer (often empty) is success.
-const FAILED =
-  /^(Unknown|Missing|Unable|Not found|Value|Invalid|Malformed|Can't|This command|Permission|Require)/m;
+// A command that changes something answers nothing on success (`prepare map` its version);
+// any other text is HAProxy saying why not ("Key not found.", "Unknown map identifier…").
+const QUIET_SUCCESS = /^New version created: \d+$/gm;
 
 /**
- * HAProxy's Runtime API over its admin socket: one connection per command, as the
- * non-interactive mode expects. A `payload` is sent with the `<<` form (one entry per line),
+ * HAProxy's Runtime API over its admin socket: one connection per command line (several
+ * commands joined with `;`), as the non-interactive mode expects. `show` commands answer
+ * text; any other command fails unless it answers nothing. A `payload` is sent with the `<<` form (one entry per line),
  * which is how whole maps are loaded without a command per entry.
  */
 export class RuntimeApi {
@@ -30,8 +31,21 @@ export class RuntimeApi {
     const text =
       payload === undefined ? `${command}\n` : `${command} <<\n${payload.replace(/\n+$/, '')}\n\n`;
     const answer = await this.send(text);
-    if (FAILED.test(answer)) throw new RuntimeApiError(command, answer);
+    if (!command.startsWith('show ') && answer.replace(QUIET_SUCCESS, '').trim() !== '') {
+      throw new RuntimeApiError(command, answer);
+    }
     return answer;
+  }
+
+  /** HTTP requests a frontend has received since HAProxy started (`show stat`'s req_tot). */
+  async frontendRequests(frontend: string): Promise<number> {
+    const [header = '', ...rows] = (await this.execute('show stat')).split('\n');
+    const column = header.replace(/^# /, '').split(',').indexOf('req_tot');
+    const row = rows.find((line) => line.startsWith(`${frontend},FRONTEND,`));
+    const value = Number(row?.split(',')[column]);
+    if (column < 0 || !Number.isInteger(value))
+      throw new Error(`HAProxy has no frontend ${frontend}`);
+    return value;
   }
 
   /** Whether HAProxy answers on its socket. */

@@ -50,7 +50,6 @@ export const edgeErrors = {
       'The service is paused (scaled to 0 instances); scale it up to serve requests',
       { 'Retry-After': String(RETRY_AFTER_NO_INSTANCE_SECONDS) },
     ),
-  unauthorized,
   missingCredential: () =>
     unauthorized(
       'This service is private: send an Access Key as Authorization: Bearer <key>, or open a signed URL',
@@ -80,9 +79,5 @@ export const edgeErrors = {
       'Access Keys cannot be checked right now; retry shortly',
       { 'Retry-After': '1' },
     ),
-  shuttingDown: () =>
-    new EdgeError(503, ErrorCode.ServiceUnavailable, 'The edge is restarting; retry', {
-      'Retry-After': '1',
-    }),
   internal: () => new EdgeError(500, ErrorCode.InternalError, 'Internal error; the edge logged it'),
 };

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Duplex } from 'node:stream';
 import type { EdgeError } from './edge-error';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -38,34 +37,3 @@ export function sendError(res: ServerResponse, error: EdgeError, requestId: stri
   res.end(body);
   return length;
 }
-
-/** The same body on a raw socket: upgrade requests and client errors have no ServerResponse. */
-export function writeSocketError(socket: Duplex, error: EdgeError, requestId: string): void {
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const body = errorBody(error, requestId);
-  const head = [
-    `HTTP/1.1 ${error.status} ${STATUS_TEXT[error.status] ?? 'Error'}`,
-    'Content-Type: application/json',
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    `X-Request-Id: ${requestId}`,
-    ...Object.entries(error.headers).map(([name, value]) => `${name}: ${value}`),
-    'Connection: close',
-  ];
-  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
-}
-
-const STATUS_TEXT: Readonly<Record<number, string>> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  413: 'Payload Too Large',
-  431: 'Request Header Fields Too Large',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};

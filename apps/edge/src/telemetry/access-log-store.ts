@@ -30,7 +30,10 @@ function clean(value: string, maxLength: number): string {
   return cut.includes('\u0000') ? cut.replaceAll('\u0000', '') : cut;
 }
 
-/** The path without its query string: query strings may carry tokens, which are never logged. */
+/**
+ * The path as stored: without its query string (it may carry tokens, never logged), bounded,
+ * without NUL.
+ */
 export function pathOf(url: string | undefined): string {
   const raw = url ?? '/';
   const query = raw.indexOf('?');

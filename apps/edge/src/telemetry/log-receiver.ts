@@ -1,5 +1,5 @@
-import { unlink } from 'node:fs/promises';
 import { type Server, type Socket, createServer } from 'node:net';
+import { listenOnSocket } from '../net/listen';
 
 /**
  * Receives HAProxy's access-log stream: syslog over a stream socket with octet-counting
@@ -9,7 +9,8 @@ import { type Server, type Socket, createServer } from 'node:net';
 export class LogReceiver {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
-  private lastDataAt = 0;
+  /** Lines received since this receiver was made. */
+  private lines = 0;
 
   constructor(
     private readonly socketPath: string,
@@ -18,26 +19,19 @@ export class LogReceiver {
   ) {}
 
   async listen(): Promise<void> {
-    await unlink(this.socketPath).catch(() => undefined);
     const server = createServer((socket) => this.accept(socket));
     this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.socketPath, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    await listenOnSocket(server, this.socketPath);
   }
 
-  /**
-   * Resolves once nothing arrived for `idleMs` (bounded by `timeoutMs`): HAProxy writes a
-   * request's line after its response, so lines of requests just answered may be on the way.
-   */
-  async quiet(idleMs = 100, timeoutMs = 3000): Promise<void> {
+  get received(): number {
+    return this.lines;
+  }
+
+  /** Resolves once `count` lines were received, or after `timeoutMs` (a tunnel still open). */
+  async receivedAtLeast(count: number, timeoutMs = 5000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    await sleep(idleMs);
-    while (Date.now() - this.lastDataAt < idleMs && Date.now() < deadline) await sleep(idleMs / 4);
+    while (this.lines < count && Date.now() < deadline) await sleep(10);
   }
 
   async close(): Promise<void> {
@@ -47,13 +41,17 @@ export class LogReceiver {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  private readonly countLine = (line: string): void => {
+    this.lines += 1;
+    this.onLine(line);
+  };
+
   private accept(socket: Socket): void {
     this.sockets.add(socket);
     const frames = new OctetCountingDecoder();
     socket.on('data', (chunk: Buffer) => {
-      this.lastDataAt = Date.now();
       try {
-        frames.push(chunk, this.onLine);
+        frames.push(chunk, this.countLine);
       } catch (error) {
         this.onError(error as Error);
         socket.destroy();
