@@ -14,6 +14,9 @@ import { User } from '../users/user.entity';
 /** A credential for calling private services: org-wide, or limited to one project. */
 @Entity('access_keys')
 @Index(['orgId', 'projectId'])
+// The edge reads what changed every 250 ms: keys created or revoked since its last read.
+@Index('idx_access_keys_created_at', ['createdAt'])
+@Index('idx_access_keys_revoked_at', ['revokedAt'])
 export class AccessKey {
   @PrimaryGeneratedColumn('uuid') id!: string;
 
