@@ -169,6 +169,7 @@ export async function createEdge(options: CreateEdgeOptions = {}): Promise<Edge>
     return {
       ...routeMaps(routes.all()),
       keys: keyEntries,
+      hashes: new Map(),
       state: new Map([keys.validUntil()]),
     };
   };

@@ -144,7 +144,8 @@ frontend ${FRONTEND}
 ${answer(edgeErrors.headersTooLarge(s.maxHeaderBytes), `{ req.hdrs,length gt ${s.maxHeaderBytes} }`)}
 
   # Which service: Host → service id → "access${sep}org${sep}project${sep}state${sep}ready count".
-  http-request set-var(txn.host) req.hdr(host),host_only,regsub('\\.$','')
+  # Lowercase, port dropped; the maps hold each name with and without a trailing dot.
+  http-request set-var(txn.host) req.hdr(host),host_only
 ${answer(edgeErrors.missingHost(), '!{ var(txn.host) -m found }')}
   http-request set-var(txn.svc) var(txn.host),map(${s.maps.hosts})
 ${answer(edgeErrors.unknownHost('%[var(txn.host),json(utf8s)]'), '!{ var(txn.svc) -m found }')}
@@ -169,11 +170,16 @@ ${answer(edgeErrors.missingCredential(), 'private !{ var(txn.cred) -m found }')}
   acl exchange var(txn.cred) -m str exchange
 
   # Access Keys: the keyed hash is looked up; the value is "org${sep}project or *${sep}expiry ms or 0".
-  http-request set-var(txn.key) req.hdr(authorization),regsub('^[Bb][Ee][Aa][Rr][Ee][Rr] +','') if by_key
+  http-request set-var(txn.key) http_auth_bearer if by_key
 ${answer(edgeErrors.malformedAuthorization(), 'by_key !{ var(txn.key) -m reg ^slp_ak_[A-Za-z0-9_-]{1,193}$ }')}
   http-request set-var(txn.keys_until) str(keys_valid_until),map(${s.maps.state},0) if by_key
 ${answer(edgeErrors.authUnavailable(), 'by_key { date(0,ms),sub(txn.keys_until) gt 0 }')}
-  http-request set-var(txn.scope) var(txn.key),hmac(sha256,proc.credential_key),hex,lower,map(${s.maps.keys}) if by_key
+  # HMAC is most of a private request's cost: a valid key's hash is remembered (the agent
+  # empties this cache with every full read of the keys, so it holds only keys in use).
+  http-request set-var(txn.key_hash) var(txn.key),map(${s.maps.hashes}) if by_key
+  http-request set-var(txn.key_hashed) var(txn.key),hmac(sha256,proc.credential_key),hex,lower if by_key !{ var(txn.key_hash) -m found }
+  http-request set-var(txn.key_hash) var(txn.key_hashed) if { var(txn.key_hashed) -m found }
+  http-request set-var(txn.scope) var(txn.key_hash),map(${s.maps.keys}) if by_key
   http-request set-var(txn.key_expiry) var(txn.scope),field(3,${sep}) if by_key
   http-request set-var(txn.org) var(txn.info),field(2,${sep}) if by_key
   http-request set-var(txn.project) var(txn.info),field(3,${sep}) if by_key
@@ -182,6 +188,7 @@ ${answer(edgeErrors.invalidKey(), 'by_key !{ var(txn.scope) -m found } || by_key
   acl key_for_org var(txn.scope),field(2,${sep}) -m str *
   acl key_in_project var(txn.scope),field(2,${sep}),strcmp(txn.project) eq 0
 ${answer(edgeErrors.forbidden(), 'by_key !key_in_org || by_key !key_for_org !key_in_project')}
+  http-request set-map(${s.maps.hashes}) %[var(txn.key)] %[var(txn.key_hash)] if { var(txn.key_hashed) -m found } { var(txn.scope) -m found }
 
   # Signed URLs: the token (URL on an upgrade, else the session cookie) is verified here.
   http-request set-var(txn.token) url_param(${EDGE_TOKEN_QUERY_PARAM}) if by_url

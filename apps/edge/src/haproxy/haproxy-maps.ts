@@ -73,6 +73,14 @@ export class HaproxyMaps {
     return this.enqueue(() => this.swap(name, desired));
   }
 
+  /** Empties `name` (a cache HAProxy fills itself). */
+  clear(name: MapName): Promise<void> {
+    return this.enqueue(async () => {
+      await this.api.execute(`clear map ${this.paths[name]}`);
+      this.held.set(name, new Map());
+    });
+  }
+
   /** Resolves once every change asked for so far reached HAProxy (or failed). */
   async settled(): Promise<void> {
     await this.queue.catch(() => undefined);

@@ -1,8 +1,11 @@
 import { join } from 'node:path';
 import type { Route } from '../routing/route-table';
 
-/** The maps HAProxy routes and authenticates with; the agent owns their content. */
-export const MAP_NAMES = ['hosts', 'services', 'endpoints', 'keys', 'state'] as const;
+/**
+ * The maps HAProxy routes and authenticates with; the agent owns their content, except
+ * `hashes` (presented key → its keyed hash), which HAProxy fills as a cache and the agent empties.
+ */
+export const MAP_NAMES = ['hosts', 'services', 'endpoints', 'keys', 'hashes', 'state'] as const;
 export type MapName = (typeof MAP_NAMES)[number];
 export type MapPaths = Readonly<Record<MapName, string>>;
 /** One map's content: key → value (neither holds white space). */
@@ -34,7 +37,11 @@ export function routeMaps(
   const services = new Map<string, string>();
   const endpoints = new Map<string, string>();
   for (const route of routes) {
-    for (const hostname of route.hostnames) hosts.set(hostname, route.serviceId);
+    for (const hostname of route.hostnames) {
+      // `Host: name.` is the same name: HAProxy looks it up as sent, without a rewrite.
+      hosts.set(hostname, route.serviceId);
+      hosts.set(`${hostname}.`, route.serviceId);
+    }
     const state: ServiceState = !route.deployed
       ? 'not_deployed'
       : route.paused

@@ -97,6 +97,8 @@ export class KeySource {
     if (!this.lastRead || startedAt - this.lastFullRead >= this.options.fullReadIntervalMs) {
       const all = await this.snapshot();
       await this.maps.sync('keys', all);
+      // Remembered hashes of keys no longer valid go too; HAProxy refills it with those in use.
+      await this.maps.clear('hashes');
     } else {
       const { rows } = await this.pool.query<KeyRow & { read_at: Date }>(CHANGED_KEYS, [
         this.lastRead,

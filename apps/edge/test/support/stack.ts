@@ -3,6 +3,7 @@
  * support is loaded untyped, on purpose: the edge compiles against `@slipway/contracts`
  * only, never against the API's sources.
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -103,13 +104,29 @@ export async function startEdge(
       haproxy: { threads: 1, ...overrides.overrides?.haproxy, runDir },
     },
   });
+  // A test process that ends without closing its edge must not leave HAProxy running.
+  const pid = edge.haproxyPid();
+  const killOrphan = (): void => {
+    if (pid !== undefined && isOurHaproxy(pid, runDir)) process.kill(pid, 'SIGKILL');
+  };
+  process.once('exit', killOrphan);
   return {
     ...edge,
     async close() {
+      process.off('exit', killOrphan);
       await edge.close();
       await rm(runDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Whether `pid` is still the HAProxy serving from `runDir` (a pid may have been reused). */
+function isOurHaproxy(pid: number, runDir: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(runDir);
+  } catch {
+    return false;
+  }
 }
 
 /**
