@@ -201,9 +201,32 @@ export async function createEdge(options: CreateEdgeOptions = {}): Promise<Edge>
     await receiver.receivedAtLeast(logBase.lines + requests - logBase.requests);
   };
 
+  // The message says which key; reading every change since the last read covers it and more.
+  const refreshKeys = (): void => {
+    // Before HAProxy runs, its start reads every key anyway.
+    if (!haproxyReady) return;
+    keys.refresh().catch((error: unknown) => logger.warn({ err: error }, 'key refresh failed'));
+  };
+  // Subscribed before the first read of routes and keys, so no change published while the
+  // edge starts is lost (versions order a message and a read that both carry it).
+  const subscriber = subscribe(config.redis.url, logger, {
+    [CHANNELS.routes]: (payload) => source.handleMessage(payload),
+    [CHANNELS.accessKeyRevocations]: refreshKeys,
+    [CHANNELS.accessKeysCreated]: refreshKeys,
+    onReconnect: () => {
+      // Whatever was published while disconnected is lost: read the truth again.
+      source.resync().catch((error: unknown) => logger.warn({ err: error }, 'resync failed'));
+      refreshKeys();
+    },
+  });
+
+  await Promise.race([subscriber.subscribed, sleep(SUBSCRIBE_WAIT_MS)]);
   const exchange = createExchangeServer(new EdgeSessions(config.auth), logger);
   // What has been started, undone in reverse when a later step of the start fails.
-  const started: (() => Promise<void> | void)[] = [() => pool.end()];
+  const started: (() => Promise<void> | void)[] = [
+    () => pool.end(),
+    () => subscriber.redis.disconnect(),
+  ];
   try {
     await receiver.listen();
     started.push(() => receiver.close());
@@ -233,20 +256,6 @@ export async function createEdge(options: CreateEdgeOptions = {}): Promise<Edge>
   keys.start();
   telemetry.start();
 
-  // The message says which key; reading every change since the last read covers it and more.
-  const refreshKeys = (): void => {
-    keys.refresh().catch((error: unknown) => logger.warn({ err: error }, 'key refresh failed'));
-  };
-  const subscriber = subscribe(config.redis.url, logger, {
-    [CHANNELS.routes]: (payload) => source.handleMessage(payload),
-    [CHANNELS.accessKeyRevocations]: refreshKeys,
-    [CHANNELS.accessKeysCreated]: refreshKeys,
-    onReconnect: () => {
-      // Whatever was published while disconnected is lost: read the truth again.
-      source.resync().catch((error: unknown) => logger.warn({ err: error }, 'resync failed'));
-    },
-  });
-
   const admin = createAdminServer({
     metrics,
     isReady: () => !closing && source.ready && haproxy.processId !== undefined,
@@ -261,7 +270,7 @@ export async function createEdge(options: CreateEdgeOptions = {}): Promise<Edge>
     closing = true;
     source.stop();
     keys.stop();
-    subscriber.disconnect();
+    subscriber.redis.disconnect();
     if (stopHaproxy) await haproxy.stop();
     else haproxy.detach();
     await new Promise<void>((resolve) => admin.close(() => resolve()));
@@ -336,8 +345,18 @@ function haproxySettings(
 
 type Handlers = Record<string, (payload: string) => void> & { onReconnect: () => void };
 
-/** A Redis connection in subscriber mode; ioredis resubscribes after every reconnect. */
-function subscribe(url: string, logger: Logger, handlers: Handlers): Redis {
+/** How long the start waits for Redis; without it, the periodic reads carry every change. */
+const SUBSCRIBE_WAIT_MS = 2000;
+
+/**
+ * A Redis connection in subscriber mode; ioredis resubscribes after every reconnect, and
+ * `onReconnect` runs for every connection but the first (messages may have been missed).
+ */
+function subscribe(
+  url: string,
+  logger: Logger,
+  handlers: Handlers,
+): { redis: Redis; subscribed: Promise<void> } {
   const { onReconnect, ...channels } = handlers;
   const redis = new Redis(url, {
     // Subscriptions must survive outages: keep retrying, never give up on commands.
@@ -351,8 +370,13 @@ function subscribe(url: string, logger: Logger, handlers: Handlers): Redis {
     readyBefore = true;
   });
   redis.on('message', (channel: string, payload: string) => channels[channel]?.(payload));
-  redis
-    .subscribe(...Object.keys(channels))
-    .catch((error: unknown) => logger.warn({ err: error }, 'Redis subscription failed'));
-  return redis;
+  const subscribed = redis.subscribe(...Object.keys(channels)).then(
+    () => undefined,
+    (error: unknown) => logger.warn({ err: error }, 'Redis subscription failed'),
+  );
+  return { redis, subscribed };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

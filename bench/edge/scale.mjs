@@ -1,0 +1,258 @@
+#!/usr/bin/env node
+// Edge at scale: 10,000 routes and 100,000 Access Keys in PostgreSQL, the edge (agent and
+// HAProxy) started against them. Prints how long the edge takes to serve, its memory, how
+// soon a new route serves after its message, and how soon a revoked key is refused: with the
+// API's Redis message, and by the agent's polling alone (the message lost).
+//
+// Needs PostgreSQL, Redis and built packages (`npx turbo run build --filter=@slipway/api
+// --filter=@slipway/edge`). Not a test: run it by hand and read the numbers.
+//
+//   node bench/edge/scale.mjs [--routes 10000] [--keys 100000] [--samples 20]
+//
+// Env: BENCH_ADMIN_DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres), REDIS_URL.
+import { spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, request } from 'node:http';
+import { createRequire } from 'node:module';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createScratchDatabase } from '../support/scratch-database.mjs';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const require = createRequire(join(ROOT, 'apps', 'edge', 'package.json'));
+const { Pool } = require('pg');
+const Redis = require('ioredis');
+const { CHANNELS, credentialHasher } = require('@slipway/contracts');
+
+const { values } = parseArgs({
+  options: {
+    routes: { type: 'string', default: '10000' },
+    keys: { type: 'string', default: '100000' },
+    samples: { type: 'string', default: '20' },
+  },
+});
+const ROUTES = Number(values.routes);
+const KEYS = Number(values.keys);
+const SAMPLES = Number(values.samples);
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const SECRET_KEY = 'edge-scale-secret-key-at-least-32-characters';
+const DOMAIN = 'scale.localhost';
+const hash = credentialHasher(SECRET_KEY);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createNetServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** One request to the edge: its status (0 when the connection failed). */
+function status(port, host, key) {
+  return new Promise((resolve) => {
+    const headers = { Host: host, ...(key ? { Authorization: `Bearer ${key}` } : {}) };
+    const req = request({ host: '127.0.0.1', port, path: '/', headers, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', () => resolve(0));
+    req.end();
+  });
+}
+
+/** Milliseconds until `check` holds, polling every 2 ms (bounded). */
+async function timeUntil(check, timeoutMs = 10_000) {
+  const started = performance.now();
+  while (!(await check())) {
+    if (performance.now() - started > timeoutMs) return Number.POSITIVE_INFINITY;
+    await sleep(2);
+  }
+  return performance.now() - started;
+}
+
+function rssMb(pid) {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
+    return line ? Number(line[1]) / 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function childPids(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+const summary = (xs) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const at = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+  return `p50 ${at(0.5).toFixed(1)} ms, p95 ${at(0.95).toFixed(1)} ms, max ${sorted.at(-1).toFixed(1)} ms`;
+};
+
+async function main() {
+  const upstream = createServer((_req, res) => res.end('ok'));
+  const upstreamPort = await freePort();
+  upstream.listen(upstreamPort, '127.0.0.1');
+  const [edgePort, adminPort] = [await freePort(), await freePort()];
+  const scratch = await createScratchDatabase({
+    prefix: 'slipway_edge_scale',
+    accessType: 'private',
+    hostname: `orders.${DOMAIN}`,
+    tokenHash: hash(randomUUID()),
+  });
+  const { org, project, user } = scratch.ids;
+  const pool = new Pool({ connectionString: scratch.databaseUrl, max: 2 });
+  const redis = new Redis(REDIS_URL);
+  const runDir = mkdtempSync(join(tmpdir(), 'slipway-edge-scale-'));
+  let edge;
+  try {
+    const endpoints = JSON.stringify([{ host: '127.0.0.1', port: upstreamPort }]);
+    let seeded = performance.now();
+    await pool.query(
+      `INSERT INTO services (org_id, project_id, name, access_type, hostname, token_hash,
+                             token_ciphertext, created_by)
+       SELECT $1, $2, 'svc-' || i, 'private', 'svc-' || i || '.${DOMAIN}',
+              encode(sha256(('token-' || i)::bytea), 'hex'), 'unused', $3
+         FROM generate_series(1, $4) AS i`,
+      [org, project, user, ROUTES],
+    );
+    await pool.query(
+      `INSERT INTO service_routes (service_id, endpoints, version)
+       SELECT id, $1::jsonb, 1 FROM services`,
+      [endpoints],
+    );
+    await pool.query(
+      `INSERT INTO access_keys (org_id, project_id, name, key_hash, last_four, created_by)
+       SELECT $1, NULL, 'k' || i, encode(sha256(('key-' || i)::bytea), 'hex'), 'xxxx', $2
+         FROM generate_series(1, $3) AS i`,
+      [org, user, KEYS],
+    );
+    seeded = performance.now() - seeded;
+    console.log(`seeded ${ROUTES} routes and ${KEYS} keys in ${(seeded / 1000).toFixed(1)} s`);
+
+    const startedAt = performance.now();
+    edge = spawn(process.execPath, [join(ROOT, 'apps', 'edge', 'dist', 'main.js')], {
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        EDGE_PORT: String(edgePort),
+        EDGE_ADMIN_PORT: String(adminPort),
+        DATABASE_URL: scratch.databaseUrl,
+        REDIS_URL,
+        SLIPWAY_SECRET_KEY: SECRET_KEY,
+        SLIPWAY_EDGE_RUN_DIR: runDir,
+        SLIPWAY_EDGE_THREADS: '1',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    const key = `slp_ak_${randomBytes(30).toString('base64url')}`;
+    await pool.query(
+      `INSERT INTO access_keys (org_id, project_id, name, key_hash, last_four, created_by)
+       VALUES ($1, NULL, 'probe', $2, 'xxxx', $3)`,
+      [org, hash(key), user],
+    );
+    const host = `svc-${ROUTES}.${DOMAIN}`;
+    const ready = await timeUntil(async () => (await status(edgePort, host, key)) === 200, 120_000);
+    console.log(
+      `edge serving ${ROUTES} routes and ${KEYS} keys ${(ready / 1000).toFixed(2)} s after start`,
+    );
+    for (let i = 0; i < 20; i += 1) await status(edgePort, host, key);
+    const haproxy = childPids(edge.pid);
+    console.log(
+      `memory: agent ${rssMb(edge.pid).toFixed(0)} MiB RSS, HAProxy ${haproxy.map((p) => rssMb(p).toFixed(0)).join('+')} MiB RSS`,
+    );
+
+    // A route: a new service and its route stored, then announced as the API does.
+    const routeMs = [];
+    for (let i = 0; i < SAMPLES; i += 1) {
+      const id = randomUUID();
+      const hostname = `new-${i}-${randomBytes(3).toString('hex')}.${DOMAIN}`;
+      await pool.query(
+        `INSERT INTO services (id, org_id, project_id, name, access_type, hostname, token_hash,
+                               token_ciphertext, created_by)
+         VALUES ($1, $2, $3, $4, 'public', $5, $6, 'unused', $7)`,
+        [id, org, project, `new-${i}-${id.slice(0, 6)}`, hostname, hash(id), user],
+      );
+      await pool.query(
+        `INSERT INTO service_routes (service_id, endpoints, version) VALUES ($1, $2::jsonb, $3)`,
+        [id, endpoints, Date.now()],
+      );
+      const published = redis.publish(
+        CHANNELS.routes,
+        JSON.stringify({
+          type: 'upsert',
+          serviceId: id,
+          orgId: org,
+          projectId: project,
+          hostnames: [hostname],
+          accessType: 'public',
+          endpoints: [{ host: '127.0.0.1', port: upstreamPort }],
+          deployed: true,
+          version: Date.now(),
+        }),
+      );
+      routeMs.push(await timeUntil(async () => (await status(edgePort, hostname)) === 200));
+      if (process.env.BENCH_DEBUG && routeMs.at(-1) === Number.POSITIVE_INFINITY) {
+        console.log('stuck', hostname, await status(edgePort, hostname));
+      }
+      await published;
+    }
+    console.log(`new route serving after its message: ${summary(routeMs)}`);
+    if (process.env.BENCH_DEBUG) console.log(routeMs.map((ms) => ms.toFixed(0)).join(' '));
+
+    // A revocation, announced (as the API does) and not (a lost message: polling alone).
+    for (const announced of [true, false]) {
+      const revokeMs = [];
+      for (let i = 0; i < SAMPLES; i += 1) {
+        const probe = `slp_ak_${randomBytes(30).toString('base64url')}`;
+        const { rows } = await pool.query(
+          `INSERT INTO access_keys (org_id, project_id, name, key_hash, last_four, created_by)
+           VALUES ($1, NULL, 'revoke-me', $2, 'xxxx', $3) RETURNING id`,
+          [org, hash(probe), user],
+        );
+        await timeUntil(async () => (await status(edgePort, host, probe)) === 200);
+        await pool.query(`UPDATE access_keys SET revoked_at = now() WHERE id = $1`, [rows[0].id]);
+        if (announced) {
+          await redis.publish(
+            CHANNELS.accessKeyRevocations,
+            JSON.stringify({ id: rows[0].id, at: new Date().toISOString() }),
+          );
+        }
+        revokeMs.push(await timeUntil(async () => (await status(edgePort, host, probe)) === 401));
+      }
+      console.log(
+        `revoked key refused ${announced ? 'with the message' : 'by polling alone'}: ${summary(revokeMs)}`,
+      );
+    }
+    console.log(
+      `memory after: agent ${rssMb(edge.pid).toFixed(0)} MiB RSS, HAProxy ${childPids(edge.pid)
+        .map((p) => rssMb(p).toFixed(0))
+        .join('+')} MiB RSS`,
+    );
+  } finally {
+    if (edge) {
+      const exited = new Promise((resolve) => edge.once('exit', resolve));
+      edge.kill('SIGTERM');
+      await exited;
+    }
+    redis.disconnect();
+    await pool.end();
+    upstream.close();
+    await scratch.drop();
+    rmSync(runDir, { recursive: true, force: true });
+  }
+}
+
+await main();
