@@ -71,7 +71,8 @@ WORKDIR /app
 # Everything stays owned by root: the app runs as `node` and cannot modify its own code.
 COPY --from=prod-deps /app/ ./
 COPY --from=build /out/ ./
-# The edge is HAProxy programmed by the agent (Debian's packages; tini reaps and forwards signals).
+# The edge is HAProxy programmed by the agent (Debian's packages). tini forwards signals and
+# reaps HAProxy's parent-less processes after an agent restart.
 RUN if [ "$APP" = edge ]; then \
       apt-get update \
       && apt-get install -y --no-install-recommends haproxy tini \

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Edge at scale: 10,000 routes and 100,000 Access Keys in PostgreSQL, the edge (agent and
 // HAProxy) started against them. Prints how long the edge takes to serve, its memory, how
-// soon a new route serves after its message, and how soon a revoked key is refused: with the
-// API's Redis message, and by the agent's polling alone (the message lost).
+// soon a new route serves after its message, how soon a revoked key is refused (with the
+// API's Redis message, and by the agent's polling alone), and what an agent crash (kill -9
+// under load) costs: the supervisor restarts it and it adopts the running HAProxy.
 //
 // Needs PostgreSQL, Redis and built packages (`npx turbo run build --filter=@slipway/api
 // --filter=@slipway/edge`). Not a test: run it by hand and read the numbers.
@@ -75,6 +76,23 @@ async function timeUntil(check, timeoutMs = 10_000) {
     await sleep(2);
   }
   return performance.now() - started;
+}
+
+function readyz(port) {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path: '/readyz', agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', () => resolve(0));
+    req.end();
+  });
+}
+
+/** RSS of the agent and of the HAProxy it started. */
+function memory(agent) {
+  const haproxy = childPids(agent).map((pid) => rssMb(pid).toFixed(0));
+  return `agent ${rssMb(agent).toFixed(0)} MiB RSS, HAProxy ${haproxy.join('+')} MiB RSS`;
 }
 
 function rssMb(pid) {
@@ -169,16 +187,15 @@ async function main() {
       `edge serving ${ROUTES} routes and ${KEYS} keys ${(ready / 1000).toFixed(2)} s after start`,
     );
     for (let i = 0; i < 20; i += 1) await status(edgePort, host, key);
-    const haproxy = childPids(edge.pid);
-    console.log(
-      `memory: agent ${rssMb(edge.pid).toFixed(0)} MiB RSS, HAProxy ${haproxy.map((p) => rssMb(p).toFixed(0)).join('+')} MiB RSS`,
-    );
+    // The edge process is the supervisor; its child the agent; the agent's child HAProxy.
+    console.log(`memory: ${memory(childPids(edge.pid)[0])}`);
 
     // A route: a new service and its route stored, then announced as the API does.
     const routeMs = [];
+    const routeHostSuffix = `${randomBytes(3).toString('hex')}.${DOMAIN}`;
     for (let i = 0; i < SAMPLES; i += 1) {
       const id = randomUUID();
-      const hostname = `new-${i}-${randomBytes(3).toString('hex')}.${DOMAIN}`;
+      const hostname = `new-${i}-${routeHostSuffix}`;
       await pool.query(
         `INSERT INTO services (id, org_id, project_id, name, access_type, hostname, token_hash,
                                token_ciphertext, created_by)
@@ -236,10 +253,31 @@ async function main() {
         `revoked key refused ${announced ? 'with the message' : 'by polling alone'}: ${summary(revokeMs)}`,
       );
     }
+    const [agent] = childPids(edge.pid);
+    console.log(`memory after: ${memory(agent)}`);
+
+    // An agent crash: kill -9 mid-load; the supervisor restarts it and it adopts HAProxy.
+    const publicHost = `new-0-${routeHostSuffix}`;
+    let running = true;
+    let sent = 0;
+    let failed = 0;
+    const loop = (async () => {
+      while (running) {
+        sent += 1;
+        if ((await status(edgePort, publicHost)) !== 200) failed += 1;
+      }
+    })();
+    await sleep(500);
+    process.kill(Number(agent), 'SIGKILL');
+    const back = await timeUntil(async () => {
+      const [next] = childPids(edge.pid);
+      return next !== undefined && next !== agent && (await readyz(adminPort)) === 200;
+    }, 30_000);
+    await sleep(1000);
+    running = false;
+    await loop;
     console.log(
-      `memory after: agent ${rssMb(edge.pid).toFixed(0)} MiB RSS, HAProxy ${childPids(edge.pid)
-        .map((p) => rssMb(p).toFixed(0))
-        .join('+')} MiB RSS`,
+      `agent killed (-9) under load: ${sent} requests, ${failed} failed; the next agent ready ${(back / 1000).toFixed(2)} s later`,
     );
   } finally {
     if (edge) {
