@@ -26,6 +26,7 @@ import {
 } from './haproxy/haproxy-config';
 import { HaproxyMaps } from './haproxy/haproxy-maps';
 import { HaproxyProcess, type StartOutcome } from './haproxy/haproxy-process';
+import { RouteProjector } from './haproxy/route-projector';
 import { MAP_NAMES, type MapEntries, type MapName, mapPaths, routeMaps } from './haproxy/maps';
 import { KeySource } from './keys/key-source';
 import { createAdminServer } from './observability/admin-server';
@@ -118,32 +119,10 @@ export async function createEdge(options: CreateEdgeOptions = {}): Promise<Edge>
   const telemetry = new EdgeTelemetry(pool, config.accessLog, metrics, logger);
   let closing = false;
 
-  // Route changes reach HAProxy in the order they were taken; a burst is one projection.
-  let projecting: Promise<void> | null = null;
-  let projectAgain = false;
-  const project = (): Promise<void> => {
-    if (projecting) {
-      projectAgain = true;
-      return projecting;
-    }
-    projecting = (async () => {
-      do {
-        projectAgain = false;
-        const desired = routeMaps(routes.all());
-        await maps.sync('services', desired.services);
-        await maps.sync('endpoints', desired.endpoints);
-        await maps.sync('hosts', desired.hosts);
-      } while (projectAgain);
-    })()
-      .catch((error: unknown) => logger.error({ err: error }, 'routes not handed to HAProxy'))
-      .finally(() => {
-        projecting = null;
-      });
-    return projecting;
-  };
+  const projector = new RouteProjector(routes, maps, logger);
   let haproxyReady = false;
   const source = new RouteSource(routes, pool, config.routes, logger, () => {
-    if (haproxyReady) void project();
+    if (haproxyReady) void projector.project();
   });
 
   const receiver = new LogReceiver(
@@ -238,7 +217,7 @@ export async function createEdge(options: CreateEdgeOptions = {}): Promise<Edge>
     haproxyStart = await bringUp();
     started.push(() => haproxy.stop());
     haproxyReady = true;
-    await project();
+    await projector.project();
   } catch (error) {
     for (const undo of started.reverse()) await Promise.resolve(undo()).catch(() => undefined);
     throw error;
@@ -296,10 +275,10 @@ export async function createEdge(options: CreateEdgeOptions = {}): Promise<Edge>
     async resync() {
       await source.resync();
       await keys.refresh();
-      await project();
+      await projector.project();
     },
     async synced() {
-      await projecting;
+      await projector.settled();
       await maps.settled();
     },
     async flushTelemetry() {
