@@ -16,10 +16,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { createRequire } from 'node:module';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { freePort } from '../support/ports.mjs';
 import { createScratchDatabase } from '../support/scratch-database.mjs';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -43,17 +43,6 @@ const SECRET_KEY = 'edge-scale-secret-key-at-least-32-characters';
 const DOMAIN = 'scale.localhost';
 const hash = credentialHasher(SECRET_KEY);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** One request to the edge: its status (0 when the connection failed). */
 function status(port, host, key) {

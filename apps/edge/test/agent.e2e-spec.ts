@@ -12,12 +12,12 @@ import {
   bearer,
   call,
   createAccessKey,
+  createService,
   errorOf,
   eventually,
   keyKnown,
   startEdge,
   startTestApp,
-  uniqueName,
 } from './support/stack';
 
 jest.setTimeout(120_000);
@@ -44,16 +44,11 @@ describe('the edge agent and its HAProxy', () => {
   async function storedService(
     access: 'public' | 'private',
   ): Promise<{ id: string; hostname: string }> {
-    const res = await t.http
-      .post('/v1/services')
-      .set(bearer(t.adminToken))
-      .send({
-        name: uniqueName('agent'),
-        project_id: projectId,
-        access_control: { access_type: access },
-      })
-      .expect(200);
-    const service = (res.body as { data: { id: string; hostname: string } }).data;
+    const service = await createService(t, {
+      projectId,
+      prefix: 'agent',
+      body: { access_control: { access_type: access } },
+    });
     await t.dataSource.query(
       `INSERT INTO service_routes (service_id, endpoints, version, updated_at)
        VALUES ($1, $2::jsonb, $3, now())`,

@@ -17,6 +17,7 @@ import {
   bearer,
   call,
   createAccessKey,
+  createService,
   createTenant,
   errorOf,
   eventually,
@@ -24,7 +25,6 @@ import {
   keyKnown,
   routed,
   startEdge,
-  uniqueName,
 } from './support/stack';
 
 jest.setTimeout(120_000);
@@ -158,16 +158,11 @@ describe('the edge proxying to local upstreams', () => {
     async function created(
       access: 'public' | 'private',
     ): Promise<{ id: string; hostname: string }> {
-      const res = await t.http
-        .post('/v1/services')
-        .set(bearer(t.adminToken))
-        .send({
-          name: uniqueName('new'),
-          project_id: projectId,
-          access_control: { access_type: access },
-        })
-        .expect(200);
-      const service = (res.body as { data: { id: string; hostname: string } }).data;
+      const service = await createService(t, {
+        projectId,
+        prefix: 'new',
+        body: { access_control: { access_type: access } },
+      });
       await routed(edge, service.hostname);
       return service;
     }

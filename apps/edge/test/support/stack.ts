@@ -69,13 +69,17 @@ const fixtures = require('../../../api/test/support/fixtures') as {
     projectId: string;
   }>;
   adminDefaults(t: TestAppLike): Promise<{ orgId: string; projectId: string }>;
+  createService(
+    t: TestAppLike,
+    options?: { projectId?: string; prefix?: string; body?: Record<string, unknown> },
+  ): Promise<{ id: string; hostname: string }>;
   uniqueName(prefix: string): string;
 };
 
 export const SITE_TEXT = dockerSupport.SITE_TEXT;
 export const startDockerStack = dockerSupport.startDockerStack;
 export const startTestApp = appSupport.startTestApp;
-export const { createTenant, adminDefaults, uniqueName } = fixtures;
+export const { createTenant, adminDefaults, createService, uniqueName } = fixtures;
 
 export function bearer(token: string): Record<string, string> {
   return { Authorization: `Bearer ${token}` };
