@@ -2,6 +2,9 @@ import {
   BuildJobPayloadSchema,
   BuildJobResultSchema,
   DeployJobPayloadSchema,
+  RetireJobPayloadSchema,
+  SERVICE_JOBS,
+  SERVICE_JOB_NAMES,
   type BuildJobPayload,
 } from './jobs';
 
@@ -73,5 +76,35 @@ describe('DeployJobPayloadSchema', () => {
   it('rejects an unknown trigger', () => {
     const result = DeployJobPayloadSchema.safeParse({ ...valid, trigger: 'yolo' });
     expect(issuePaths(result)).toEqual(['trigger']);
+  });
+});
+
+describe('SERVICE_JOBS', () => {
+  it('names every job of the deploy queue once, deploy among them', () => {
+    expect(SERVICE_JOB_NAMES).toEqual(['deploy', 'operation', 'retire']);
+    expect(SERVICE_JOBS.deploy).toBe(DeployJobPayloadSchema);
+  });
+
+  it('takes an operation id and its service', () => {
+    expect(SERVICE_JOBS.operation.parse({ operationId: 'op-1', serviceId: 'svc-1' })).toEqual({
+      operationId: 'op-1',
+      serviceId: 'svc-1',
+    });
+    expect(issuePaths(SERVICE_JOBS.operation.safeParse({ operationId: 'op-1' }))).toEqual([
+      'serviceId',
+    ]);
+  });
+
+  it('retires container ids only, at least one', () => {
+    const id = 'a'.repeat(64);
+    expect(RetireJobPayloadSchema.parse({ serviceId: 'svc-1', instances: [id] }).instances).toEqual(
+      [id],
+    );
+    expect(
+      issuePaths(RetireJobPayloadSchema.safeParse({ serviceId: 'svc-1', instances: [] })),
+    ).toEqual(['instances']);
+    expect(
+      issuePaths(RetireJobPayloadSchema.safeParse({ serviceId: 'svc-1', instances: ['../x'] })),
+    ).toEqual(['instances.0']);
   });
 });

@@ -81,3 +81,35 @@ export const DeployJobPayloadSchema = z.strictObject({
   image: z.string().min(1).max(512).optional(),
 });
 export type DeployJobPayload = z.infer<typeof DeployJobPayloadSchema>;
+
+/** A scale or restart accepted by the API (`service_operations` holds what it asks for). */
+export const OperationJobPayloadSchema = z.strictObject({
+  operationId: id,
+  serviceId: id,
+});
+export type OperationJobPayload = z.infer<typeof OperationJobPayloadSchema>;
+
+/**
+ * Instances that left a service's traffic and must drain, stop and go. Enqueued with the
+ * drain period as its delay, after the route that no longer includes them committed.
+ */
+export const RetireJobPayloadSchema = z.strictObject({
+  serviceId: id,
+  /** Runtime instance ids (docker container ids). */
+  instances: z.array(z.string().regex(/^[a-f0-9]{12,64}$/, 'must be a container id')).min(1),
+});
+export type RetireJobPayload = z.infer<typeof RetireJobPayloadSchema>;
+
+/**
+ * Every change to a running service is a job on the one `deploy` queue; this map is the
+ * only place its job names and payloads are declared. Producers parse before enqueueing,
+ * the API's processor parses again before acting.
+ */
+export const SERVICE_JOBS = {
+  deploy: DeployJobPayloadSchema,
+  operation: OperationJobPayloadSchema,
+  retire: RetireJobPayloadSchema,
+} as const;
+export type ServiceJobName = keyof typeof SERVICE_JOBS;
+export type ServiceJobPayload<N extends ServiceJobName> = z.infer<(typeof SERVICE_JOBS)[N]>;
+export const SERVICE_JOB_NAMES = Object.keys(SERVICE_JOBS) as ServiceJobName[];

@@ -12,7 +12,10 @@ export const QUEUES = {
 export type QueueKey = keyof typeof QUEUES;
 export type QueueName = (typeof QUEUES)[QueueKey];
 
-/** The one job name on each queue (a flow runs `build` as the child of `deploy`). */
+/**
+ * The job name that starts a deployment on each queue (a flow runs `build` as the child of
+ * `deploy`); the deploy queue's other jobs are listed in `SERVICE_JOBS`.
+ */
 export const JOB_NAMES = {
   build: 'build',
   deploy: 'deploy',

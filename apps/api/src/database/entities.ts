@@ -2,6 +2,7 @@ import { AccessKey } from '../access-keys/access-key.entity';
 import { AccessLog } from '../access-logs/access-log.entity';
 import { Deployment } from '../deployments/deployment.entity';
 import { IdempotencyRecord } from '../idempotency/idempotency-record.entity';
+import { Installation } from '../installation/installation.entity';
 import { RequestMetric } from '../metrics/request-metric.entity';
 import { Membership } from '../orgs/membership.entity';
 import { ServiceOperation } from '../operations/service-operation.entity';
@@ -33,4 +34,5 @@ export const ENTITIES = [
   AccessLog,
   RequestMetric,
   IdempotencyRecord,
+  Installation,
 ];

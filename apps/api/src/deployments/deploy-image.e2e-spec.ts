@@ -16,6 +16,7 @@ import {
 import { createTenant, expectError, uniqueName } from '../../test/support/fixtures';
 import { bearer } from '../../test/support/test-app';
 import { describeCredentialChecks, withToken } from '../../test/support/credentials';
+import { eventually } from '../../test/support/eventually';
 
 jest.setTimeout(90_000);
 
@@ -160,11 +161,16 @@ describe('image deploys on the docker runtime', () => {
       .expect(200);
     expect(list.body.pagination).toEqual({ page: 1, per_page: 1, total: 2, total_pages: 2 });
     expect((list.body.data as DeploymentResource[]).map((d) => d.id)).toEqual([second.id]);
-    // The second replaced the first: only its instance is left.
-    const pods = await stack.t.http.get(`/v1/services/${serviceId}/pods`).set(admin()).expect(200);
-    expect((pods.body.data as { deployment_id: string }[]).map((p) => p.deployment_id)).toEqual([
+    // The second is done as soon as it serves; the first's instance drains, then goes.
+    type Pod = { deployment_id: string; ready: boolean };
+    const pods = async (): Promise<Pod[]> =>
+      (await stack.t.http.get(`/v1/services/${serviceId}/pods`).set(admin()).expect(200)).body
+        .data as Pod[];
+    expect((await pods()).filter((pod) => pod.ready).map((pod) => pod.deployment_id)).toEqual([
       second.id,
     ]);
+    const left = await eventually(pods, (list) => list.length === 1);
+    expect(left.map((pod) => pod.deployment_id)).toEqual([second.id]);
   });
 
   it('a container that exits ends deployment_failed with its exit code and last log lines', async () => {

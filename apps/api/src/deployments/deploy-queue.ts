@@ -5,9 +5,12 @@ import {
   DeployJobPayloadSchema,
   JOB_NAMES,
   QUEUES,
+  SERVICE_JOBS,
   deploymentJobId,
   type BuildJobPayload,
   type DeployJobPayload,
+  type ServiceJobName,
+  type ServiceJobPayload,
 } from '@slipway/contracts';
 import { FlowProducer, Queue, type JobsOptions } from 'bullmq';
 import { APP_CONFIG } from '../config/config.module';
@@ -16,8 +19,20 @@ import { DEPLOY_FLOW } from '../queues/queues.module';
 
 const DAY_SECONDS = 24 * 60 * 60;
 
+/** The options of the deploy queue's other jobs: `jobId` makes a second add a no-op. */
+export function serviceJobOptions(jobId: string, attempts: number, delayMs = 0): JobsOptions {
+  return {
+    jobId,
+    attempts,
+    delay: delayMs,
+    backoff: { type: 'exponential', delay: 2000 },
+    removeOnComplete: { age: 7 * DAY_SECONDS },
+    removeOnFail: { age: 30 * DAY_SECONDS },
+  };
+}
+
 /**
- * Job options in one place. Deterministic job ids make enqueueing a deployment twice a
+ * A deployment's job options. Deterministic job ids make enqueueing a deployment twice a
  * no-op. A build child that fails does not block its parent (`ignoreDependencyOnFailure`):
  * the deploy job then runs, reads the failure and records `build_failed` with its reason.
  */
@@ -27,16 +42,15 @@ function jobOptions(
   attempts: number,
 ): JobsOptions {
   return {
-    jobId: deploymentJobId(queue, deploymentId),
-    attempts,
-    backoff: { type: 'exponential', delay: 2000 },
-    removeOnComplete: { age: 7 * DAY_SECONDS },
-    removeOnFail: { age: 30 * DAY_SECONDS },
+    ...serviceJobOptions(deploymentJobId(queue, deploymentId), attempts),
     ...(queue === 'build' ? { ignoreDependencyOnFailure: true } : {}),
   };
 }
 
-/** Enqueues a deployment: `deploy` alone for an image, `build` → `deploy` for a source bundle. */
+/**
+ * The producer side of the deploy queue: deployments (`deploy` alone for an image, `build`
+ * → `deploy` for a source bundle) and the other jobs of `SERVICE_JOBS`.
+ */
 @Injectable()
 export class DeployQueue {
   constructor(
@@ -68,6 +82,21 @@ export class DeployQueue {
         },
       ],
     });
+  }
+
+  /** Queues a job of the deploy queue, its payload checked against its declared schema. */
+  async add<N extends ServiceJobName>(
+    name: N,
+    payload: ServiceJobPayload<N>,
+    options: JobsOptions,
+  ): Promise<void> {
+    await this.deploys.add(name, SERVICE_JOBS[name].parse(payload), options);
+  }
+
+  /** Whether a job is still queued, running or delayed (not ended, not lost). */
+  async pending(jobId: string): Promise<boolean> {
+    const state = await this.deploys.getJobState(jobId);
+    return state !== 'completed' && state !== 'failed' && state !== 'unknown';
   }
 
   /** Drops a superseded deployment's jobs that have not started (running ones end on their own). */

@@ -10,6 +10,7 @@ import {
   type ServiceRuntimeStatus,
 } from '@slipway/contracts';
 import { describeCredentialChecks, withToken } from '../../test/support/credentials';
+import { eventually } from '../../test/support/eventually';
 import { startDockerStack, type DockerStack } from '../../test/support/docker-stack';
 import { createTenant, expectError } from '../../test/support/fixtures';
 import { bearer } from '../../test/support/test-app';
@@ -126,14 +127,18 @@ describe('scale and restart', () => {
       .set(admin())
       .expect(200);
     await stack.waitForDeployment(serviceId, (res.body.data as DeploymentResource).id);
-    const status = await stack.t.http
-      .get(`/v1/services/${serviceId}/status`)
-      .set(admin())
-      .expect(200);
-    expect(status.body.data).toMatchObject({ desired: 2, available: 2, total: 2 });
+    const status = async (): Promise<Record<string, number>> =>
+      (await stack.t.http.get(`/v1/services/${serviceId}/status`).set(admin()).expect(200)).body
+        .data as Record<string, number>;
+    expect(await status()).toMatchObject({ desired: 2, available: 2 });
+    // The previous deployment's two instances drain, then go.
+    await expect(eventually(status, (now) => now.total === 2)).resolves.toMatchObject({
+      desired: 2,
+      available: 2,
+    });
   });
 
-  it('restarts every instance one at a time under load: new containers, same names, no failed request', async () => {
+  it('restarts every instance under load: replacements ready before the old ones leave, same names, no failed request', async () => {
     const serviceId = await deployed('restart', { replicas: 2 });
     const before = await containers(serviceId);
     const load = stack.steadyLoad(serviceId);
@@ -177,6 +182,28 @@ describe('scale and restart', () => {
         `A scale of this service (operation ${first.id}`,
       );
       await stack.waitForOperation(serviceId, first.id);
+    });
+
+    it('an operation whose job was lost ends failed with the reason and blocks nothing', async () => {
+      const serviceId = await deployed('lost-job');
+      // As if the queue store was reset while a scale was in progress: a row, no job.
+      const [lost] = await stack.t.dataSource.query<{ id: string }[]>(
+        `INSERT INTO service_operations (service_id, kind, deployment_id, instances, status, started_by)
+         SELECT s.id, 'scale', r.deployment_id, 3, 'running', d.started_by
+         FROM services s JOIN service_routes r ON r.service_id = s.id
+         JOIN deployments d ON d.id = r.deployment_id WHERE s.id = $1 RETURNING id`,
+        [serviceId],
+      );
+      const restart = await operate(serviceId, 'restart');
+      await stack.waitForOperation(serviceId, restart.id);
+      const [row] = await stack.t.dataSource.query<{ status: string; failure_reason: string }[]>(
+        'SELECT status, failure_reason FROM service_operations WHERE id = $1',
+        [lost?.id],
+      );
+      expect(row).toEqual({
+        status: 'failed',
+        failure_reason: 'lost: its job is no longer queued (was the queue store reset?)',
+      });
     });
 
     it('a restart during a rollout is a 409 naming the deployment; a deploy during a scale waits its turn', async () => {

@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { DeploymentsModule } from '../deployments/deployments.module';
+import { RolloutsModule } from '../rollouts/rollouts.module';
 import { ServicesModule } from '../services/services.module';
+import { OperationJobHandler } from './operation-job.handler';
 import { OperationsController } from './operations.controller';
 import { OperationsService } from './operations.service';
 
 @Module({
-  imports: [ServicesModule, DeploymentsModule],
+  imports: [ServicesModule, DeploymentsModule, RolloutsModule],
   controllers: [OperationsController],
-  providers: [OperationsService],
+  providers: [OperationsService, OperationJobHandler],
 })
 export class OperationsModule {}

@@ -24,6 +24,10 @@ export class ServiceOperation {
 
   @Column({ type: 'int' }) instances!: number;
 
+  /** The service's stored count before a scale, restored when the scale fails. */
+  @Column({ name: 'previous_instances', type: 'int', nullable: true })
+  previousInstances!: number | null;
+
   @Column({ type: 'varchar', length: 16 }) status!: ServiceOperationStatus;
 
   @Column({ name: 'failure_reason', type: 'text', nullable: true }) failureReason!: string | null;

@@ -14,6 +14,7 @@ import {
   type RuntimeDriver,
 } from '../runtime/runtime-driver';
 import { Service } from '../services/service.entity';
+import { Retirements } from './retirements';
 import { acquireServiceLock, releaseServiceLock } from './service-lock';
 import { ServiceStatusUpdater } from '../deployments/service-status';
 
@@ -21,8 +22,9 @@ const CANCEL_POLL_MS = 1000;
 
 /**
  * Carries one deployment from `deploying` to `succeeded` or `deployment_failed`: waits for
- * the service's rollout lock, applies the spec through the runtime, switches the route.
- * A newer deployment cancels this one; the rollout then stops and cleans up.
+ * the service's rollout lock, applies the spec through the runtime, and commits the outcome,
+ * the route and the service status at once. The old instances drain and stop afterwards
+ * (a `retire` job). A newer deployment cancels this one; the rollout then stops and cleans up.
  */
 @Injectable()
 export class RolloutRunner {
@@ -34,6 +36,7 @@ export class RolloutRunner {
     private readonly deployments: DeploymentsService,
     private readonly routes: RoutesService,
     private readonly statuses: ServiceStatusUpdater,
+    private readonly retirements: Retirements,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -109,18 +112,21 @@ export class RolloutRunner {
         onProgress: (message) => this.logger.log(`deployment ${deploymentId}: ${message}`),
       });
       // Deployment, route and status commit together; the edge hears of the route after.
+      // Superseded meanwhile, the new instances still take the traffic: the old ones were
+      // set aside, and the newer rollout replaces these.
       const route = await this.dataSource.transaction(async (manager) => {
-        if (!(await this.finish(deploymentId, 'succeeded', null, manager))) return undefined;
+        const succeeded = await this.finish(deploymentId, 'succeeded', null, manager);
         const message = await this.routes.record(
           service.id,
           result.endpoints,
-          deploymentId,
+          succeeded ? deploymentId : undefined,
           manager,
         );
         await this.statuses.refresh(service.id, manager);
         return message;
       });
       if (route) await this.routes.publish(route);
+      await this.retirements.later(service.id, result.retiring ?? [], deploymentId);
     } catch (error) {
       if (error instanceof RolloutCancelledError) return;
       if (error instanceof RolloutFailedError) {

@@ -1,4 +1,5 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { IN_PROGRESS_DEPLOYMENT_STATUSES } from '@slipway/contracts';
 import { DataSource, In } from 'typeorm';
@@ -11,13 +12,22 @@ import { RoutesService } from '../routes/routes.service';
 import { RUNTIME_DRIVER, type RuntimeDriver } from '../runtime/runtime-driver';
 import { ServiceTeardown } from '../services/service-teardown';
 import { ServicesModule } from '../services/services.module';
-import { DeployProcessor } from './deploy.processor';
+import { DeployJobHandler } from './deploy-job.handler';
+import { Retirements } from './retirements';
 import { RolloutRunner } from './rollout.runner';
+import { ServiceJobsProcessor } from './service-jobs.processor';
 import { StaleBuildSweeper } from './stale-build.sweeper';
 
 @Module({
-  imports: [DeploymentsModule, ServicesModule],
-  providers: [DeployProcessor, RolloutRunner, StaleBuildSweeper],
+  imports: [DiscoveryModule, DeploymentsModule, ServicesModule],
+  providers: [
+    ServiceJobsProcessor,
+    DeployJobHandler,
+    RolloutRunner,
+    Retirements,
+    StaleBuildSweeper,
+  ],
+  exports: [Retirements],
 })
 export class RolloutsModule implements OnModuleInit {
   constructor(

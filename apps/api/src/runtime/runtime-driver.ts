@@ -48,6 +48,12 @@ export interface RolloutOptions {
 export interface RolloutResult {
   /** Ready endpoints after the rollout: what the route now points at. */
   readonly endpoints: readonly Endpoint[];
+  /**
+   * Instances that left the traffic set but still run. Once the route without them has
+   * committed and the drain period passed, `retire` stops them (and removes the replaced
+   * ones). Runtimes that drain by themselves (Kubernetes) leave it out.
+   */
+  readonly retiring?: readonly string[];
 }
 
 /**
@@ -126,8 +132,9 @@ export interface RuntimeDriver {
   readonly kind: 'docker' | 'kubernetes';
   /**
    * Rolls the service to `spec` without dropping requests: new instances start and pass
-   * readiness before old ones stop. Resolves once every new instance is ready; throws
-   * RolloutFailedError (old instances keep serving) or RolloutCancelledError.
+   * readiness before old ones stop. Resolves once every new instance is ready, the old ones
+   * still running (`retiring`); throws RolloutFailedError (old instances keep serving) or
+   * RolloutCancelledError.
    */
   rollout(spec: ServiceSpec, options: RolloutOptions): Promise<RolloutResult>;
   /** The service's instances, newest first. */
@@ -135,17 +142,24 @@ export interface RuntimeDriver {
   /**
    * Sets the number of instances of the deployment `spec` describes to `spec.replicas`
    * without touching the others: added ones pass readiness before the route includes them,
-   * removed ones leave the route and drain first. 0 pauses: every instance stops and
-   * nothing is deleted (containers, StatefulSet volumes), so scaling up again resumes them.
+   * removed ones are answered as `retiring`. 0 pauses: every instance is `retiring`, and
+   * `retire` stops it without deleting anything (containers, StatefulSet volumes), so
+   * scaling up again resumes them.
    * Throws RolloutFailedError (new instances did not become ready; the others keep serving).
    */
   scale(spec: ServiceSpec, options: RolloutOptions): Promise<RolloutResult>;
   /**
-   * Replaces every instance of `spec`'s deployment one at a time, each replacement ready
-   * before the instance it replaces leaves the route, drains and stops (Kubernetes: the
-   * restart annotation on the pod template with `maxUnavailable: 0`).
+   * Replaces every instance of `spec`'s deployment, every replacement ready before the
+   * instance it replaces leaves the route (docker: all at once, the old ones `retiring`;
+   * Kubernetes: the restart annotation on the pod template with `maxUnavailable: 0`).
    */
   restart(spec: ServiceSpec, options: RolloutOptions): Promise<RolloutResult>;
+  /**
+   * Stops instances a change answered as `retiring`, once no route includes them and they
+   * drained; those another instance replaced are removed, paused ones kept. Ids that are
+   * gone or not the service's are ignored, so a retried retirement is harmless.
+   */
+  retire(ref: ServiceRef, instances: readonly string[]): Promise<void>;
   /** Ready endpoints now (used to resync the route). */
   endpoints(ref: ServiceRef): Promise<Endpoint[]>;
   /**

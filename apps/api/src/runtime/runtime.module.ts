@@ -4,7 +4,6 @@ import Dockerode from 'dockerode';
 import { APP_CONFIG } from '../config/config.module';
 import { type AppConfig } from '../config/config.schema';
 import { RoutesModule } from '../routes/routes.module';
-import { RoutesService } from '../routes/routes.service';
 import { RUNTIME_DRIVER, type RuntimeDriver } from './runtime-driver';
 
 /** Labels by which the Kubernetes runtime's network policies recognise the edge and collector. */
@@ -28,7 +27,7 @@ export function kubernetesPlatform(config: AppConfig): PlatformOptions {
   };
 }
 
-async function createDriver(config: AppConfig, routes: RoutesService): Promise<RuntimeDriver> {
+async function createDriver(config: AppConfig): Promise<RuntimeDriver> {
   const logger = new Logger('Runtime');
   switch (config.runtime.driver) {
     case 'docker': {
@@ -42,13 +41,10 @@ async function createDriver(config: AppConfig, routes: RoutesService): Promise<R
         registryAuth:
           username && password ? { username, password, registry: config.registry.host } : undefined,
         collectorEndpoint: config.runtime.collectorUrl,
-        drainSeconds: config.runtime.drainSeconds,
         stopTimeoutSeconds: config.runtime.docker.stopTimeoutSeconds,
         // A TCP connect or one GET on the container network is cheap; polling often saves
         // most of a poll interval on every rollout.
         readinessPollMs: 100,
-        // Traffic moves to the new instances before the old ones drain and stop.
-        onReady: (serviceId, endpoints) => routes.switchTo(serviceId, endpoints),
       });
     }
     case 'kubernetes': {
@@ -71,7 +67,7 @@ async function createDriver(config: AppConfig, routes: RoutesService): Promise<R
   providers: [
     {
       provide: RUNTIME_DRIVER,
-      inject: [APP_CONFIG, RoutesService],
+      inject: [APP_CONFIG],
       useFactory: createDriver,
     },
   ],

@@ -35,7 +35,8 @@ describe('containerCreateOptions', () => {
     expect(create.User).toBe('1000:1000');
     expect(create.HostConfig).toMatchObject({
       ReadonlyRootfs: true,
-      Tmpfs: { '/tmp': `rw,size=${512 * 1024 * 1024}` },
+      Tmpfs: { '/tmp': `rw,size=${512 * 1024 * 1024},mode=1777` },
+      Init: true,
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges'],
       NetworkMode: 'slipway',

@@ -143,8 +143,15 @@ export function containerCreateOptions(
     HostConfig: {
       NetworkMode: options.network,
       ReadonlyRootfs: true,
-      // Docker adds noexec,nosuid,nodev to tmpfs mounts: the same as `--tmpfs /tmp:size=512m`.
-      Tmpfs: { [CONTAINER_CONTRACT.tmpPath]: `rw,size=${CONTAINER_CONTRACT.tmpSize.bytes}` },
+      // Docker adds noexec,nosuid,nodev to tmpfs mounts. Mode 1777 (as /tmp always is, and as
+      // an emptyDir is on Kubernetes): the engine's default 0755 root-owned mount would leave
+      // the contract's UID unable to write there.
+      Tmpfs: {
+        [CONTAINER_CONTRACT.tmpPath]: `rw,size=${CONTAINER_CONTRACT.tmpSize.bytes},mode=1777`,
+      },
+      // A minimal init as PID 1 forwards SIGTERM and reaps children, so a process that
+      // ignores signals as PID 1 still stops within the grace period instead of being killed.
+      Init: true,
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges'],
       Memory: memoryBytes,

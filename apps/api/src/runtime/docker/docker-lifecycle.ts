@@ -1,9 +1,9 @@
 /**
  * The container steps every docker-runtime change is made of: list a service's containers,
- * start instances, wait for readiness, mark them live, hand traffic over, drain and stop.
- * Rollouts, scaling and rolling restarts compose these in different orders.
+ * start instances, wait for readiness, mark them live, set the leaving ones aside, and
+ * (once the route moved and they drained) stop them. Rollouts, scaling and restarts
+ * compose these in different orders.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { MANAGED_BY, type ServiceSpec } from '@slipway/k8s-spec';
 import type Dockerode from 'dockerode';
 import {
@@ -12,10 +12,19 @@ import {
   type Endpoint,
   type RolloutOptions,
 } from '../runtime-driver';
-import { LIVE_RESTART_POLICY, type ContainerSpecOptions } from './container-spec';
+import {
+  LIVE_RESTART_POLICY,
+  STARTING_RESTART_POLICY,
+  type ContainerSpecOptions,
+} from './container-spec';
 import { engineMessage, ignoringGone, isStatus } from './docker-errors';
 import { type PullPolicy, type RegistryAuth } from './docker-images';
-import { DOCKER_LABELS, serviceContainersFilter } from './docker-naming';
+import {
+  DOCKER_LABELS,
+  isSetAside,
+  retiredContainerName,
+  serviceContainersFilter,
+} from './docker-naming';
 import { exitDescription, instanceFailure, waitForReady, type ReadinessCheck } from './readiness';
 
 export const DEFAULT_READINESS_POLL_MS = 500;
@@ -31,14 +40,10 @@ export interface DockerRuntimeOptions {
   readonly registryAuth?: RegistryAuth;
   /** Injected as OTEL_EXPORTER_OTLP_ENDPOINT. */
   readonly collectorEndpoint: string;
-  /** After the route switched, old instances keep running this long (in-flight requests finish). */
-  readonly drainSeconds: number;
   /** SIGTERM grace before SIGKILL. */
   readonly stopTimeoutSeconds: number;
   /** @default 500 */
   readonly readinessPollMs?: number;
-  /** Called with the endpoints to serve from, BEFORE instances leaving the route drain. */
-  readonly onReady?: (serviceId: string, endpoints: readonly Endpoint[]) => Promise<void>;
   /** Extra labels on every container (tests use them to find and clean up theirs). */
   readonly labels?: Readonly<Record<string, string>>;
 }
@@ -196,42 +201,44 @@ export class DockerLifecycle {
     );
   }
 
-  /** Points the service's traffic at `endpoints` (before anything leaving the route drains). */
-  async serveFrom(serviceId: string, endpoints: readonly Endpoint[]): Promise<void> {
-    await this.options.onReady?.(serviceId, endpoints);
+  /**
+   * Takes containers out of the live set while they keep running and serving whoever the
+   * route still sends there: renamed aside (their names are free for replacements, and the
+   * name marks them for removal) and no longer restarted or counted as ready.
+   */
+  async setAside(containerIds: readonly string[]): Promise<void> {
+    await Promise.all(
+      containerIds.map((id) =>
+        ignoringGone(async () => {
+          const container = this.docker.getContainer(id);
+          await container.update({ RestartPolicy: { Name: STARTING_RESTART_POLICY } });
+          await container.rename({ name: retiredContainerName(id) });
+        }),
+      ),
+    );
   }
 
-  /** Waits out the drain period when any of `containers` was still serving. */
-  async drain(containers: readonly { State: string }[], progress: Progress): Promise<void> {
-    if (!containers.some((info) => info.State === 'running') || this.options.drainSeconds <= 0) {
-      return;
-    }
-    progress(
-      `draining ${plural(containers.length, 'instance')} for ${this.options.drainSeconds} s`,
+  /**
+   * Stops the service's containers among `containerIds` (SIGTERM, the grace period, then
+   * SIGKILL) and removes those set aside; a paused instance stays, stopped.
+   */
+  async retire(serviceId: string, containerIds: readonly string[]): Promise<void> {
+    const wanted = new Set(containerIds);
+    const containers = (await this.serviceContainers(serviceId)).filter((info) =>
+      wanted.has(info.Id),
     );
-    await sleep(this.options.drainSeconds * 1000);
+    await Promise.all(
+      containers.map(async (info) => {
+        await this.stop(info.Id);
+        if (isSetAside(info.Names)) await this.removeContainer(this.docker.getContainer(info.Id));
+      }),
+    );
   }
 
   /** SIGTERM with the grace period, then SIGKILL; a container already gone is fine. */
   async stop(containerId: string): Promise<void> {
     const container = this.docker.getContainer(containerId);
     await ignoringGone(() => container.stop({ t: this.options.stopTimeoutSeconds }));
-  }
-
-  /** Drains, stops and removes containers that no longer receive traffic. */
-  async retire(
-    old: readonly { readonly Id: string; readonly State: string }[],
-    progress: Progress,
-  ): Promise<void> {
-    if (old.length === 0) return;
-    await this.drain(old, progress);
-    await Promise.all(
-      old.map(async (info) => {
-        await this.stop(info.Id);
-        await this.removeContainer(this.docker.getContainer(info.Id));
-      }),
-    );
-    progress(`stopped ${plural(old.length, 'old instance')}`);
   }
 
   async removeContainer(container: Dockerode.Container): Promise<void> {

@@ -79,7 +79,26 @@ export function serviceContainersFilter(serviceId: string): { label: string[] } 
   };
 }
 
-/** A name for a container being replaced while it still serves (a retried rollout). */
-export function retiredContainerName(containerId: string): string {
-  return `slp-retired-${containerId.slice(0, 12)}-${Date.now().toString(36)}`;
+const SET_ASIDE_PREFIX = 'slp-retired-';
+
+/**
+ * A name for a container being replaced while it still serves: it frees the instance's
+ * name for the replacement, marks it for removal, and records when (base 36 ms).
+ */
+export function retiredContainerName(containerId: string, now = Date.now()): string {
+  return `${SET_ASIDE_PREFIX}${containerId.slice(0, 12)}-${now.toString(36)}`;
+}
+
+/** Whether a container (by its engine names, `/name`) was set aside for removal. */
+export function isSetAside(names: readonly string[]): boolean {
+  return names.some((name) => name.replace(/^\//, '').startsWith(SET_ASIDE_PREFIX));
+}
+
+/** When a set-aside container was renamed (epoch ms), from its name. */
+export function setAsideAt(names: readonly string[]): number | undefined {
+  for (const name of names) {
+    const match = /^\/?slp-retired-[0-9a-f]{12}-([0-9a-z]+)$/.exec(name);
+    if (match?.[1] !== undefined) return parseInt(match[1], 36);
+  }
+  return undefined;
 }

@@ -1,7 +1,7 @@
 /**
- * Scaling and rolling restarts on the docker runtime. Both act on one deployment's
- * containers (the live one) and keep the rollout's order: new instances pass readiness,
- * the route moves, and only then do leaving instances drain and stop.
+ * Scaling and restarts on the docker runtime. Both act on one deployment's containers (the
+ * live one) and keep the rollout's order: new instances pass readiness, and leaving ones
+ * are answered as `retiring`, to drain and stop once the route moved.
  */
 import { resolveImage, type ServiceSpec } from '@slipway/k8s-spec';
 import type Dockerode from 'dockerode';
@@ -14,7 +14,7 @@ import {
 import { STARTING_RESTART_POLICY, containerCreateOptions, instanceCount } from './container-spec';
 import { ensureImage } from './docker-images';
 import { liveEndpoints } from './docker-instances';
-import { DOCKER_LABELS, retiredContainerName } from './docker-naming';
+import { DOCKER_LABELS, isSetAside, retiredContainerName } from './docker-naming';
 import { plural, type DockerLifecycle, type NewInstance } from './docker-lifecycle';
 
 type Inspected = Dockerode.ContainerInspectInfo;
@@ -23,7 +23,7 @@ function indexOf(info: Inspected): number {
   return Number(info.Config.Labels?.[DOCKER_LABELS.instanceIndex] ?? Number.NaN);
 }
 
-/** The deployment's containers, by instance index (lowest first). */
+/** The deployment's containers not set aside, by instance index (lowest first). */
 async function deploymentContainers(
   lifecycle: DockerLifecycle,
   spec: ServiceSpec,
@@ -31,6 +31,7 @@ async function deploymentContainers(
   const all = await lifecycle.inspectService(spec.service.id);
   return all
     .filter((info) => info.Config.Labels?.[DOCKER_LABELS.deploymentId] === spec.deploymentId)
+    .filter((info) => !isSetAside([info.Name]))
     .sort((a, b) => indexOf(a) - indexOf(b));
 }
 
@@ -41,14 +42,11 @@ async function currentEndpoints(
   return liveEndpoints(await lifecycle.inspectService(serviceId), lifecycle.options.network);
 }
 
-function summary(info: Inspected): { Id: string; State: string } {
-  return { Id: info.Id, State: info.State.Status };
-}
-
 /**
  * Sets the live deployment's instance count to `spec.replicas`. Stopped instances (a pause)
- * are started again before new ones are created; extra ones leave the route, drain and go.
- * 0 stops every instance and keeps the containers.
+ * are started again before new ones are created; extra ones are set aside as `retiring`.
+ * 0 answers every running instance as `retiring` without setting it aside, so it is
+ * stopped and kept.
  */
 export async function scaleInstances(
   lifecycle: DockerLifecycle,
@@ -61,13 +59,10 @@ export async function scaleInstances(
   const serviceId = spec.service.id;
 
   if (target === 0) {
-    await lifecycle.serveFrom(serviceId, []);
-    const running = containers.filter((info) => info.State.Running);
-    await lifecycle.drain(running.map(summary), progress);
     // `unless-stopped` keeps an explicitly stopped container down, engine restarts included.
-    await Promise.all(running.map((info) => lifecycle.stop(info.Id)));
-    progress(`paused: stopped ${plural(running.length, 'instance')}`);
-    return { endpoints: [] };
+    const running = containers.filter((info) => info.State.Running);
+    progress(`pausing ${plural(running.length, 'instance')}`);
+    return { endpoints: [], retiring: running.map((info) => info.Id) };
   }
 
   const kept = containers.filter((info) => indexOf(info) < target);
@@ -89,13 +84,10 @@ export async function scaleInstances(
     await Promise.all(resumed.map(({ id }) => lifecycle.stop(id)));
     throw error;
   }
-  const leaving = new Set(extra.map((info) => addressOf(info, lifecycle)));
-  const endpoints = (await currentEndpoints(lifecycle, serviceId)).filter(
-    (endpoint) => !leaving.has(endpoint.host),
-  );
-  await lifecycle.serveFrom(serviceId, endpoints);
-  await lifecycle.retire(extra.map(summary), progress);
-  return { endpoints };
+  const retiring = extra.map((info) => info.Id);
+  await lifecycle.setAside(retiring);
+  if (retiring.length > 0) progress(`${plural(retiring.length, 'instance')} leaving`);
+  return { endpoints: await currentEndpoints(lifecycle, serviceId), retiring };
 }
 
 /** Starts the stopped instances below `target` and creates the missing ones. */
@@ -145,52 +137,47 @@ async function startMissing(
   );
 }
 
-function addressOf(info: Inspected, lifecycle: DockerLifecycle): string | undefined {
-  return info.NetworkSettings.Networks[lifecycle.options.network]?.IPAddress;
-}
-
 /**
- * Replaces the live deployment's instances one at a time: the old container is renamed
- * aside, its replacement takes the name and passes readiness, the route swaps one for the
- * other, and the old one drains and stops. A failed replacement leaves the old one serving.
+ * Replaces every instance of the live deployment: the old containers are renamed aside,
+ * replacements take their names and pass readiness, and the old ones are answered as
+ * `retiring` (they serve until the route moves). A failed replacement puts everything back.
  */
 export async function restartInstances(
   lifecycle: DockerLifecycle,
   spec: ServiceSpec,
   options: RolloutOptions,
 ): Promise<RolloutResult> {
-  const progress = (message: string): void => options.onProgress?.(message);
   const restartedAt = new Date().toISOString();
   const olds = await deploymentContainers(lifecycle, spec);
-  const serviceId = spec.service.id;
-  let done = 0;
-  for (const old of olds) {
-    if (options.signal.aborted) throw new RolloutCancelledError();
-    const name = old.Name.replace(/^\//, '');
-    const index = indexOf(old);
-    const oldContainer = lifecycle.docker.getContainer(old.Id);
-    await oldContainer.rename({ name: retiredContainerName(old.Id) });
-    const started: NewInstance[] = [];
-    try {
-      await lifecycle.createAndStart(
-        containerCreateOptions({ ...spec, restartedAt }, index, lifecycle.specOptions),
-        started,
-      );
-      await lifecycle.waitUntilAllReady(spec, started, options);
-      await lifecycle.markLive(started);
-    } catch (error) {
-      await Promise.all(started.map(({ container }) => lifecycle.removeContainer(container)));
-      await oldContainer.rename({ name });
-      throw error;
+  const started: NewInstance[] = [];
+  const renamed: Inspected[] = [];
+  try {
+    for (const old of olds) {
+      await lifecycle.docker.getContainer(old.Id).rename({ name: retiredContainerName(old.Id) });
+      renamed.push(old);
     }
-    const oldAddress = addressOf(old, lifecycle);
-    const endpoints = (await currentEndpoints(lifecycle, serviceId)).filter(
-      (endpoint) => endpoint.host !== oldAddress,
+    await Promise.all(
+      olds.map((old) =>
+        lifecycle.createAndStart(
+          containerCreateOptions({ ...spec, restartedAt }, indexOf(old), lifecycle.specOptions),
+          started,
+        ),
+      ),
     );
-    await lifecycle.serveFrom(serviceId, endpoints);
-    await lifecycle.retire([summary(old)], () => undefined);
-    done += 1;
-    progress(`${done}/${olds.length} instances restarted`);
+    await lifecycle.waitUntilAllReady(spec, started, options);
+    await lifecycle.markLive(started);
+    if (options.signal.aborted) throw new RolloutCancelledError();
+  } catch (error) {
+    await Promise.all(started.map(({ container }) => lifecycle.removeContainer(container)));
+    await Promise.all(
+      renamed.map((old) =>
+        lifecycle.docker.getContainer(old.Id).rename({ name: old.Name.replace(/^\//, '') }),
+      ),
+    );
+    throw error;
   }
-  return { endpoints: await currentEndpoints(lifecycle, serviceId) };
+  const retiring = olds.map((info) => info.Id);
+  await lifecycle.setAside(retiring);
+  options.onProgress?.(`${plural(started.length, 'instance')} replaced`);
+  return { endpoints: await currentEndpoints(lifecycle, spec.service.id), retiring };
 }

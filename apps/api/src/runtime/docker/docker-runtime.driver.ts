@@ -1,8 +1,9 @@
 /**
  * The docker runtime: one container per instance on a user-defined bridge network, reached
  * by the edge at the container's IP on 8080. Rollouts start the new instances, wait until
- * every one passes readiness, hand the new endpoints to `onReady` (the route switches),
- * then drain and stop the old ones, so a redeploy drops no requests.
+ * every one passes readiness and answer them with the old ones set aside; the caller moves
+ * the route, and `retire` stops the old ones after the drain, so a redeploy drops no
+ * requests and is done as soon as the new version serves.
  */
 import type { Readable } from 'node:stream';
 import { MANAGED_BY, resolveImage, type ServiceSpec } from '@slipway/k8s-spec';
@@ -87,15 +88,14 @@ export class DockerRuntimeDriver implements RuntimeDriver {
       if (signal.aborted) throw new RolloutCancelledError();
       throw error;
     }
-    await this.lifecycle.serveFrom(spec.service.id, endpoints);
     const fresh = new Set(started.map(({ id }) => id));
-    // The route already points at the new instances: finish even if the rollout is
-    // superseded now, or the old containers would linger.
-    await this.lifecycle.retire(
-      before.filter((info) => !fresh.has(info.Id)),
-      progress,
-    );
-    return { endpoints };
+    const retiring = before.filter((info) => !fresh.has(info.Id)).map((info) => info.Id);
+    await this.lifecycle.setAside(retiring);
+    return { endpoints, retiring };
+  }
+
+  retire(ref: ServiceRef, instances: readonly string[]): Promise<void> {
+    return this.lifecycle.retire(ref.service.id, instances);
   }
 
   async scale(spec: ServiceSpec, options: RolloutOptions): Promise<RolloutResult> {

@@ -163,6 +163,53 @@ describe('DockerRuntimeDriver rollout (real engine)', () => {
     );
   });
 
+  it('gives the contract’s user a writable /tmp even when the image has none', async () => {
+    // From scratch: no /tmp in the image, so the engine would mount it root-owned 0755.
+    const image = `slipway-test/no-tmp-${fixture.run}:1`;
+    await fixture.buildImage(
+      image,
+      {},
+      [
+        `FROM ${fixture.baseImage} AS base`,
+        'FROM scratch',
+        'COPY --from=base /bin/busybox /bin/busybox',
+        'COPY index.html /www/index.html',
+        'ENTRYPOINT ["/bin/busybox"]',
+        'CMD ["httpd","-f","-p","8080","-h","/www"]',
+        '',
+      ].join('\n'),
+    );
+    const spec = fixture.spec({ image });
+    await driver.rollout(spec, rolloutOptions());
+    const name = `slp-site-${spec.service.id.slice(0, 8)}-${spec.deploymentId.slice(0, 8)}-0`;
+    await expect(
+      fixture.exec(name, [
+        '/bin/busybox',
+        'sh',
+        '-c',
+        'echo ok > /tmp/huggingface && cat /tmp/huggingface',
+      ]),
+    ).resolves.toEqual({ exitCode: 0, output: 'ok\n' });
+    await expect(
+      fixture.exec(name, ['/bin/busybox', 'stat', '-c', '%a %u', '/tmp']),
+    ).resolves.toEqual({ exitCode: 0, output: '1777 0\n' });
+  });
+
+  it('stops a server that ignores SIGTERM as PID 1 at once, not after the grace period', async () => {
+    const patient = fixture.driver({ stopTimeoutSeconds: 20 });
+    const spec = fixture.spec();
+    await patient.rollout(spec, rolloutOptions());
+    const [container] = await fixture.deploymentContainers(spec.deploymentId);
+    const next = { ...spec, deploymentId: randomUUID() };
+    const { retiring = [] } = await patient.rollout(next, rolloutOptions());
+    expect(retiring).toEqual([container?.Id]);
+    const started = Date.now();
+    await patient.retire(next, retiring);
+    // httpd installs no SIGTERM handler: as PID 1 it would ignore the signal for 20 s.
+    expect(Date.now() - started).toBeLessThan(5000);
+    await expect(fixture.deploymentContainers(spec.deploymentId)).resolves.toEqual([]);
+  });
+
   it('keeps the previous deployment serving when a new one fails', async () => {
     const good = fixture.spec();
     const { endpoints } = await driver.rollout(good, rolloutOptions());
@@ -172,16 +219,9 @@ describe('DockerRuntimeDriver rollout (real engine)', () => {
     await expect(fixture.deploymentContainers(good.deploymentId)).resolves.toHaveLength(1);
   });
 
-  it('replaces a deployment without failing a single request', async () => {
-    let published: readonly Endpoint[] = [];
-    const publishing = fixture.driver({
-      onReady: (_serviceId, endpoints) => {
-        published = endpoints;
-        return Promise.resolve();
-      },
-    });
+  it('replaces a deployment without failing a single request: the old ones serve until retired', async () => {
     const first = fixture.spec({ replicas: 2 });
-    await publishing.rollout(first, rolloutOptions());
+    let published: readonly Endpoint[] = (await driver.rollout(first, rolloutOptions())).endpoints;
     const firstHosts = published.map((endpoint) => endpoint.host);
     expect(firstHosts).toHaveLength(2);
 
@@ -202,21 +242,45 @@ describe('DockerRuntimeDriver rollout (real engine)', () => {
     };
     const loops = [hammer(), hammer(), hammer()];
     const second = { ...first, deploymentId: randomUUID() };
-    const { endpoints } = await publishing.rollout(second, rolloutOptions());
+    const { endpoints, retiring = [] } = await driver.rollout(second, rolloutOptions());
+    // Set aside, the old instances still answer whoever the route sends there.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(retiring).toHaveLength(2);
+    await expect(fixture.deploymentContainers(first.deploymentId)).resolves.toHaveLength(2);
+    published = endpoints;
     await new Promise((resolve) => setTimeout(resolve, 200));
     running = false;
     await Promise.all(loops);
+    await driver.retire(second, retiring);
 
     expect(failures).toEqual([]);
-    expect(endpoints).toEqual(published);
     expect(
       endpoints.map((endpoint) => endpoint.host).some((host) => firstHosts.includes(host)),
     ).toBe(false);
     for (const host of [...firstHosts, ...endpoints.map((endpoint) => endpoint.host)]) {
       expect(served.get(host) ?? 0).toBeGreaterThan(0);
     }
+    await expect(driver.endpoints(second)).resolves.toEqual(expect.arrayContaining([...endpoints]));
     await expect(fixture.deploymentContainers(first.deploymentId)).resolves.toEqual([]);
     await expect(fixture.deploymentContainers(second.deploymentId)).resolves.toHaveLength(2);
+  });
+
+  it('retires only the service’s own containers, and a second retire is harmless', async () => {
+    const mine = fixture.spec();
+    const other = fixture.spec();
+    const { retiring: none = [] } = await driver.rollout(mine, rolloutOptions());
+    expect(none).toEqual([]);
+    await driver.rollout(other, rolloutOptions());
+    const [otherContainer] = await fixture.deploymentContainers(other.deploymentId);
+    const next = { ...mine, deploymentId: randomUUID() };
+    const { retiring = [] } = await driver.rollout(next, rolloutOptions());
+
+    await driver.retire(mine, [...retiring, otherContainer?.Id ?? '']);
+    await driver.retire(mine, retiring);
+    await expect(fixture.deploymentContainers(mine.deploymentId)).resolves.toEqual([]);
+    await expect(fixture.deploymentContainers(other.deploymentId)).resolves.toMatchObject([
+      { Id: otherContainer?.Id, State: 'running' },
+    ]);
   });
 
   it('removes the new containers and leaves the old ones when cancelled', async () => {
@@ -259,7 +323,9 @@ describe('DockerRuntimeDriver rollout (real engine)', () => {
     await expect(httpGet(retried.endpoints[0] as Endpoint)).resolves.toMatchObject({ status: 200 });
 
     const restarted = { ...spec, restartedAt: new Date().toISOString() };
-    const { endpoints } = await driver.rollout(restarted, rolloutOptions());
+    const { endpoints, retiring = [] } = await driver.rollout(restarted, rolloutOptions());
+    expect(retiring).toEqual([original?.Id]);
+    await driver.retire(spec, retiring);
     const afterRestart = await fixture.deploymentContainers(spec.deploymentId);
     expect(afterRestart).toHaveLength(1);
     expect(afterRestart[0]?.Id).not.toBe(original?.Id);

@@ -150,6 +150,11 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
     return pods.some(isPodReady) ? [clusterServiceEndpoint(this.names(ref))] : [];
   }
 
+  /** Deployments and StatefulSets drain and stop replaced pods themselves. */
+  retire(): Promise<void> {
+    return Promise.resolve();
+  }
+
   async applyDomains(ref: ServiceRef, domains: readonly string[]): Promise<void> {
     const ingresses = renderDomainIngresses(
       { ...ref, customDomains: domains },

@@ -57,7 +57,6 @@ export class DockerFixture {
       network: this.network,
       pullPolicy: 'missing',
       collectorEndpoint: 'http://collector.invalid:4318',
-      drainSeconds: 1,
       stopTimeoutSeconds: 1,
       readinessPollMs: 100,
       labels: this.labels,
@@ -79,13 +78,15 @@ export class DockerFixture {
   }
 
   /** Builds a tiny image FROM the base image with the site in /www. */
-  async buildImage(tag: string, labels: Record<string, string>): Promise<void> {
+  /** Builds the site image, or `dockerfile` (its context holds index.html too). */
+  async buildImage(
+    tag: string,
+    labels: Record<string, string>,
+    dockerfile = `FROM ${this.baseImage}\nCOPY index.html /www/index.html\nCMD ["httpd","-f","-p","8080","-h","/www"]\n`,
+  ): Promise<void> {
     const dir = await mkdtemp(join(tmpdir(), 'slipway-docker-e2e-'));
     try {
-      await writeFile(
-        join(dir, 'Dockerfile'),
-        `FROM ${this.baseImage}\nCOPY index.html /www/index.html\nCMD ["httpd","-f","-p","8080","-h","/www"]\n`,
-      );
+      await writeFile(join(dir, 'Dockerfile'), dockerfile);
       await writeFile(join(dir, 'index.html'), INDEX_HTML);
       const stream = await this.docker.buildImage(
         { context: dir, src: ['Dockerfile', 'index.html'] },
@@ -201,17 +202,4 @@ export function httpGet(
   });
 }
 
-/** Resolves once `condition` holds, polling every 100 ms; fails after `timeoutMs`. */
-export async function eventually<T>(
-  probe: () => Promise<T>,
-  condition: (value: T) => boolean,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (condition(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+export { eventually } from '../../../../test/support/eventually';

@@ -1,39 +1,28 @@
-import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { BuildJobResultSchema, DeployJobPayloadSchema, QUEUES } from '@slipway/contracts';
+import { BuildJobResultSchema, type DeployJobPayload } from '@slipway/contracts';
 import { type Job } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG } from '../config/config.module';
-import { type AppConfig } from '../config/config.schema';
 import { Deployment } from '../deployments/deployment.entity';
-import { RolloutRunner } from './rollout.runner';
 import { ServiceStatusUpdater } from '../deployments/service-status';
+import { RolloutRunner } from './rollout.runner';
+import { HandlesServiceJob, type ServiceJobHandler } from './service-jobs';
 
 /**
- * Consumes `deploy` jobs. For a source deployment the job runs once its `build` child has
- * ended either way: a failed build is recorded as `build_failed` with the builder's reason,
- * a finished one hands its image and digest to the rollout.
+ * Carries out `deploy` jobs. For a source deployment the job runs once its `build` child
+ * has ended either way: a failed build is recorded as `build_failed` with the builder's
+ * reason, a finished one hands its image and digest to the rollout.
  */
-@Processor(QUEUES.deploy)
-export class DeployProcessor extends WorkerHost implements OnApplicationBootstrap {
-  private readonly logger = new Logger(DeployProcessor.name);
-
+@Injectable()
+@HandlesServiceJob('deploy')
+export class DeployJobHandler implements ServiceJobHandler<'deploy'> {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly runner: RolloutRunner,
     private readonly statuses: ServiceStatusUpdater,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    super();
-  }
+  ) {}
 
-  onApplicationBootstrap(): void {
-    this.worker.concurrency = this.config.deploy.concurrency;
-  }
-
-  async process(job: Job): Promise<void> {
-    const payload = DeployJobPayloadSchema.parse(job.data);
+  async handle(payload: DeployJobPayload, job: Job): Promise<void> {
     const deployment = await this.dataSource
       .getRepository(Deployment)
       .findOne({ where: { id: payload.deploymentId } });
@@ -45,15 +34,9 @@ export class DeployProcessor extends WorkerHost implements OnApplicationBootstra
     await this.runner.run(deployment.id);
   }
 
-  /** A deploy job that used up its attempts must not leave its deployment in progress. */
-  @OnWorkerEvent('failed')
-  async onFailed(job: Job | undefined, error: Error): Promise<void> {
-    if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
-    const parsed = DeployJobPayloadSchema.safeParse(job.data);
-    if (!parsed.success) return;
-    this.logger.error(`deployment ${parsed.data.deploymentId} failed: ${error.message}`);
+  async exhausted(payload: DeployJobPayload, error: Error): Promise<void> {
     await this.runner.finish(
-      parsed.data.deploymentId,
+      payload.deploymentId,
       'deployment_failed',
       `the platform could not complete the rollout: ${error.message}`,
     );
