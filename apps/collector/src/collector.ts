@@ -38,6 +38,8 @@ export interface Collector {
 
 const READY_TIMEOUT_MS = 2000;
 const SHUTDOWN_GRACE_MS = 10_000;
+/** After an early answer, how many times the body limit is still read before closing. */
+const DRAIN_BODIES = 4;
 
 /** Starts the OTLP/HTTP trace receiver and resolves once it listens. */
 export async function createCollector(options: CreateCollectorOptions = {}): Promise<Collector> {
@@ -66,6 +68,9 @@ export async function createCollector(options: CreateCollectorOptions = {}): Pro
   );
   const retention = new RetentionJob(pool, { days: config.retention.days }, logger);
   let closing = false;
+  // A client answered early may read only once it has sent its whole body: keep reading it,
+  // up to a few bodies' worth and for a while, before closing (see sendError).
+  const drain = { maxBytes: DRAIN_BODIES * config.http.maxBodyBytes, maxMs: config.http.drainMs };
 
   const server = createServer((req, res) => {
     const requestId = requestIdOf(req);
@@ -74,25 +79,26 @@ export async function createCollector(options: CreateCollectorOptions = {}): Pro
     const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
     const done = (error: unknown): void => {
       logger.error({ err: error, requestId }, 'request failed');
-      sendError(res, errors.internal(), null, requestId);
+      sendError(res, errors.internal(), null, requestId, drain);
     };
     if (path === '/v1/traces') {
       handleTraces(req, res, requestId, {
         auth,
         writer,
         maxBodyBytes: config.http.maxBodyBytes,
+        drain,
         logger,
         isClosing: () => closing,
       }).catch(done);
     } else if (path === '/healthz' || path === '/readyz') {
       probe(path, req.method ?? '').catch(done);
     } else {
-      sendError(res, errors.notFound(path), null, requestId);
+      sendError(res, errors.notFound(path), null, requestId, drain);
     }
 
     async function probe(probePath: string, method: string): Promise<void> {
       if (method !== 'GET' && method !== 'HEAD') {
-        sendError(res, errors.methodNotAllowed(method, 'GET'), null, requestId);
+        sendError(res, errors.methodNotAllowed(method, 'GET'), null, requestId, drain);
         return;
       }
       if (probePath === '/healthz') {
@@ -106,6 +112,7 @@ export async function createCollector(options: CreateCollectorOptions = {}): Pro
           new HttpError(503, errors.databaseUnavailable().code, `Not ready: ${problem}`),
           null,
           requestId,
+          drain,
         );
       } else send(res, 200, JSON_CONTENT_TYPE, JSON.stringify({ status: 'ready' }));
     }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_MAX_BODY_BYTES } from './env-vars';
+import { DEFAULT_DRAIN_MS, DEFAULT_MAX_BODY_BYTES } from './env-vars';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const RUNTIME_ENVS = ['development', 'test', 'production'] as const;
@@ -13,6 +13,7 @@ export const collectorConfigSchema = z.strictObject({
     // 0 picks a free port (tests).
     port: z.number().int().min(0).max(65535).default(4318),
     maxBodyBytes: positiveInt.default(DEFAULT_MAX_BODY_BYTES),
+    drainMs: z.number().int().min(0).max(60_000).default(DEFAULT_DRAIN_MS),
   }),
   database: z.strictObject({
     url: z

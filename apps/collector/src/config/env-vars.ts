@@ -3,6 +3,7 @@ import type { EnvVarDefinition } from '@slipway/app-config';
 export type { EnvVarDefinition };
 
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+export const DEFAULT_DRAIN_MS = 10_000;
 
 /**
  * Every environment variable the collector reads, where it lands in the config, and whether
@@ -32,6 +33,15 @@ export const ENV_VARS: readonly EnvVarDefinition[] = [
     kind: 'integer',
     description: 'Largest request body, both as sent and after gzip decompression (413 beyond)',
     defaultValue: String(DEFAULT_MAX_BODY_BYTES),
+    sensitive: false,
+  },
+  {
+    name: 'SLIPWAY_COLLECTOR_DRAIN_MS',
+    path: 'http.drainMs',
+    kind: 'integer',
+    description:
+      'After an early answer (401, 413), how long the rest of the body (up to 4 × SLIPWAY_COLLECTOR_MAX_BODY_BYTES) is read and dropped so the client can read the answer; then the connection closes',
+    defaultValue: String(DEFAULT_DRAIN_MS),
     sensitive: false,
   },
   {

@@ -6,7 +6,7 @@ const KEY = 'collector-test-secret-key-at-least-32-chars';
 describe('loadCollectorConfig', () => {
   it('applies the documented defaults', () => {
     const config = loadCollectorConfig({});
-    expect(config.http).toEqual({ port: 4318, maxBodyBytes: 8 * 1024 * 1024 });
+    expect(config.http).toEqual({ port: 4318, maxBodyBytes: 8 * 1024 * 1024, drainMs: 10_000 });
     expect(config.queue).toEqual({ capacitySpans: 100_000, batchSize: 1000, flushIntervalMs: 200 });
     expect(config.retention.days).toBe(7);
     expect(config.auth.secretKey).toBe(DEVELOPMENT_SECRET_KEY);
@@ -19,13 +19,14 @@ describe('loadCollectorConfig', () => {
       DATABASE_URL: 'postgres://u:p@db:5432/x',
       SLIPWAY_SECRET_KEY: KEY,
       SLIPWAY_COLLECTOR_MAX_BODY_BYTES: '1024',
+      SLIPWAY_COLLECTOR_DRAIN_MS: '500',
       SLIPWAY_COLLECTOR_QUEUE_CAPACITY: '50',
       SLIPWAY_COLLECTOR_BATCH_SIZE: '10',
       SLIPWAY_COLLECTOR_FLUSH_INTERVAL_MS: '5',
       SLIPWAY_TRACE_RETENTION_DAYS: '30',
       LOG_LEVEL: 'warn',
     });
-    expect(config.http).toEqual({ port: 14318, maxBodyBytes: 1024 });
+    expect(config.http).toEqual({ port: 14318, maxBodyBytes: 1024, drainMs: 500 });
     expect(config.database.url).toBe('postgres://u:p@db:5432/x');
     expect(config.auth.secretKey).toBe(KEY);
     expect(config.queue).toEqual({ capacitySpans: 50, batchSize: 10, flushIntervalMs: 5 });

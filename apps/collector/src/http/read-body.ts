@@ -73,3 +73,41 @@ export function readBody(
     req.pipe(gunzip);
   });
 }
+
+/** How much of a request body is still read after an early answer (see `discardBody`). */
+export interface DrainLimits {
+  readonly maxBytes: number;
+  readonly maxMs: number;
+}
+
+/**
+ * Reads and drops the rest of a request body, then calls `done`. Past `maxBytes` more bytes
+ * or `maxMs` it destroys the socket instead: a client must not hold the connection open by
+ * sending slowly or without end.
+ */
+export function discardBody(req: IncomingMessage, limits: DrainLimits, done: () => void): void {
+  if (req.destroyed) {
+    done();
+    return;
+  }
+  let discarded = 0;
+  let finished = false;
+  const finish = (drained: boolean): void => {
+    if (finished) return;
+    finished = true;
+    clearTimeout(timer);
+    req.off('data', onData);
+    if (drained) done();
+    else req.socket.destroy();
+  };
+  const onData = (chunk: Buffer): void => {
+    discarded += chunk.length;
+    if (discarded > limits.maxBytes) finish(false);
+  };
+  const timer = setTimeout(() => finish(false), limits.maxMs);
+  req.on('data', onData);
+  // 'close' without 'end': the client went away, so there is nothing left to wait for.
+  req.once('end', () => finish(true));
+  req.once('close', () => finish(true));
+  req.resume();
+}

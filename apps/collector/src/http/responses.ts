@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { encodeRpcStatus } from '../otlp/protobuf';
 import { type HttpError, rpcCodeFor } from './http-error';
+import { type DrainLimits, discardBody } from './read-body';
 
 export type PayloadFormat = 'protobuf' | 'json';
 
@@ -39,6 +40,7 @@ export function sendError(
   error: HttpError,
   format: PayloadFormat | null,
   requestId: string,
+  drain: DrainLimits,
 ): void {
   if (res.headersSent) {
     res.destroy();
@@ -46,17 +48,53 @@ export function sendError(
   }
   if (format === 'protobuf') {
     const message = `${error.message} (${error.code}, request ${requestId})`;
-    send(
+    answer(
       res,
-      error.status,
+      error,
       PROTOBUF_CONTENT_TYPE,
       encodeRpcStatus(rpcCodeFor(error.status), message),
-      error.headers,
+      drain,
     );
     return;
   }
   const body = JSON.stringify({
     error: { code: error.code, message: error.message, request_id: requestId },
   });
-  send(res, error.status, JSON_CONTENT_TYPE, body, error.headers);
+  answer(res, error, JSON_CONTENT_TYPE, body, drain);
+}
+
+/**
+ * Sends an error. One given while part of the request body is still on its way (401, 413,
+ * ...) needs care: closing a socket with unread data makes the kernel reset the connection,
+ * which can destroy the answer before a client that sends its whole body first reads it. So
+ * the answer goes out at once, and the connection closes once the rest of the body is read,
+ * within `drain`'s bounds.
+ */
+function answer(
+  res: ServerResponse,
+  error: HttpError,
+  contentType: string,
+  body: Buffer | string,
+  drain: DrainLimits,
+): void {
+  if (!bodyUnread(res.req)) {
+    send(res, error.status, contentType, body, error.headers);
+    return;
+  }
+  res.writeHead(error.status, {
+    ...error.headers,
+    Connection: 'close',
+    'Content-Type': contentType,
+    'Content-Length': Buffer.byteLength(body),
+  });
+  res.write(body);
+  discardBody(res.req, drain, () => res.end());
+}
+
+/** Whether part of the request body is still on its way (a bodiless request has none). */
+function bodyUnread(req: IncomingMessage): boolean {
+  if (req.complete) return false;
+  return (
+    req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length']) > 0
+  );
 }

@@ -8,7 +8,7 @@ import { decodeTraceRequest, encodeTraceResponse } from '../otlp/protobuf';
 import { toSpanRows } from '../otlp/span-rows';
 import { RejectedRowsError, type SpanWriter, WriteFailedError } from '../storage/span-writer';
 import { HttpError, errors } from './http-error';
-import { type ContentEncoding, readBody } from './read-body';
+import { type ContentEncoding, type DrainLimits, readBody } from './read-body';
 import {
   JSON_CONTENT_TYPE,
   PROTOBUF_CONTENT_TYPE,
@@ -21,6 +21,8 @@ export interface TracesHandlerDeps {
   readonly auth: ServiceTokenAuth;
   readonly writer: SpanWriter;
   readonly maxBodyBytes: number;
+  /** How much of a body left unread by an early answer is still read before closing. */
+  readonly drain: DrainLimits;
   readonly logger: Logger;
   readonly isClosing: () => boolean;
 }
@@ -70,7 +72,7 @@ export async function handleTraces(
     if (httpError.status === 413 || httpError.status === 400 || !req.complete) {
       res.setHeader('Connection', 'close');
     }
-    sendError(res, httpError, format, requestId);
+    sendError(res, httpError, format, requestId, deps.drain);
   }
 }
 

@@ -9,6 +9,7 @@ import {
   type OtlpSpan,
   type OtlpTraceRequest,
 } from './otlp-types';
+import { MAX_VALUE_DEPTH, VALUE_TOO_DEEP } from './value-depth';
 
 /**
  * Reads an OTLP/JSON ExportTraceServiceRequest: ids are hex strings, enums integers, int64
@@ -88,15 +89,18 @@ function hexId(value: unknown, path: string): Uint8Array | null {
   return /^(?:[0-9a-fA-F]{2})+$/.test(hex) ? Buffer.from(hex, 'hex') : new Uint8Array(1);
 }
 
-function keyValues(value: unknown, path: string): OtlpKeyValue[] {
+function keyValues(value: unknown, path: string, depth = 1): OtlpKeyValue[] {
   return list(value, path, (kv, kvPath) => ({
     key: optionalString(kv.key, `${kvPath}.key`),
-    value: anyValue(optionalObject(kv.value, `${kvPath}.value`), `${kvPath}.value`),
+    value: anyValue(optionalObject(kv.value, `${kvPath}.value`), `${kvPath}.value`, depth),
   }));
 }
 
-function anyValue(value: JsonObject | null, path: string): OtlpAnyValue | null {
+/** `depth` counts nesting so that reading stops before the recursion can overflow the stack. */
+function anyValue(value: JsonObject | null, path: string, depth: number): OtlpAnyValue | null {
   if (value === null) return null;
+  if (depth > MAX_VALUE_DEPTH)
+    throw new MalformedPayloadError(`${path}: ${VALUE_TOO_DEEP}`, 'json');
   if (value.stringValue !== undefined)
     return { stringValue: optionalString(value.stringValue, `${path}.stringValue`) };
   if (value.boolValue !== undefined) {
@@ -110,13 +114,19 @@ function anyValue(value: JsonObject | null, path: string): OtlpAnyValue | null {
     const array = optionalObject(value.arrayValue, `${path}.arrayValue`);
     return {
       arrayValue: {
-        values: list(array?.values, `${path}.arrayValue.values`, (v, p) => anyValue(v, p) ?? {}),
+        values: list(
+          array?.values,
+          `${path}.arrayValue.values`,
+          (v, p) => anyValue(v, p, depth + 1) ?? {},
+        ),
       },
     };
   }
   if (value.kvlistValue !== undefined) {
     const kvlist = optionalObject(value.kvlistValue, `${path}.kvlistValue`);
-    return { kvlistValue: { values: keyValues(kvlist?.values, `${path}.kvlistValue.values`) } };
+    return {
+      kvlistValue: { values: keyValues(kvlist?.values, `${path}.kvlistValue.values`, depth + 1) },
+    };
   }
   if (value.bytesValue !== undefined) {
     const base64 = optionalString(value.bytesValue, `${path}.bytesValue`) ?? '';

@@ -1,5 +1,6 @@
 import { Writer } from 'protobufjs/minimal';
 import { MalformedPayloadError, type OtlpTraceRequest } from './otlp-types';
+import { VALUE_TOO_DEEP, valueDepthExceeded } from './value-depth';
 
 /**
  * The protobufjs static code @opentelemetry/otlp-transformer generates from the official
@@ -24,14 +25,22 @@ const root = require('@opentelemetry/otlp-transformer/build/src/generated/root')
 const messages = root.opentelemetry.proto.collector.trace.v1;
 
 export function decodeTraceRequest(body: Uint8Array): OtlpTraceRequest {
+  let request: OtlpTraceRequest;
   try {
-    return messages.ExportTraceServiceRequest.decode(body) as OtlpTraceRequest;
+    request = messages.ExportTraceServiceRequest.decode(body) as OtlpTraceRequest;
   } catch (error) {
-    throw new MalformedPayloadError(
-      `the body is not a protobuf ExportTraceServiceRequest: ${(error as Error).message}`,
-      'protobuf',
-    );
+    // The generated decoder recurses once per nested message.
+    const message = isStackOverflow(error)
+      ? 'the body nests messages too deeply to decode'
+      : `the body is not a protobuf ExportTraceServiceRequest: ${(error as Error).message}`;
+    throw new MalformedPayloadError(message, 'protobuf');
   }
+  if (valueDepthExceeded(request)) throw new MalformedPayloadError(VALUE_TOO_DEEP, 'protobuf');
+  return request;
+}
+
+function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && error.message.includes('call stack');
 }
 
 export function encodeTraceResponse(rejectedSpans: number, errorMessage: string): Buffer {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Writer } from 'protobufjs/minimal';
 
 /** The generated OTLP messages, used here to write protobuf payloads the way SDKs do. */
 interface Encoder<T> {
@@ -86,4 +87,43 @@ export function protobufRequest(spans: Record<string, unknown>[]): Buffer {
 
 export function jsonSpans(count: number): Record<string, unknown>[] {
   return Array.from({ length: count }, (_, i) => jsonSpan({ name: `op-${i}` }));
+}
+
+/**
+ * A one-span OTLP/JSON request whose attribute `deep` nests `depth` values: arrays in
+ * arrays around a string (depth 1 is the plain string). Built as text, since
+ * JSON.stringify recurses too.
+ */
+export function deepAttributeJson(depth: number): string {
+  const value =
+    '{"arrayValue":{"values":['.repeat(depth - 1) +
+    '{"stringValue":"leaf"}' +
+    ']}}'.repeat(depth - 1);
+  const request = JSON.stringify(
+    jsonRequest([jsonSpan({ attributes: [{ key: 'deep', value: 'VALUE' }] })]),
+  );
+  return request.replace('"VALUE"', value);
+}
+
+/** The same request as protobuf, written with fork/ldelim since the generated encoder recurses. */
+export function deepAttributeProtobuf(depth: number): Buffer {
+  const span = jsonSpan();
+  const start = Date.now() * 1e6;
+  const writer = Writer.create();
+  writer.uint32(0x0a).fork(); // ExportTraceServiceRequest.resource_spans
+  writer.uint32(0x12).fork(); // ResourceSpans.scope_spans
+  writer.uint32(0x12).fork(); // ScopeSpans.spans
+  writer.uint32(0x0a).bytes(Buffer.from(String(span.traceId), 'hex'));
+  writer.uint32(0x12).bytes(Buffer.from(String(span.spanId), 'hex'));
+  writer.uint32(0x2a).string('deep');
+  writer.uint32(0x39).fixed64(start);
+  writer.uint32(0x41).fixed64(start + 1e6);
+  writer.uint32(0x4a).fork(); // Span.attributes
+  writer.uint32(0x0a).string('deep');
+  writer.uint32(0x12).fork(); // KeyValue.value
+  for (let level = 1; level < depth; level++) writer.uint32(0x2a).fork().uint32(0x0a).fork();
+  writer.uint32(0x0a).string('leaf');
+  for (let level = 1; level < depth; level++) writer.ldelim().ldelim();
+  for (let open = 0; open < 5; open++) writer.ldelim();
+  return Buffer.from(writer.finish());
 }

@@ -1,6 +1,7 @@
 import { ErrorCode } from '@slipway/contracts';
 import express, { type RequestHandler } from 'express';
 import { sendError } from '../errors/error-response';
+import { JSON_TOO_DEEP_MESSAGE, jsonDepthExceeds } from './json-depth';
 import { requestIdOf } from './request-id';
 
 interface BodyParserError extends Error {
@@ -37,8 +38,9 @@ const parserFailures = (limitBytes: number): Record<string, ParserFailure> => ({
 });
 
 /**
- * Parses JSON bodies up to `limitBytes`. Malformed or oversize bodies are answered here in
- * the platform's error shape, before routing, so they can never surface as a 500.
+ * Parses JSON bodies up to `limitBytes`. Malformed, oversize or too deeply nested bodies are
+ * answered here in the platform's error shape, before routing, so they can never surface as
+ * a 500 (JSON.parse takes any depth; the validation after it overflows the stack).
  */
 export function jsonBody(limitBytes: number): RequestHandler {
   const failures = parserFailures(limitBytes);
@@ -49,6 +51,10 @@ export function jsonBody(limitBytes: number): RequestHandler {
   return (req, res, next) => {
     parse(req, res, (error?: unknown) => {
       if (!error) {
+        if (jsonDepthExceeds(req.body)) {
+          sendError(res, 400, ErrorCode.MalformedJson, JSON_TOO_DEEP_MESSAGE, requestIdOf(req));
+          return;
+        }
         if (
           req.body === undefined &&
           (req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH')

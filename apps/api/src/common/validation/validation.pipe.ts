@@ -1,5 +1,20 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { DomainError } from '../errors/domain-error';
+import { JSON_TOO_DEEP_MESSAGE, jsonDepthExceeds } from '../http/json-depth';
+
+/**
+ * Refuses a body nested past MAX_JSON_DEPTH before validating it: validation recurses per
+ * level and would overflow the stack. JSON bodies are checked on arrival already; this
+ * covers bodies parsed elsewhere, such as the JSON `data` field of a multipart deploy.
+ */
+class DepthBoundedValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && jsonDepthExceeds(value)) {
+      throw DomainError.validation(JSON_TOO_DEEP_MESSAGE);
+    }
+    return super.transform(value, metadata);
+  }
+}
 
 /**
  * Validates every body, query and param DTO. Unknown fields are rejected, and the message
@@ -8,7 +23,7 @@ import { DomainError } from '../errors/domain-error';
  * presence and type checks sit nearest the property so they are the ones reported.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new DepthBoundedValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

@@ -13,6 +13,7 @@ import {
 } from 'class-validator';
 import { plainToInstance } from 'class-transformer';
 import { DomainError } from '../errors/domain-error';
+import { MAX_JSON_DEPTH } from '../http/json-depth';
 import { createValidationPipe, describeValidationErrors } from './validation.pipe';
 
 class AccessControl {
@@ -152,6 +153,18 @@ describe('createValidationPipe', () => {
       .transform({ name: 'web', admin: true }, asBody)
       .catch((e: unknown) => e)) as Error;
     expect(error.message).toBe('admin: is not a known field');
+  });
+
+  it('refuses a body nested past the limit before validation can overflow the stack', async () => {
+    const nested = JSON.parse('['.repeat(5_000) + ']'.repeat(5_000)) as unknown;
+    const error = await pipe
+      .transform({ name: 'web', env: nested }, asBody)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({
+      code: 'validation_failed',
+      message: `The request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`,
+    });
   });
 
   it('returns a transformed instance for valid input', async () => {
