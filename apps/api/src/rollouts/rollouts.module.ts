@@ -13,6 +13,7 @@ import { RUNTIME_DRIVER, type RuntimeDriver } from '../runtime/runtime-driver';
 import { ServiceTeardown } from '../services/service-teardown';
 import { ServicesModule } from '../services/services.module';
 import { DeployJobHandler } from './deploy-job.handler';
+import { InstanceReaper } from './instance-reaper';
 import { Retirements } from './retirements';
 import { RolloutRunner } from './rollout.runner';
 import { ServiceJobsProcessor } from './service-jobs.processor';
@@ -26,6 +27,7 @@ import { StaleBuildSweeper } from './stale-build.sweeper';
     RolloutRunner,
     Retirements,
     StaleBuildSweeper,
+    InstanceReaper,
   ],
   exports: [Retirements],
 })

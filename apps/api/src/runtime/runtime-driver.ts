@@ -128,6 +128,18 @@ export class UsageUnavailableError extends Error {
   }
 }
 
+/** One instance this installation runs, as the reaper needs to judge it. */
+export interface OwnedInstance {
+  readonly id: string;
+  readonly serviceId: string;
+  readonly deploymentId: string | null;
+  /** Its address on the service network (what routes list), while it has one. */
+  readonly address: string | null;
+  /** When a change set it aside for removal, if one did. */
+  readonly setAsideAt: Date | null;
+  readonly createdAt: Date;
+}
+
 export interface RuntimeDriver {
   readonly kind: 'docker' | 'kubernetes';
   /**
@@ -160,6 +172,15 @@ export interface RuntimeDriver {
    * gone or not the service's are ignored, so a retried retirement is harmless.
    */
   retire(ref: ServiceRef, instances: readonly string[]): Promise<void>;
+  /**
+   * Every instance of this installation, whatever service it belongs to (docker); none where
+   * an orchestrator owns them (Kubernetes deletes a workload's pods with it).
+   */
+  ownedInstances(): Promise<OwnedInstance[]>;
+  /** Stops (with the grace period) and removes instances that no deployment owns. */
+  reap(instances: readonly string[]): Promise<void>;
+  /** Resolves when the runtime answers; throws with a message naming what is unreachable. */
+  ping(): Promise<void>;
   /** Ready endpoints now (used to resync the route). */
   endpoints(ref: ServiceRef): Promise<Endpoint[]>;
   /**

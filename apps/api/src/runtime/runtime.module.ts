@@ -1,9 +1,12 @@
 import { Global, Logger, Module } from '@nestjs/common';
 import { type PlatformOptions } from '@slipway/k8s-spec';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import Dockerode from 'dockerode';
+import { type DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import { type AppConfig } from '../config/config.schema';
 import { RoutesModule } from '../routes/routes.module';
+import { Installation } from '../installation/installation.entity';
 import { RUNTIME_DRIVER, type RuntimeDriver } from './runtime-driver';
 
 /** Labels by which the Kubernetes runtime's network policies recognise the edge and collector. */
@@ -27,7 +30,7 @@ export function kubernetesPlatform(config: AppConfig): PlatformOptions {
   };
 }
 
-async function createDriver(config: AppConfig): Promise<RuntimeDriver> {
+async function createDriver(config: AppConfig, dataSource: DataSource): Promise<RuntimeDriver> {
   const logger = new Logger('Runtime');
   switch (config.runtime.driver) {
     case 'docker': {
@@ -45,6 +48,7 @@ async function createDriver(config: AppConfig): Promise<RuntimeDriver> {
         // A TCP connect or one GET on the container network is cheap; polling often saves
         // most of a poll interval on every rollout.
         readinessPollMs: 100,
+        installationId: await installationIdOf(dataSource),
       });
     }
     case 'kubernetes': {
@@ -61,13 +65,22 @@ async function createDriver(config: AppConfig): Promise<RuntimeDriver> {
   }
 }
 
+/** Written by the migration that created the table: one row. */
+async function installationIdOf(dataSource: DataSource): Promise<string> {
+  const [installation] = await dataSource
+    .getRepository(Installation)
+    .find({ order: { createdAt: 'ASC' }, take: 1 });
+  if (!installation) throw new Error('the installation table is empty: run the migrations');
+  return installation.id;
+}
+
 @Global()
 @Module({
   imports: [RoutesModule],
   providers: [
     {
       provide: RUNTIME_DRIVER,
-      inject: [APP_CONFIG],
+      inject: [APP_CONFIG, getDataSourceToken()],
       useFactory: createDriver,
     },
   ],

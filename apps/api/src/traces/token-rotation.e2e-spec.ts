@@ -13,6 +13,7 @@ import {
 import Redis from 'ioredis';
 import { describeCredentialChecks, withToken } from '../../test/support/credentials';
 import { startDockerStack, type DockerStack } from '../../test/support/docker-stack';
+import { eventually } from '../../test/support/eventually';
 import { adminDefaults, createTenant, expectError } from '../../test/support/fixtures';
 import { bearer } from '../../test/support/test-app';
 import { CredentialHasher, SecretBox } from '../common/crypto/crypto.module';
@@ -182,7 +183,13 @@ describe('service token rotation', () => {
       image: first.image,
       env: first.env,
     });
-    expect(await instanceTokenHashes(serviceId)).toEqual([after?.token_hash]);
+    // The old instance drains and goes after the deployment succeeded.
+    await expect(
+      eventually(
+        () => instanceTokenHashes(serviceId),
+        (hashes) => hashes.length === 1,
+      ),
+    ).resolves.toEqual([after?.token_hash]);
   });
 
   describeCredentialChecks(

@@ -159,6 +159,7 @@ export async function startDockerStack(options: DockerStackOptions = {}): Promis
       'runtime.docker.network': network,
       'runtime.docker.stopTimeoutSeconds': 1,
       'runtime.drainSeconds': 1,
+      'runtime.healthWatchSeconds': 1,
       'deploy.readinessTimeoutSeconds': 15,
       'registry.host': registry,
       ...options.overrides,
@@ -258,24 +259,24 @@ export async function startDockerStack(options: DockerStackOptions = {}): Promis
       };
     },
     async close() {
-      // Whatever the suite's services left behind: their containers and built images.
-      const ids = await t.dataSource.query<{ id: string }[]>('SELECT id FROM services');
+      // Whatever the suite left behind: its installation's containers and built images.
+      const [installation] = await t.dataSource.query<{ id: string }[]>(
+        'SELECT id FROM installation',
+      );
       const built = await t.dataSource.query<{ image: string }[]>(
         'SELECT image FROM deployments WHERE source IS NOT NULL AND image IS NOT NULL',
       );
       await builder?.close();
       await t.close();
-      for (const { id } of ids) {
-        const containers = await docker.listContainers({
-          all: true,
-          filters: { label: [`slipway.service-id=${id}`] },
-        });
-        for (const container of containers) {
-          await docker
-            .getContainer(container.Id)
-            .remove({ force: true })
-            .catch(() => undefined);
-        }
+      const containers = await docker.listContainers({
+        all: true,
+        filters: { label: [`slipway.installation-id=${installation?.id ?? 'none'}`] },
+      });
+      for (const container of containers) {
+        await docker
+          .getContainer(container.Id)
+          .remove({ force: true })
+          .catch(() => undefined);
       }
       for (const { image } of built) {
         await docker

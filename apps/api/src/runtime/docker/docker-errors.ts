@@ -34,3 +34,24 @@ export async function ignoringGone(action: () => Promise<unknown>): Promise<void
     if (!isStatus(error, 404) && !isStatus(error, 304) && !isStatus(error, 409)) throw error;
   }
 }
+
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOENT',
+  'EACCES',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+]);
+
+/** Whether `error` says the engine could not be reached at all (socket missing, refused, ...). */
+export function isEngineUnreachable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, syscall } = error as { code?: unknown; syscall?: unknown };
+  return typeof code === 'string' && UNREACHABLE_CODES.has(code) && syscall === 'connect';
+}
+
+/** What users read when the engine is down: named, with where to look. */
+export function engineUnreachableReason(error: unknown): string {
+  const message = (error instanceof Error ? error.message : String(error)).replace(/^Error: /, '');
+  return `the Docker Engine is unreachable (${message}); check that dockerd runs and DOCKER_HOST points at it`;
+}

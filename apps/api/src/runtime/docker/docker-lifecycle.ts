@@ -46,6 +46,8 @@ export interface DockerRuntimeOptions {
   readonly readinessPollMs?: number;
   /** Extra labels on every container (tests use them to find and clean up theirs). */
   readonly labels?: Readonly<Record<string, string>>;
+  /** Labels every container; without it `ownedInstances` answers none (nothing is reaped). */
+  readonly installationId?: string;
 }
 
 /** A container started by the change in progress. */
@@ -70,7 +72,12 @@ export class DockerLifecycle {
       network: this.options.network,
       collectorEndpoint: this.options.collectorEndpoint,
       stopTimeoutSeconds: this.options.stopTimeoutSeconds,
-      ...(this.options.labels === undefined ? {} : { labels: this.options.labels }),
+      labels: {
+        ...this.options.labels,
+        ...(this.options.installationId === undefined
+          ? {}
+          : { [DOCKER_LABELS.installationId]: this.options.installationId }),
+      },
     };
   }
 

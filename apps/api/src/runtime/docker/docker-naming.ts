@@ -16,6 +16,8 @@ export const DOCKER_LABELS = {
   restartedAt: 'slipway.restarted-at',
   /** Hash of the create options: a retried rollout reuses a container only when it matches. */
   specHash: 'slipway.spec-hash',
+  /** The installation that created it: installations sharing an engine leave others' alone. */
+  installationId: 'slipway.installation-id',
 } as const;
 
 /** Docker's own rule for container names (`[a-zA-Z0-9][a-zA-Z0-9_.-]+`). */

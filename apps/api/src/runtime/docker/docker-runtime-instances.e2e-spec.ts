@@ -25,11 +25,13 @@ function ref(spec: ServiceSpec): ServiceRef {
   return { org: spec.org, project: spec.project, service: spec.service };
 }
 
+/** A rollout as the runner carries it out: the replaced instances retire after it. */
 async function rollout(spec: ServiceSpec): Promise<readonly Endpoint[]> {
   const result = await driver.rollout(spec, {
     signal: new AbortController().signal,
     readinessTimeoutMs: 10_000,
   });
+  await driver.retire(spec, result.retiring ?? []);
   return result.endpoints;
 }
 

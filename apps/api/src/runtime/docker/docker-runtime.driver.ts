@@ -11,9 +11,11 @@ import type Dockerode from 'dockerode';
 import {
   InstanceNotFoundError,
   RolloutCancelledError,
+  RolloutFailedError,
   type Endpoint,
   type Instance,
   type LogOptions,
+  type OwnedInstance,
   type RolloutOptions,
   type ResourceUsage,
   type RolloutResult,
@@ -23,7 +25,7 @@ import {
   type ServiceRef,
 } from '../runtime-driver';
 import { containerCreateOptions, instanceCount } from './container-spec';
-import { isStatus } from './docker-errors';
+import { engineUnreachableReason, isEngineUnreachable, isStatus } from './docker-errors';
 import { ensureImage, removeImages } from './docker-images';
 import { liveEndpoints, toInstances } from './docker-instances';
 import { openLogStream } from './docker-logs';
@@ -34,6 +36,7 @@ import {
   isContainerName,
   retiredContainerName,
   serviceContainersFilter,
+  setAsideAt as setAsideAtOf,
 } from './docker-naming';
 import {
   DockerLifecycle,
@@ -46,6 +49,7 @@ import { restartInstances, scaleInstances } from './docker-operations';
 export type { DockerRuntimeOptions } from './docker-lifecycle';
 
 export const DEFAULT_DOCKER_NETWORK = 'slipway';
+const PING_TIMEOUT_MS = 2000;
 
 export class DockerRuntimeDriver implements RuntimeDriver {
   readonly kind = 'docker' as const;
@@ -59,7 +63,11 @@ export class DockerRuntimeDriver implements RuntimeDriver {
     this.lifecycle = new DockerLifecycle(docker, options);
   }
 
-  async rollout(spec: ServiceSpec, options: RolloutOptions): Promise<RolloutResult> {
+  rollout(spec: ServiceSpec, options: RolloutOptions): Promise<RolloutResult> {
+    return failingFastWithoutEngine(() => this.rollOut(spec, options));
+  }
+
+  private async rollOut(spec: ServiceSpec, options: RolloutOptions): Promise<RolloutResult> {
     const { signal } = options;
     const progress = (message: string): void => options.onProgress?.(message);
     if (signal.aborted) throw new RolloutCancelledError();
@@ -98,12 +106,53 @@ export class DockerRuntimeDriver implements RuntimeDriver {
     return this.lifecycle.retire(ref.service.id, instances);
   }
 
-  async scale(spec: ServiceSpec, options: RolloutOptions): Promise<RolloutResult> {
-    return scaleInstances(this.lifecycle, spec, options);
+  async ownedInstances(): Promise<OwnedInstance[]> {
+    const installationId = this.options.installationId;
+    if (installationId === undefined) return [];
+    const containers = await this.docker.listContainers({
+      all: true,
+      filters: {
+        label: [
+          `${DOCKER_LABELS.managedBy}=${MANAGED_BY}`,
+          `${DOCKER_LABELS.installationId}=${installationId}`,
+        ],
+      },
+    });
+    return containers.map((info) => ownedInstance(info, this.options.network));
   }
 
-  async restart(spec: ServiceSpec, options: RolloutOptions): Promise<RolloutResult> {
-    return restartInstances(this.lifecycle, spec, options);
+  async reap(instances: readonly string[]): Promise<void> {
+    await Promise.all(
+      instances.map(async (id) => {
+        await this.lifecycle.stop(id);
+        await this.lifecycle.removeContainer(this.docker.getContainer(id));
+      }),
+    );
+  }
+
+  scale(spec: ServiceSpec, options: RolloutOptions): Promise<RolloutResult> {
+    return failingFastWithoutEngine(() => scaleInstances(this.lifecycle, spec, options));
+  }
+
+  restart(spec: ServiceSpec, options: RolloutOptions): Promise<RolloutResult> {
+    return failingFastWithoutEngine(() => restartInstances(this.lifecycle, spec, options));
+  }
+
+  async ping(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer in ${PING_TIMEOUT_MS} ms`)),
+        PING_TIMEOUT_MS,
+      );
+    });
+    try {
+      await Promise.race([this.docker.ping(), timeout]);
+    } catch (error) {
+      throw new Error(engineUnreachableReason(error));
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   serviceLogs(ref: ServiceRef, query: ServiceLogQuery): Promise<ServiceLogLine[]> {
@@ -198,6 +247,34 @@ export class DockerRuntimeDriver implements RuntimeDriver {
     );
     const failed = results.find((result) => result.status === 'rejected');
     if (failed !== undefined) throw failed.reason;
+  }
+}
+
+function ownedInstance(info: Dockerode.ContainerInfo, network: string): OwnedInstance {
+  const setAsideAt = setAsideAtOf(info.Names);
+  const address = info.NetworkSettings?.Networks[network]?.IPAddress ?? '';
+  return {
+    id: info.Id,
+    serviceId: info.Labels[DOCKER_LABELS.serviceId] ?? '',
+    deploymentId: info.Labels[DOCKER_LABELS.deploymentId] ?? null,
+    address: address === '' ? null : address,
+    setAsideAt: setAsideAt === undefined ? null : new Date(setAsideAt),
+    createdAt: new Date(info.Created * 1000),
+  };
+}
+
+/**
+ * A change the engine cannot even be reached for fails at once with a reason naming the
+ * engine, instead of being retried as if the platform had faltered.
+ */
+async function failingFastWithoutEngine(
+  change: () => Promise<RolloutResult>,
+): Promise<RolloutResult> {
+  try {
+    return await change();
+  } catch (error) {
+    if (isEngineUnreachable(error)) throw new RolloutFailedError(engineUnreachableReason(error));
+    throw error;
   }
 }
 

@@ -35,6 +35,7 @@ import {
   type LogOptions,
   type RolloutOptions,
   type ResourceUsage,
+  type OwnedInstance,
   type RolloutResult,
   type RuntimeDriver,
   type ServiceLogLine,
@@ -152,6 +153,20 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
 
   /** Deployments and StatefulSets drain and stop replaced pods themselves. */
   retire(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Pods belong to their workloads, which `delete` removes: nothing is left to reap. */
+  ownedInstances(): Promise<OwnedInstance[]> {
+    return Promise.resolve([]);
+  }
+
+  reap(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** The API server's readiness is the cluster's concern; each call reports its own failures. */
+  ping(): Promise<void> {
     return Promise.resolve();
   }
 
