@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Deploy benchmark: Slipway against the Docker CLI doing the same work on the same engine.
 //
-//   image:  POST /deploy {image} → `succeeded`   vs  `docker run` + the first HTTP 200
+//   image:    POST /deploy {image} → `succeeded`   vs  `docker run` + the first HTTP 200
+//   redeploy: POST /redeploy of that service → `succeeded` (the old instance still serving),
+//             against the same baseline: a redeploy must not wait for the old one to stop
 //   source: POST /deploy (bundle) → image pushed vs  `docker build` + `docker push`, for a tiny
 //           context and an app-sized one (200 files, 4 MiB, a RUN step)
 //
@@ -9,7 +11,7 @@
 // PATH, and a rate limit the polling does not hit (SLIPWAY_RATE_LIMIT_PER_MINUTE=100000). Prints the median of each side over --runs runs and their ratio. Not a test: run it
 // by hand and read the numbers.
 //
-//   node bench/deploy/bench.mjs [--runs 5]
+//   node bench/deploy/bench.mjs [--runs 5] [--only image|source]
 //
 // Env: SLIPWAY_API (http://127.0.0.1:3000), SLIPWAY_TOKEN (the local bootstrap token),
 // SLIPWAY_BENCH_BASE_IMAGE (busybox:1.36, or SLIPWAY_TEST_BASE_IMAGE), SLIPWAY_REGISTRY
@@ -23,8 +25,14 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { create as createTar } from 'tar';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '5' }, only: { type: 'string' } },
+});
 const RUNS = Number(values.runs);
+const ONLY = values.only;
+if (ONLY !== undefined && !['image', 'source'].includes(ONLY)) {
+  throw new Error(`--only must be image or source (got ${ONLY})`);
+}
 const API = process.env.SLIPWAY_API ?? 'http://127.0.0.1:3000';
 const TOKEN = process.env.SLIPWAY_TOKEN ?? 'slp_pat_local_dev_bootstrap_token_change_me';
 const BASE =
@@ -125,6 +133,7 @@ async function baselineImage(image) {
     '--read-only',
     '--tmpfs',
     '/tmp:size=512m',
+    '--init',
     '--cap-drop',
     'ALL',
     '--security-opt',
@@ -143,17 +152,22 @@ async function baselineImage(image) {
   return elapsed;
 }
 
+/** First deploy and redeploy of one service: both to `succeeded`, timed apart. */
 async function slipwayImage(project, image, index) {
   const service = await postJson('/v1/services', {
     name: `bench-img-${run}-${index}`,
     project_id: project,
   });
-  const started = performance.now();
+  let started = performance.now();
   const deployment = await postJson(`/v1/services/${service.id}/deploy`, { image });
   await until(service.id, deployment.id, (d) => d.status === 'succeeded');
-  const elapsed = performance.now() - started;
+  const first = performance.now() - started;
+  started = performance.now();
+  const redeployment = await postJson(`/v1/services/${service.id}/redeploy`, {});
+  await until(service.id, redeployment.id, (d) => d.status === 'succeeded');
+  const redeploy = performance.now() - started;
   await api('DELETE', `/v1/services/${service.id}`);
-  return elapsed;
+  return { first, redeploy };
 }
 
 function baselineSource(kind, index) {
@@ -203,6 +217,7 @@ async function main() {
   const sides = {
     baselineImage: [],
     slipwayImage: [],
+    slipwayRedeploy: [],
     baselineTiny: [],
     slipwayTiny: [],
     baselineApp: [],
@@ -210,25 +225,38 @@ async function main() {
   };
   // Warm-up (not counted): the first build of the base layers, the first network attach.
   await baselineImage(image);
-  baselineSource('tiny', 'warm');
+  if (ONLY !== 'image') baselineSource('tiny', 'warm');
   for (let i = 0; i < RUNS; i++) {
     // Interleaved, so drift on the machine hits both sides alike.
-    sides.baselineImage.push(await baselineImage(image));
-    sides.slipwayImage.push(await slipwayImage(project, image, i));
-    sides.baselineTiny.push(baselineSource('tiny', i));
-    sides.slipwayTiny.push(await slipwaySource(project, 'tiny', i));
-    sides.baselineApp.push(baselineSource('app', i));
-    sides.slipwayApp.push(await slipwaySource(project, 'app', i));
+    if (ONLY !== 'source') {
+      sides.baselineImage.push(await baselineImage(image));
+      const { first, redeploy } = await slipwayImage(project, image, i);
+      sides.slipwayImage.push(first);
+      sides.slipwayRedeploy.push(redeploy);
+    }
+    if (ONLY !== 'image') {
+      sides.baselineTiny.push(baselineSource('tiny', i));
+      sides.slipwayTiny.push(await slipwaySource(project, 'tiny', i));
+      sides.baselineApp.push(baselineSource('app', i));
+      sides.slipwayApp.push(await slipwaySource(project, 'app', i));
+    }
   }
   docker('rmi', image);
 
   const report = (name, slipway, baseline, goal) => {
+    if (slipway.length === 0) return;
     const ratio = median(slipway) / median(baseline);
     rows.push({ name, slipway: median(slipway), baseline: median(baseline), ratio, goal });
   };
   report(
     'image deploy → succeeded  vs  docker run + first 200',
     sides.slipwayImage,
+    sides.baselineImage,
+    1.5,
+  );
+  report(
+    'image redeploy → succeeded  vs  docker run + first 200',
+    sides.slipwayRedeploy,
     sides.baselineImage,
     1.5,
   );

@@ -40,6 +40,8 @@ export interface ServiceResource {
   org_id: string;
   category: string;
   status: ServiceStatus;
+  /** Why the service is `degraded` or `failed` (which instances, what they report); else null. */
+  status_reason: string | null;
   hostname: string;
   /** Custom domains routed like `hostname` (TLS ends in front of the edge). */
   domains: string[];

@@ -150,6 +150,8 @@ export interface ServiceOperationResource {
 export interface ServiceRuntimeStatus {
   service_id: string;
   status: string;
+  /** Why the service is `degraded` or `failed`; else null. */
+  reason: string | null;
   /** Instances the live deployment should have (0 when paused). */
   desired: number;
   /** Instances that exist. */

@@ -70,6 +70,8 @@ export const configSchema = z
       /** OTLP endpoint as service containers reach the collector. */
       collectorUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
       drainSeconds: z.number().int().min(0).max(300),
+      /** How often serving services' instances are checked (running ↔ degraded). */
+      healthWatchSeconds: z.number().int().min(1).max(300),
       docker: z.object({
         network: z
           .string()

@@ -295,6 +295,15 @@ export const ENV_VARS: readonly EnvVarDefinition[] = [
     sensitive: false,
   },
   {
+    name: 'SLIPWAY_HEALTH_WATCH_SECONDS',
+    path: 'runtime.healthWatchSeconds',
+    kind: 'integer',
+    description:
+      'How often running services are checked, so a crash-looping instance shows as degraded',
+    defaultValue: '10',
+    sensitive: false,
+  },
+  {
     name: 'SLIPWAY_DOCKER_NETWORK',
     path: 'runtime.docker.network',
     kind: 'string',

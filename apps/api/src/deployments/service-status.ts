@@ -26,38 +26,43 @@ export class ServiceStatusUpdater {
     manager: EntityManager = this.dataSource.manager,
   ): Promise<ServiceStatus> {
     const deployments = manager.getRepository(Deployment);
-    const [service, inProgress, route, latest] = await Promise.all([
-      manager.getRepository(Service).findOne({ where: { id: serviceId } }),
-      deployments.count({
-        where: { serviceId, status: In([...IN_PROGRESS_DEPLOYMENT_STATUSES]) },
-      }),
-      manager.getRepository(ServiceRoute).findOne({ where: { serviceId } }),
-      deployments.findOne({
-        where: { serviceId, status: In(['succeeded', 'build_failed', 'deployment_failed']) },
-        order: { createdAt: 'DESC' },
-      }),
-    ]);
+    // One after the other: a transaction's queries share one connection.
+    const service = await manager.getRepository(Service).findOne({ where: { id: serviceId } });
+    const inProgress = await deployments.count({
+      where: { serviceId, status: In([...IN_PROGRESS_DEPLOYMENT_STATUSES]) },
+    });
+    const route = await manager.getRepository(ServiceRoute).findOne({ where: { serviceId } });
+    const latest = await deployments.findOne({
+      where: { serviceId, status: In(['succeeded', 'build_failed', 'deployment_failed']) },
+      order: { createdAt: 'DESC' },
+    });
     let status: ServiceStatus = 'created';
     if (inProgress > 0) status = 'deploying';
     else if (service?.instances === 0) status = 'paused';
     else if (route && route.endpoints.length > 0) status = 'running';
     else if (latest && latest.status !== 'succeeded') status = 'failed';
-    await manager.getRepository(Service).update({ id: serviceId }, { status });
+    const statusReason = status === 'failed' ? (latest?.failureReason ?? null) : null;
+    await manager.getRepository(Service).update({ id: serviceId }, { status, statusReason });
     return status;
   }
 
   /**
    * `running` and `degraded` from the runtime's count of ready instances of the live
-   * deployment against the count it should have; stored so service reads show it too.
+   * deployment against the count it should have (`reason` says why it falls short); stored
+   * so service reads show it too.
    */
-  async settle(service: Service, available: number, desired: number): Promise<ServiceStatus> {
+  async settle(
+    service: Service,
+    observed: { available: number; desired: number; reason: string | null },
+  ): Promise<ServiceStatus> {
     if (service.status !== 'running' && service.status !== 'degraded') return service.status;
-    const status: ServiceStatus = available < desired ? 'degraded' : 'running';
-    if (status !== service.status) {
+    const status: ServiceStatus = observed.available < observed.desired ? 'degraded' : 'running';
+    const statusReason = status === 'degraded' ? observed.reason : null;
+    if (status !== service.status || statusReason !== service.statusReason) {
       // Only from the state it was read in: a deploy or scale that moved on meanwhile wins.
       await this.dataSource
         .getRepository(Service)
-        .update({ id: service.id, status: service.status }, { status });
+        .update({ id: service.id, status: service.status }, { status, statusReason });
     }
     return status;
   }

@@ -1,9 +1,19 @@
-import { Controller, Get, HttpCode, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/decorators';
 import { RedisClient } from '../redis/redis.module';
+import { RUNTIME_DRIVER, type RuntimeDriver } from '../runtime/runtime-driver';
+
+type CheckResult = 'ok' | 'unreachable';
+
+interface Readiness {
+  status: 'ok' | 'unavailable';
+  checks: { postgres: CheckResult; redis: CheckResult; runtime: CheckResult };
+  /** What is unreachable, in words, when something is. */
+  problems?: string[];
+}
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -14,6 +24,7 @@ export class HealthController {
   constructor(
     private readonly dataSource: DataSource,
     private readonly redis: RedisClient,
+    @Inject(RUNTIME_DRIVER) private readonly runtime: RuntimeDriver,
   ) {}
 
   @Get('healthz')
@@ -24,19 +35,33 @@ export class HealthController {
   }
 
   @Get('readyz')
-  @ApiOperation({ summary: 'PostgreSQL and Redis are reachable (503 otherwise)' })
-  async readyz(
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<{ status: string; checks: Record<string, string> }> {
-    const [postgres, redis] = await Promise.all([
+  @ApiOperation({
+    summary: 'PostgreSQL, Redis and the runtime (Docker Engine) are reachable (503 otherwise)',
+  })
+  async readyz(@Res({ passthrough: true }) res: Response): Promise<Readiness> {
+    const [postgres, redis, runtime] = await Promise.all([
       this.postgresReady(),
       this.redis.ping(CHECK_TIMEOUT_MS),
+      this.runtime.ping().then(
+        () => null,
+        (error: unknown) => (error as Error).message,
+      ),
     ]);
-    const ready = postgres && redis;
-    res.status(ready ? 200 : 503);
+    const problems = [
+      ...(postgres ? [] : ['PostgreSQL is unreachable']),
+      ...(redis ? [] : ['Redis is unreachable']),
+      ...(runtime === null ? [] : [runtime]),
+    ];
+    res.status(problems.length === 0 ? 200 : 503);
+    const result = (ok: boolean): CheckResult => (ok ? 'ok' : 'unreachable');
     return {
-      status: ready ? 'ok' : 'unavailable',
-      checks: { postgres: postgres ? 'ok' : 'unreachable', redis: redis ? 'ok' : 'unreachable' },
+      status: problems.length === 0 ? 'ok' : 'unavailable',
+      checks: {
+        postgres: result(postgres),
+        redis: result(redis),
+        runtime: result(runtime === null),
+      },
+      ...(problems.length === 0 ? {} : { problems }),
     };
   }
 

@@ -1,4 +1,7 @@
-import { startTestApp, type TestApp } from '../../test/support/test-app';
+import { type DeploymentResource } from '@slipway/contracts';
+import { eventually } from '../../test/support/eventually';
+import { adminDefaults } from '../../test/support/fixtures';
+import { bearer, startTestApp, type TestApp } from '../../test/support/test-app';
 
 describe('health', () => {
   let t: TestApp;
@@ -14,9 +17,12 @@ describe('health', () => {
     expect(res.body).toEqual({ status: 'ok' });
   });
 
-  it('GET /readyz reports PostgreSQL and Redis reachable', async () => {
+  it('GET /readyz reports PostgreSQL, Redis and the Docker Engine reachable', async () => {
     const res = await t.http.get('/readyz').expect(200);
-    expect(res.body).toEqual({ status: 'ok', checks: { postgres: 'ok', redis: 'ok' } });
+    expect(res.body).toEqual({
+      status: 'ok',
+      checks: { postgres: 'ok', redis: 'ok', runtime: 'ok' },
+    });
   });
 });
 
@@ -34,7 +40,66 @@ describe('readiness with Redis unreachable', () => {
     const res = await t.http.get('/readyz').expect(503);
     expect(res.body).toEqual({
       status: 'unavailable',
-      checks: { postgres: 'ok', redis: 'unreachable' },
+      checks: { postgres: 'ok', redis: 'unreachable', runtime: 'ok' },
+      problems: ['Redis is unreachable'],
     });
+  });
+});
+
+describe('readiness with the Docker Engine unreachable', () => {
+  let t: TestApp;
+  const dockerHost = process.env.DOCKER_HOST;
+  beforeAll(async () => {
+    // dockerode reads DOCKER_HOST when the runtime is created: a socket nobody serves.
+    process.env.DOCKER_HOST = 'unix:///nonexistent/docker.sock';
+    t = await startTestApp({ overrides: { 'runtime.driver': 'docker' } });
+  });
+  afterAll(async () => {
+    if (dockerHost === undefined) delete process.env.DOCKER_HOST;
+    else process.env.DOCKER_HOST = dockerHost;
+    await t.close();
+  });
+
+  it('GET /readyz answers 503 naming the engine', async () => {
+    const res = await t.http.get('/readyz').expect(503);
+    expect(res.body).toEqual({
+      status: 'unavailable',
+      checks: { postgres: 'ok', redis: 'ok', runtime: 'unreachable' },
+      problems: [expect.stringMatching(/^the Docker Engine is unreachable \(connect ENOENT/)],
+    });
+  });
+
+  it('fails a deploy at once, with a reason naming the engine', async () => {
+    const admin = bearer(t.adminToken);
+    const { projectId } = await adminDefaults(t);
+    const service = await t.http
+      .post('/v1/services')
+      .set(admin)
+      .send({ name: 'no-engine', project_id: projectId })
+      .expect(200);
+    const serviceId = (service.body.data as { id: string }).id;
+    const started = Date.now();
+    const deploy = await t.http
+      .post(`/v1/services/${serviceId}/deploy`)
+      .set(admin)
+      .send({ image: 'registry.invalid/site:1' })
+      .expect(200);
+    const deploymentId = (deploy.body.data as DeploymentResource).id;
+    const ended = await eventually(
+      async () =>
+        (
+          await t.http
+            .get(`/v1/services/${serviceId}/deployments/${deploymentId}`)
+            .set(admin)
+            .expect(200)
+        ).body.data as DeploymentResource,
+      (deployment) => deployment.status !== 'deploying',
+    );
+    expect(ended).toMatchObject({
+      status: 'deployment_failed',
+      failure_reason: expect.stringMatching(/^the Docker Engine is unreachable \(connect ENOENT/),
+    });
+    // Not retried as a platform hiccup (three attempts with back-off would take seconds).
+    expect(Date.now() - started).toBeLessThan(1500);
   });
 });

@@ -30,6 +30,8 @@ class RolloutView {
 export class ServiceStatusView implements ServiceRuntimeStatus {
   @ApiProperty({ format: 'uuid' }) service_id!: string;
   @ApiProperty({ enum: SERVICE_STATUSES }) status!: ServiceStatus;
+  @ApiProperty({ type: String, nullable: true, description: 'Why it is degraded or failed' })
+  reason!: string | null;
   @ApiProperty({ description: 'Instances the live deployment should have (0 when paused)' })
   desired!: number;
   @ApiProperty({ description: 'Instances that exist' }) total!: number;

@@ -17,8 +17,34 @@ import {
   type Instance,
   type RuntimeDriver,
 } from '../runtime/runtime-driver';
+import { type Service } from '../services/service.entity';
 import { ServicesService } from '../services/services.service';
 import { type ServiceStatusView } from './instance.view';
+
+export interface Observed {
+  readonly desired: number;
+  readonly total: number;
+  readonly ready: number;
+  readonly available: number;
+  readonly live: string | null;
+  /** Why fewer than `desired` are available, naming the instances; null when none are missing. */
+  readonly reason: string | null;
+}
+
+/** `1 of 2 instances available; <name>: restarting after exit code 1`. */
+export function shortfallReason(
+  instances: readonly Instance[],
+  live: string | null,
+  available: number,
+  desired: number,
+): string | null {
+  if (available >= desired) return null;
+  const failing = instances
+    .filter((instance) => instance.deploymentId === live && !instance.ready)
+    .map((instance) => `${instance.name}: ${instance.message ?? instance.state}`);
+  const summary = `${available} of ${desired} instances available`;
+  return [summary, ...failing].join('; ').slice(0, 1000);
+}
 
 /** Log lines of history sent before following. */
 export const LOG_TAIL_LINES = 1000;
@@ -47,32 +73,50 @@ export class InstancesService {
       .getRepository(ServiceOperation)
       .findOne({ where: { serviceId }, order: { startedAt: 'DESC' } });
     const service = await this.services.get(userId, serviceId);
-    const deployments = this.dataSource.getRepository(Deployment);
-    const [instances, route, rollout] = await Promise.all([
-      this.runtime.instances(await this.deployments.refOf(service)),
-      this.routes.find(service.id),
-      deployments.findOne({
+    const [observed, rollout] = await Promise.all([
+      this.observe(service),
+      this.dataSource.getRepository(Deployment).findOne({
         where: { serviceId, status: In([...IN_PROGRESS_DEPLOYMENT_STATUSES]) },
         order: { createdAt: 'DESC' },
       }),
     ]);
+    const status = await this.statuses.settle(service, observed);
+    return {
+      service_id: service.id,
+      status,
+      reason: status === 'degraded' ? observed.reason : service.statusReason,
+      desired: observed.desired,
+      total: observed.total,
+      ready: observed.ready,
+      available: observed.available,
+      rollout: rollout ? { deployment_id: rollout.id, status: rollout.status } : null,
+      live_deployment_id: observed.live,
+      operation: operation ? toOperationView(operation) : null,
+    };
+  }
+
+  /** The service's instances against what its live deployment should have, and why not. */
+  async observe(service: Service): Promise<Observed> {
+    const [instances, route] = await Promise.all([
+      this.runtime.instances(await this.deployments.refOf(service)),
+      this.routes.find(service.id),
+    ]);
     const serving = route?.deploymentId
-      ? await deployments.findOne({ where: { id: route.deploymentId } })
+      ? await this.dataSource
+          .getRepository(Deployment)
+          .findOne({ where: { id: route.deploymentId } })
       : null;
     const desired = serving ? desiredInstances(serving.settings, service.instances) : 0;
     const live = route && route.endpoints.length > 0 ? route.deploymentId : null;
     const ready = instances.filter((instance) => instance.ready);
     const available = live ? ready.filter((instance) => instance.deploymentId === live).length : 0;
     return {
-      service_id: service.id,
-      status: await this.statuses.settle(service, available, desired),
       desired,
       total: instances.length,
       ready: ready.length,
       available,
-      rollout: rollout ? { deployment_id: rollout.id, status: rollout.status } : null,
-      live_deployment_id: live,
-      operation: operation ? toOperationView(operation) : null,
+      live,
+      reason: shortfallReason(instances, live, available, desired),
     };
   }
 

@@ -156,13 +156,39 @@ describe('scale and restart', () => {
     expect(after.some(({ id }) => before.some((old) => old.id === id))).toBe(false);
   });
 
-  it('reports degraded while an instance is down', async () => {
+  it('turns degraded with the reason while an instance is down, unasked, and back to running', async () => {
     const serviceId = await deployed('degraded', { replicas: 2 });
     const [first] = await containers(serviceId);
-    await stack.docker.getContainer(first!.id).stop({ t: 1 });
+    // Crash-looping: the engine restarts it, it exits again.
+    await stack.docker.getContainer(first!.id).update({ RestartPolicy: { Name: 'no' } });
+    await stack.docker.getContainer(first!.id).kill();
+    // The health watch notices without anyone reading the status.
+    const degraded = await eventually(
+      () => service(serviceId),
+      (now) => now.status === 'degraded',
+      30_000,
+    );
+    expect(degraded.status_reason).toBe(
+      `1 of 2 instances available; ${first!.name.slice(1)}: exit code 137`,
+    );
     const res = await stack.t.http.get(`/v1/services/${serviceId}/status`).set(admin()).expect(200);
-    expect(res.body.data).toMatchObject({ status: 'degraded', desired: 2, available: 1 });
-    expect((await service(serviceId)).status).toBe('degraded');
+    expect(res.body.data).toMatchObject({
+      status: 'degraded',
+      reason: degraded.status_reason,
+      desired: 2,
+      available: 1,
+    });
+    await stack.docker.getContainer(first!.id).start();
+    await stack.docker
+      .getContainer(first!.id)
+      .update({ RestartPolicy: { Name: 'unless-stopped' } });
+    const recovered = await eventually(
+      () => service(serviceId),
+      (now) => now.status === 'running',
+      30_000,
+    );
+    expect(recovered.status_reason).toBeNull();
+    await stack.docker.getContainer(first!.id).stop({ t: 1 });
     // Scaling to the same count starts it again.
     expect(await completed(serviceId, 'scale', { instances: 2 })).toMatchObject({
       status: 'running',

@@ -142,6 +142,14 @@ export class ServiceView implements ServiceResource {
   @ApiProperty({ format: 'uuid' }) org_id!: string;
   @ApiProperty({ example: DEFAULT_SERVICE_CATEGORY }) category!: string;
   @ApiProperty({ enum: SERVICE_STATUSES }) status!: ServiceStatus;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Why the service is degraded or failed (which instances, what they report)',
+    example:
+      '1 of 2 instances available; slp-web-1a2b3c4d-5e6f7a8b-1: restarting after exit code 1',
+  })
+  status_reason!: string | null;
   @ApiProperty({ example: 'ocr-service-1a2b3c4d.apps.example.com' }) hostname!: string;
   @ApiProperty({
     type: [String],
@@ -173,6 +181,7 @@ export function toServiceView(service: Service): ServiceView {
     org_id: service.orgId,
     category: service.category,
     status: service.status,
+    status_reason: service.statusReason,
     hostname: service.hostname,
     domains: [...(service.domains ?? [])],
     access_control: { access_type: service.accessType },

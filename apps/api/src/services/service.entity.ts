@@ -51,6 +51,9 @@ export class Service {
 
   @Column({ type: 'varchar', length: 16, default: 'created' }) status!: ServiceStatus;
 
+  /** Why the status is `degraded` or `failed`; null otherwise. */
+  @Column({ name: 'status_reason', type: 'text', nullable: true }) statusReason!: string | null;
+
   /** Set by `POST /scale` and kept across deployments; 0 pauses; null: the deployment's own. */
   @Column({ type: 'int', nullable: true }) instances!: number | null;
 
