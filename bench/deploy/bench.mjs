@@ -246,7 +246,17 @@ async function main() {
   const report = (name, slipway, baseline, goal) => {
     if (slipway.length === 0) return;
     const ratio = median(slipway) / median(baseline);
-    rows.push({ name, slipway: median(slipway), baseline: median(baseline), ratio, goal });
+    // Best of each side as well: on some hosts a container that gets a just-freed IP answers
+    // its first connection ~1 s late (neighbour-cache re-resolution), whichever side it is.
+    const bestRatio = Math.min(...slipway) / Math.min(...baseline);
+    rows.push({
+      name,
+      slipway: median(slipway),
+      baseline: median(baseline),
+      ratio,
+      bestRatio,
+      goal,
+    });
   };
   report(
     'image deploy → succeeded  vs  docker run + first 200',
@@ -277,7 +287,9 @@ async function main() {
     console.log(
       `${row.name.padEnd(56)} slipway ${row.slipway.toFixed(0).padStart(6)}  baseline ${row.baseline
         .toFixed(0)
-        .padStart(6)}  ratio ${row.ratio.toFixed(2)} (goal ≤ ${row.goal})`,
+        .padStart(
+          6,
+        )}  ratio ${row.ratio.toFixed(2)} (goal ≤ ${row.goal})  best-of ratio ${row.bestRatio.toFixed(2)}`,
     );
   }
   console.log(
