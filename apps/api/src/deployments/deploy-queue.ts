@@ -12,7 +12,7 @@ import {
   type ServiceJobName,
   type ServiceJobPayload,
 } from '@slipway/contracts';
-import { FlowProducer, Queue, type JobsOptions } from 'bullmq';
+import { FlowProducer, Queue, type JobState, type JobsOptions } from 'bullmq';
 import { APP_CONFIG } from '../config/config.module';
 import { type AppConfig } from '../config/config.schema';
 import { DEPLOY_FLOW } from '../queues/queues.module';
@@ -93,9 +93,14 @@ export class DeployQueue {
     await this.deploys.add(name, SERVICE_JOBS[name].parse(payload), options);
   }
 
+  /** Where a job of the deploy queue is: `unknown` when the queue has no such job. */
+  async state(jobId: string): Promise<JobState | 'unknown'> {
+    return this.deploys.getJobState(jobId);
+  }
+
   /** Whether a job is still queued, running or delayed (not ended, not lost). */
   async pending(jobId: string): Promise<boolean> {
-    const state = await this.deploys.getJobState(jobId);
+    const state = await this.state(jobId);
     return state !== 'completed' && state !== 'failed' && state !== 'unknown';
   }
 

@@ -13,14 +13,8 @@ import { DeploymentsService } from '../deployments/deployments.service';
 import { desiredInstances } from '../deployments/service-spec.factory';
 import { Service } from '../services/service.entity';
 import { ServicesService } from '../services/services.service';
+import { OPERATION_ATTEMPTS, operationJobId } from './operation-jobs';
 import { ServiceOperation } from './service-operation.entity';
-
-/** A crashed API's operation resumes from the queue; three tries in all. */
-const OPERATION_ATTEMPTS = 3;
-
-export function operationJobId(operationId: string): string {
-  return `operation-${operationId}`;
-}
 
 /**
  * Scaling and restarts: checked and recorded at once (202), then carried out by the deploy

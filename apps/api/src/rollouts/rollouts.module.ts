@@ -14,6 +14,7 @@ import { ServiceTeardown } from '../services/service-teardown';
 import { ServicesModule } from '../services/services.module';
 import { DeployJobHandler } from './deploy-job.handler';
 import { InstanceReaper } from './instance-reaper';
+import { LostJobSweeper } from './lost-job.sweeper';
 import { Retirements } from './retirements';
 import { RolloutRunner } from './rollout.runner';
 import { ServiceJobsProcessor } from './service-jobs.processor';
@@ -28,6 +29,7 @@ import { StaleBuildSweeper } from './stale-build.sweeper';
     Retirements,
     StaleBuildSweeper,
     InstanceReaper,
+    LostJobSweeper,
   ],
   exports: [Retirements],
 })

@@ -7,11 +7,21 @@ import { APP_CONFIG } from '../config/config.module';
 import { type AppConfig } from '../config/config.schema';
 import { HandlesServiceJob, type ServiceJobHandler } from './service-jobs';
 
+const LOCK_DURATION_MS = 15_000;
+const STALLED_INTERVAL_MS = 10_000;
+
 /**
  * The one executor of changes to running services: consumes the deploy queue, validates
  * each job's payload against its declared schema, and hands it to its handler.
  */
-@Processor(QUEUES.deploy)
+@Processor(QUEUES.deploy, {
+  // A live worker renews its lock every lockDuration / 2. When an API process dies, its
+  // lock expires and another API's (or its own successor's) stalled check puts the job
+  // back within LOCK_DURATION_MS + STALLED_INTERVAL_MS, twice before failing it.
+  lockDuration: LOCK_DURATION_MS,
+  stalledInterval: STALLED_INTERVAL_MS,
+  maxStalledCount: 2,
+})
 export class ServiceJobsProcessor
   extends WorkerHost
   implements OnModuleInit, OnApplicationBootstrap
@@ -39,10 +49,13 @@ export class ServiceJobsProcessor
     await handler.handle(SERVICE_JOBS[name].parse(job.data), job);
   }
 
-  /** A job that used up its attempts must not leave what it changes in progress. */
+  /**
+   * A job that failed for good (attempts used up, or stalled too often) must not leave what
+   * it changes in progress; one that will be retried is left alone.
+   */
   @OnWorkerEvent('failed')
   async onFailed(job: Job | undefined, error: Error): Promise<void> {
-    if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    if (!job || (await job.getState()) !== 'failed') return;
     this.logger.error(`job ${job.name} ${job.id ?? ''} failed for good: ${error.message}`);
     const { name, handler } = this.handlerOf(job);
     const payload = SERVICE_JOBS[name].safeParse(job.data);

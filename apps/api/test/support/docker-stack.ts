@@ -22,7 +22,7 @@ import { gzipSync } from 'node:zlib';
 import { adminDefaults, uniqueName } from './fixtures';
 import { bearer, startTestApp, type TestApp } from './test-app';
 
-function requiredEnv(name: string): string {
+export function requiredEnv(name: string): string {
   const value = process.env[name];
   if (!value) {
     throw new Error(

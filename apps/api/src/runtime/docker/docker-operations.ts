@@ -11,7 +11,12 @@ import {
   type RolloutOptions,
   type RolloutResult,
 } from '../runtime-driver';
-import { STARTING_RESTART_POLICY, containerCreateOptions, instanceCount } from './container-spec';
+import {
+  LIVE_RESTART_POLICY,
+  STARTING_RESTART_POLICY,
+  containerCreateOptions,
+  instanceCount,
+} from './container-spec';
 import { ensureImage } from './docker-images';
 import { liveEndpoints } from './docker-instances';
 import { DOCKER_LABELS, isSetAside, retiredContainerName } from './docker-naming';
@@ -111,6 +116,10 @@ async function startMissing(
       await container.update({ RestartPolicy: { Name: STARTING_RESTART_POLICY } });
       starting.push({ id: existing.Id, name: existing.Name.replace(/^\//, ''), container });
       await container.start();
+    } else if (existing.HostConfig.RestartPolicy?.Name !== LIVE_RESTART_POLICY) {
+      // Started by an attempt that died before it passed readiness: wait for it again.
+      const container = lifecycle.docker.getContainer(existing.Id);
+      starting.push({ id: existing.Id, name: existing.Name.replace(/^\//, ''), container });
     }
   }
   if (missing.length === 0) return;
