@@ -13,6 +13,13 @@ describe('deploy settings from flags', () => {
     });
   });
 
+  it('passes --health-check-path and --stop-grace-period by their API names', () => {
+    expect(deploySettings({ healthCheckPath: '/healthz', stopGracePeriod: 30 })).toEqual({
+      health_check_path: '/healthz',
+      stop_grace_period_seconds: 30,
+    });
+  });
+
   it('passes --command and --args through in order', () => {
     const args = ['-c', 'echo hi'].reduce<string[] | undefined>(
       (all, a) => repeatable(a, all),

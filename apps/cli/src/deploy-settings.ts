@@ -13,6 +13,7 @@ export interface DeploySettingsFlags {
   envSecret?: string[];
   replicas?: number;
   healthCheckPath?: string;
+  stopGracePeriod?: number;
   resourceProfile?: string;
   command?: string[];
   args?: string[];
@@ -96,6 +97,9 @@ export function deploySettings(flags: DeploySettingsFlags, currentProfile?: stri
     ...(env.length > 0 && { env }),
     ...(flags.replicas !== undefined && { replicas: flags.replicas }),
     ...(flags.healthCheckPath !== undefined && { health_check_path: flags.healthCheckPath }),
+    ...(flags.stopGracePeriod !== undefined && {
+      stop_grace_period_seconds: flags.stopGracePeriod,
+    }),
     ...(profile !== undefined && { resource_profile_id: profile }),
     ...(flags.command !== undefined && { command: flags.command }),
     ...(flags.args !== undefined && { args: flags.args }),

@@ -57,6 +57,8 @@ describe('slipway (the built CLI against a running API)', () => {
       cli.stack.siteImage,
       '--health-check-path',
       '/index.html',
+      '--stop-grace-period',
+      '3',
       '--env',
       'GREETING',
       'hello there',
@@ -66,8 +68,13 @@ describe('slipway (the built CLI against a running API)', () => {
       code: 0,
       stderr: expect.stringMatching(/deploying[\s\S]*succeeded/),
     });
-    const deployment = JSON.parse(deploy.stdout) as { status: string; env: { name: string }[] };
+    const deployment = JSON.parse(deploy.stdout) as {
+      status: string;
+      env: { name: string }[];
+      stop_grace_period_seconds: number | null;
+    };
     expect(deployment.status).toBe('succeeded');
+    expect(deployment.stop_grace_period_seconds).toBe(3);
     expect(deployment.env.map((e) => e.name)).toContain('GREETING');
 
     const status = await json<{ ready: number; desired: number }>([

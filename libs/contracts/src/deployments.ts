@@ -94,6 +94,8 @@ export interface DeploymentResource {
   autoscaling: DeploymentAutoscaling | null;
   startup_probe: DeploymentStartupProbe | null;
   health_check_path: string | null;
+  /** Seconds between SIGTERM and SIGKILL after the drain; null: the runtime's default. */
+  stop_grace_period_seconds: number | null;
   command: string[] | null;
   args: string[] | null;
   /** Human-readable: what failed and the evidence (build step output, exit code, last log lines). */

@@ -173,7 +173,11 @@ export function renderPodTemplate(
         fsGroupChangePolicy: 'OnRootMismatch',
         seccompProfile: { type: 'RuntimeDefault' },
       },
-      terminationGracePeriodSeconds: platform.terminationGracePeriodSeconds,
+      // The grace counts from the preStop hook: the drain, then SIGTERM and the service's grace.
+      terminationGracePeriodSeconds:
+        spec.stopGracePeriodSeconds === undefined
+          ? platform.terminationGracePeriodSeconds
+          : platform.drainSeconds + spec.stopGracePeriodSeconds,
       ...(pullSecret === undefined ? {} : { imagePullSecrets: [{ name: pullSecret.name }] }),
       ...(pool === undefined
         ? {}

@@ -116,6 +116,12 @@ export interface ServiceSpec {
   /** Readiness, liveness (and default startup) probe path. @default TCP checks on 8080 */
   readonly healthCheckPath?: string;
   readonly startupProbe?: StartupProbeSpec;
+  /**
+   * After the drain, how long the process has between SIGTERM and SIGKILL (1-300 s).
+   * @default the platform's: `terminationGracePeriodSeconds` minus the drain on Kubernetes,
+   * `SLIPWAY_DOCKER_STOP_TIMEOUT_SECONDS` (10) on Docker
+   */
+  readonly stopGracePeriodSeconds?: number;
   /** @default [] (stateless) */
   readonly volumes?: readonly VolumeSpec[];
   /** Extra hostnames routed through the edge, one Ingress each. @default [] */

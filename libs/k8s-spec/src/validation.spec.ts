@@ -170,6 +170,12 @@ describe('validateServiceSpec', () => {
       'must be an absolute HTTP path',
     ],
     [
+      'a stop grace period over 300 s',
+      loose({ stopGracePeriodSeconds: 301 }),
+      'spec.stopGracePeriodSeconds',
+      'must be in 1..300 (got 301)',
+    ],
+    [
       'a zero probe period',
       loose({ startupProbe: { periodSeconds: 0 } }),
       'spec.startupProbe.periodSeconds',

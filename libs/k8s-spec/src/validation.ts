@@ -220,6 +220,11 @@ function validateScaling(problems: Problems, spec: ServiceSpec): void {
 
 function validateProbes(problems: Problems, spec: ServiceSpec): void {
   problems.optional('spec.healthCheckPath', spec.healthCheckPath, httpPath);
+  problems.optional(
+    'spec.stopGracePeriodSeconds',
+    spec.stopGracePeriodSeconds,
+    integerRule(1, 300),
+  );
   const probe = spec.startupProbe;
   if (probe === undefined) return;
   if (!isRecord(probe)) return problems.add('spec.startupProbe', 'must be an object');

@@ -76,6 +76,11 @@ describe('renderDeployment: the container contract', () => {
     expect(pod?.terminationGracePeriodSeconds).toBe(40);
   });
 
+  it("gives the process the service's stop grace period after the drain", () => {
+    const pod = deploymentOf({ stopGracePeriodSeconds: 90 }).spec?.template.spec;
+    expect(pod?.terminationGracePeriodSeconds).toBe(10 + 90);
+  });
+
   it('sets requests and limits from the platform defaults', () => {
     expect(container.resources).toEqual({
       requests: { cpu: '250m', memory: '512Mi' },

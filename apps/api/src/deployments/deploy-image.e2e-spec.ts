@@ -185,6 +185,26 @@ describe('image deploys on the docker runtime', () => {
     expect(done.failure_reason).toContain('config missing: DATABASE_URL');
     const service = await stack.t.http.get(`/v1/services/${serviceId}`).set(admin()).expect(200);
     expect(service.body.data.status).toBe('failed');
+    expect(service.body.data.status_reason).toBe(done.failure_reason);
+  });
+
+  it("takes a stop grace period, shows it, and gives it to the service's containers", async () => {
+    const serviceId = await createService();
+    const res = await deploy(serviceId, { image: stack.siteImage, stop_grace_period_seconds: 7 });
+    const done = await waitForEnd(serviceId, res);
+    expect(done).toMatchObject({ status: 'succeeded', stop_grace_period_seconds: 7 });
+    const [container] = await stack.docker.listContainers({
+      filters: { label: [`slipway.deployment-id=${res.id}`] },
+    });
+    const inspected = await stack.docker.getContainer(container?.Id ?? '').inspect();
+    expect(inspected.Config).toMatchObject({ StopTimeout: 7 });
+    // A redeploy carries the setting with the rest of the configuration.
+    const again = await stack.t.http
+      .post(`/v1/services/${serviceId}/redeploy`)
+      .set(admin())
+      .expect(200);
+    expect(again.body.data).toMatchObject({ stop_grace_period_seconds: 7 });
+    await waitForEnd(serviceId, again.body.data as DeploymentResource);
   });
 
   it('a failed deployment leaves the previous one serving', async () => {
@@ -258,6 +278,18 @@ describe('image deploys on the docker runtime', () => {
       [{}, /^image: is required/],
       [{ image: 'NOT A REF' }, /^image: must be an image reference/],
       [{ image: 'x:1', replicas: 0 }, /^replicas: must be at least 1/],
+      [
+        { image: 'x:1', stop_grace_period_seconds: 0 },
+        /^stop_grace_period_seconds: must be at least 1/,
+      ],
+      [
+        { image: 'x:1', stop_grace_period_seconds: 301 },
+        /^stop_grace_period_seconds: must be at most 300/,
+      ],
+      [
+        { image: 'x:1', stop_grace_period_seconds: 'soon' },
+        /^stop_grace_period_seconds: must be an integer/,
+      ],
       [
         { image: 'x:1', replicas: 2, autoscaling: { min_replicas: 1, max_replicas: 2 } },
         /^replicas: cannot be combined with autoscaling/,

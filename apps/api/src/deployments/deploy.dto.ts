@@ -253,6 +253,18 @@ export class DeploySettingsDto {
 
   @ApiPropertyOptional({
     minimum: 1,
+    maximum: 300,
+    description:
+      'Seconds an instance gets between SIGTERM and SIGKILL when it stops, after the drain. Default: 10 on docker (SLIPWAY_DOCKER_STOP_TIMEOUT_SECONDS), 30 on Kubernetes',
+  })
+  @IsOptional()
+  @Max(300, { message: 'must be at most 300' })
+  @Min(1, { message: 'must be at least 1' })
+  @IsInt({ message: 'must be an integer' })
+  stop_grace_period_seconds?: number;
+
+  @ApiPropertyOptional({
+    minimum: 1,
     maximum: 100,
     default: 1,
     description: 'Fixed instance count (not with autoscaling)',

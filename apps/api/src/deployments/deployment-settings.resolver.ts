@@ -65,6 +65,7 @@ export class DeploymentSettingsResolver {
           }
         : null,
       healthCheckPath: dto.health_check_path ?? null,
+      stopGracePeriodSeconds: dto.stop_grace_period_seconds ?? null,
       command: dto.command ?? null,
       args: dto.args ?? null,
     };

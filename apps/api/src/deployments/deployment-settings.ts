@@ -37,6 +37,8 @@ export interface DeploymentSettings {
   readonly autoscaling: StoredAutoscaling | null;
   readonly startupProbe: StoredStartupProbe | null;
   readonly healthCheckPath: string | null;
+  /** Absent in settings stored before it existed: the runtime's default applies. */
+  readonly stopGracePeriodSeconds?: number | null;
   readonly command: readonly string[] | null;
   readonly args: readonly string[] | null;
 }

@@ -57,6 +57,12 @@ export class DeploymentView implements DeploymentResource {
   @ApiPropertyOptional({ nullable: true, type: Object })
   startup_probe!: DeploymentStartupProbe | null;
   @ApiProperty({ nullable: true, type: String }) health_check_path!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: "SIGTERM-to-SIGKILL seconds after the drain; null: the runtime's default",
+  })
+  stop_grace_period_seconds!: number | null;
   @ApiProperty({ nullable: true, type: [String] }) command!: string[] | null;
   @ApiProperty({ nullable: true, type: [String] }) args!: string[] | null;
   @ApiProperty({ nullable: true, type: String, description: 'What failed, with the evidence' })
@@ -129,6 +135,7 @@ export function toDeploymentView(deployment: Deployment): DeploymentView {
       : null,
     startup_probe: probeView(settings.startupProbe),
     health_check_path: settings.healthCheckPath,
+    stop_grace_period_seconds: settings.stopGracePeriodSeconds ?? null,
     command: settings.command ? [...settings.command] : null,
     args: settings.args ? [...settings.args] : null,
     failure_reason: deployment.failureReason,

@@ -92,6 +92,7 @@ export function serviceSpecOf(input: SpecInput): ServiceSpec {
           }
         : undefined,
     healthCheckPath: settings.healthCheckPath ?? undefined,
+    stopGracePeriodSeconds: settings.stopGracePeriodSeconds ?? undefined,
     startupProbe: settings.startupProbe ?? undefined,
     accessType: input.accessType,
     customDomains: input.customDomains.length > 0 ? input.customDomains : undefined,

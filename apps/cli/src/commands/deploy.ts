@@ -103,6 +103,11 @@ export function registerDeploy(service: Command): void {
     )
     .option('--health-check-path <path>', 'HTTP path that answers 2xx when an instance is ready')
     .option(
+      '--stop-grace-period <seconds>',
+      'seconds an instance gets between SIGTERM and SIGKILL when it stops',
+      integerIn(1, 300),
+    )
+    .option(
       '--max-upload-mb <mb>',
       'refuse a packed source larger than this',
       integerIn(1, 100_000),

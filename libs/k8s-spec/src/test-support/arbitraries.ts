@@ -123,6 +123,7 @@ export const invalidSpec: fc.Arbitrary<{ spec: ServiceSpec; path: string }> = fc
       ['spec.gpu.count', () => ({ gpu: { type: 'L4', count: 3 } })],
       ['spec.gpu.type', () => ({ gpu: { type: 'nvidia-k80' } })],
       ['spec.healthCheckPath', () => ({ healthCheckPath: 'no-slash' })],
+      ['spec.stopGracePeriodSeconds', () => ({ stopGracePeriodSeconds: 0 })],
       [
         'spec.volumes[0].mountPath',
         () => ({ volumes: [{ name: 'd', mountPath: 'relative', size: Size.gibibytes(1) }] }),

@@ -44,6 +44,9 @@ describe('containerCreateOptions', () => {
       RestartPolicy: { Name: STARTING_RESTART_POLICY },
     });
     expect(create.StopTimeout).toBe(7);
+    expect(
+      containerCreateOptions({ ...spec, stopGracePeriodSeconds: 45 }, 0, options).StopTimeout,
+    ).toBe(45);
     // The edge reaches the container IP; nothing is published on the host.
     expect(create.HostConfig?.PortBindings).toBeUndefined();
     expect(create.ExposedPorts).toBeUndefined();

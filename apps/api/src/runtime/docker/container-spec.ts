@@ -139,7 +139,8 @@ export function containerCreateOptions(
     Env: containerEnv(spec, options.collectorEndpoint),
     User: `${CONTAINER_CONTRACT.uid}:${CONTAINER_CONTRACT.gid}`,
     Labels: containerLabels(spec, index, options.labels),
-    StopTimeout: options.stopTimeoutSeconds,
+    // `docker stop` without a timeout (as retire and reap call it) honours this per container.
+    StopTimeout: spec.stopGracePeriodSeconds ?? options.stopTimeoutSeconds,
     HostConfig: {
       NetworkMode: options.network,
       ReadonlyRootfs: true,

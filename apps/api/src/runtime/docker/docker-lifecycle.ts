@@ -242,10 +242,13 @@ export class DockerLifecycle {
     );
   }
 
-  /** SIGTERM with the grace period, then SIGKILL; a container already gone is fine. */
+  /**
+   * SIGTERM, the container's own grace period (its StopTimeout: the service's setting or
+   * the runtime's default), then SIGKILL; a container already gone is fine.
+   */
   async stop(containerId: string): Promise<void> {
     const container = this.docker.getContainer(containerId);
-    await ignoringGone(() => container.stop({ t: this.options.stopTimeoutSeconds }));
+    await ignoringGone(() => container.stop());
   }
 
   async removeContainer(container: Dockerode.Container): Promise<void> {
