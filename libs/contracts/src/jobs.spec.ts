@@ -81,7 +81,7 @@ describe('DeployJobPayloadSchema', () => {
 
 describe('SERVICE_JOBS', () => {
   it('names every job of the deploy queue once, deploy among them', () => {
-    expect(SERVICE_JOB_NAMES).toEqual(['deploy', 'operation', 'retire']);
+    expect(SERVICE_JOB_NAMES).toEqual(['deploy', 'operation', 'retire', 'delete']);
     expect(SERVICE_JOBS.deploy).toBe(DeployJobPayloadSchema);
   });
 

@@ -100,6 +100,10 @@ export const RetireJobPayloadSchema = z.strictObject({
 });
 export type RetireJobPayload = z.infer<typeof RetireJobPayloadSchema>;
 
+/** Removes a service: its instances, route, images, bundles, then its row. */
+export const DeleteJobPayloadSchema = z.strictObject({ serviceId: id });
+export type DeleteJobPayload = z.infer<typeof DeleteJobPayloadSchema>;
+
 /**
  * Every change to a running service is a job on the one `deploy` queue; this map is the
  * only place its job names and payloads are declared. Producers parse before enqueueing,
@@ -109,6 +113,7 @@ export const SERVICE_JOBS = {
   deploy: DeployJobPayloadSchema,
   operation: OperationJobPayloadSchema,
   retire: RetireJobPayloadSchema,
+  delete: DeleteJobPayloadSchema,
 } as const;
 export type ServiceJobName = keyof typeof SERVICE_JOBS;
 export type ServiceJobPayload<N extends ServiceJobName> = z.infer<(typeof SERVICE_JOBS)[N]>;

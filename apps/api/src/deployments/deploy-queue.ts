@@ -15,21 +15,8 @@ import {
 import { FlowProducer, Queue, type JobState, type JobsOptions } from 'bullmq';
 import { APP_CONFIG } from '../config/config.module';
 import { type AppConfig } from '../config/config.schema';
+import { serviceJobOptions } from '../queues/job-options';
 import { DEPLOY_FLOW } from '../queues/queues.module';
-
-const DAY_SECONDS = 24 * 60 * 60;
-
-/** The options of the deploy queue's other jobs: `jobId` makes a second add a no-op. */
-export function serviceJobOptions(jobId: string, attempts: number, delayMs = 0): JobsOptions {
-  return {
-    jobId,
-    attempts,
-    delay: delayMs,
-    backoff: { type: 'exponential', delay: 2000 },
-    removeOnComplete: { age: 7 * DAY_SECONDS },
-    removeOnFail: { age: 30 * DAY_SECONDS },
-  };
-}
 
 /**
  * A deployment's job options. Deterministic job ids make enqueueing a deployment twice a

@@ -210,6 +210,21 @@ describe('scale and restart', () => {
       await stack.waitForOperation(serviceId, first.id);
     });
 
+    it('a delete during a scale waits for it, then removes the service and every container', async () => {
+      const serviceId = await deployed('delete-busy');
+      const scaling = await operate(serviceId, 'scale', { instances: 2 });
+      const res = await stack.t.http.delete(`/v1/services/${serviceId}`).set(admin()).expect(200);
+      expect(res.body.data).toMatchObject({ id: serviceId });
+      const [operation] = await stack.t.dataSource.query<{ status: string }[]>(
+        'SELECT status FROM service_operations WHERE id = $1',
+        [scaling.id],
+      );
+      // Deleted with its service (cascade) or ended before: never left running.
+      expect(operation?.status ?? 'deleted').not.toBe('running');
+      await expect(containers(serviceId)).resolves.toEqual([]);
+      await stack.t.http.get(`/v1/services/${serviceId}`).set(admin()).expect(404);
+    });
+
     it('an operation whose job was lost ends failed with the reason and blocks nothing', async () => {
       const serviceId = await deployed('lost-job');
       // As if the queue store was reset while a scale was in progress: a row, no job.

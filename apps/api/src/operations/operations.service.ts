@@ -7,7 +7,8 @@ import {
 } from '@slipway/contracts';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
-import { DeployQueue, serviceJobOptions } from '../deployments/deploy-queue';
+import { DeployQueue } from '../deployments/deploy-queue';
+import { serviceJobOptions } from '../queues/job-options';
 import { Deployment } from '../deployments/deployment.entity';
 import { DeploymentsService } from '../deployments/deployments.service';
 import { desiredInstances } from '../deployments/service-spec.factory';

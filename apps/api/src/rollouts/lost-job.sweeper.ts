@@ -7,7 +7,8 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { deploymentJobId } from '@slipway/contracts';
 import { DataSource } from 'typeorm';
-import { DeployQueue, serviceJobOptions } from '../deployments/deploy-queue';
+import { DeployQueue } from '../deployments/deploy-queue';
+import { serviceJobOptions } from '../queues/job-options';
 import { Deployment } from '../deployments/deployment.entity';
 import { ServiceOperation } from '../operations/service-operation.entity';
 import { OPERATION_ATTEMPTS, operationJobId } from '../operations/operation-jobs';

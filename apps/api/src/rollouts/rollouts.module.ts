@@ -1,10 +1,8 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { IN_PROGRESS_DEPLOYMENT_STATUSES } from '@slipway/contracts';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { BlobStore } from '../blob-store/blob-store';
-import { Deployment } from '../deployments/deployment.entity';
 import { DeploymentsModule } from '../deployments/deployments.module';
 import { DeploymentsService } from '../deployments/deployments.service';
 import { RegistryImages } from '../deployments/registry-images';
@@ -12,6 +10,7 @@ import { RoutesService } from '../routes/routes.service';
 import { RUNTIME_DRIVER, type RuntimeDriver } from '../runtime/runtime-driver';
 import { ServiceTeardown } from '../services/service-teardown';
 import { ServicesModule } from '../services/services.module';
+import { DeleteJobHandler, cancelRollouts } from './delete-job.handler';
 import { DeployJobHandler } from './deploy-job.handler';
 import { InstanceReaper } from './instance-reaper';
 import { LostJobSweeper } from './lost-job.sweeper';
@@ -25,6 +24,7 @@ import { StaleBuildSweeper } from './stale-build.sweeper';
   providers: [
     ServiceJobsProcessor,
     DeployJobHandler,
+    DeleteJobHandler,
     RolloutRunner,
     Retirements,
     StaleBuildSweeper,
@@ -46,17 +46,9 @@ export class RolloutsModule implements OnModuleInit {
 
   onModuleInit(): void {
     // Registered here, in this order: in-progress deployments end first, so no rollout starts instances after the delete.
-    this.teardown.register('deployments in progress', async (service) => {
-      await this.dataSource.getRepository(Deployment).update(
-        { serviceId: service.id, status: In([...IN_PROGRESS_DEPLOYMENT_STATUSES]) },
-        {
-          status: 'cancelled',
-          endedAt: new Date(),
-          failureReason: 'the service was deleted',
-          buildTokenHash: null,
-        },
-      );
-    });
+    this.teardown.register('deployments in progress', (service) =>
+      cancelRollouts(this.dataSource, service.id),
+    );
     this.teardown.register('instances', async (service) =>
       this.runtime.delete(
         await this.deployments.refOf(service),

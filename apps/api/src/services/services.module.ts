@@ -1,18 +1,20 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OrgsModule } from '../orgs/orgs.module';
+import { QueuesModule } from '../queues/queues.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { Service } from './service.entity';
 import { ServicesEnabledGuard } from './services-enabled.guard';
 import { ServicesController } from './services.controller';
 import { ServicesService } from './services.service';
+import { ServiceDeletion } from './service-deletion';
 import { ServiceTeardown } from './service-teardown';
 import { SignedUrlController } from './signed-url.controller';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Service]), OrgsModule, ProjectsModule],
+  imports: [TypeOrmModule.forFeature([Service]), OrgsModule, ProjectsModule, QueuesModule],
   controllers: [ServicesController, SignedUrlController],
-  providers: [ServicesService, ServicesEnabledGuard, ServiceTeardown],
+  providers: [ServicesService, ServicesEnabledGuard, ServiceTeardown, ServiceDeletion],
   exports: [ServicesService, ServicesEnabledGuard, ServiceTeardown],
 })
 export class ServicesModule {}

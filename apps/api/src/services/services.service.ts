@@ -24,7 +24,7 @@ import { RUNTIME_DRIVER, type RuntimeDriver, type ServiceRef } from '../runtime/
 import { assertCustomDomains } from './custom-domains';
 import { ServiceDomain } from './service-domain.entity';
 import { Service } from './service.entity';
-import { ServiceTeardown, TeardownError } from './service-teardown';
+import { ServiceDeletion } from './service-deletion';
 
 export interface NewService {
   name: string;
@@ -53,7 +53,7 @@ export class ServicesService {
     private readonly orgs: OrgsService,
     private readonly hasher: CredentialHasher,
     private readonly secretBox: SecretBox,
-    private readonly teardown: ServiceTeardown,
+    private readonly deletion: ServiceDeletion,
     private readonly routes: RoutesService,
     @Inject(RUNTIME_DRIVER) private readonly runtime: RuntimeDriver,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -138,17 +138,7 @@ export class ServicesService {
 
   async delete(userId: string, id: string): Promise<Service> {
     const service = await this.get(userId, id);
-    try {
-      await this.teardown.run(service);
-    } catch (error) {
-      if (!(error instanceof TeardownError)) throw error;
-      // The row stays so the caller can retry; every step is idempotent.
-      throw new DomainError(
-        ErrorCode.ServiceUnavailable,
-        `The service was not deleted: ${error.message}. Try again shortly.`,
-      );
-    }
-    await this.services.delete({ id: service.id });
+    await this.deletion.delete(service);
     return service;
   }
 
