@@ -60,7 +60,8 @@ export class OperationsController {
   @HttpCode(202)
   @Idempotent()
   @ApiOperation({
-    summary: 'Rolling restart: every instance replaced one at a time, each new one ready first',
+    summary:
+      'Rolling restart: every instance replaced, each replacement ready before the instance it replaces leaves',
     description: 'Accepted at once; GET /v1/services/{id}/status shows progress and outcome.',
   })
   @ApiDataResponse(ServiceOperationView, 'The operation, accepted', 202)

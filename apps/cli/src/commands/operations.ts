@@ -78,7 +78,7 @@ export function registerOperations(service: Command): void {
     leaf(
       service,
       'restart',
-      'Rolling restart: every instance replaced one at a time, each new one ready first',
+      'Rolling restart: every instance replaced, each replacement ready before the instance it replaces leaves',
       'slipway service restart --id SERVICE_ID',
       WAIT_HELP,
     ),
