@@ -29,7 +29,10 @@ const require = createRequire(join(ROOT, 'apps', 'collector', 'package.json'));
 const { Client, Pool } = require('pg');
 const { from: copyFrom } = require('pg-copy-streams');
 const { credentialHasher } = require('@slipway/contracts');
-const { toSpanRows } = require(join(ROOT, 'apps', 'collector', 'dist', 'index.js'));
+const { spans } = require('@slipway/db-schema');
+const { SPAN_COLUMNS, insertSpanRows, toSpanRows } = require(
+  join(ROOT, 'apps', 'collector', 'dist', 'index.js'),
+);
 const generated = require('@opentelemetry/otlp-transformer/build/src/generated/root');
 
 const { values } = parseArgs({
@@ -193,30 +196,9 @@ async function benchCollector(databaseUrl, token, tpl) {
   }
 }
 
-const COLUMNS = `service_id, trace_id, span_id, parent_span_id, name, kind, start_time, end_time,
-    duration_ns, status_code, status_message, attributes, events, links, resource`;
-const INSERT_SQL = `INSERT INTO spans (${COLUMNS})
-  SELECT * FROM unnest($1::uuid[], $2::char(32)[], $3::char(16)[], $4::char(16)[], $5::text[],
-    $6::int2[], $7::timestamptz[], $8::timestamptz[], $9::int8[], $10::int2[], $11::text[],
-    $12::jsonb[], $13::jsonb[], $14::jsonb[], $15::jsonb[])
-  ON CONFLICT DO NOTHING`;
-const FIELDS = [
-  'serviceId',
-  'traceId',
-  'spanId',
-  'parentSpanId',
-  'name',
-  'kind',
-  'startTime',
-  'endTime',
-  'durationNs',
-  'statusCode',
-  'statusMessage',
-  'attributes',
-  'events',
-  'links',
-  'resource',
-];
+// The collector's own column order and statement, so the baselines write exactly its rows.
+const FIELDS = SPAN_COLUMNS.map(([field]) => field);
+const COLUMNS = SPAN_COLUMNS.map(([, column]) => column).join(', ');
 
 /**
  * The same rows, written straight to the table with the same statement: no HTTP, no
@@ -235,11 +217,11 @@ async function benchBaseline(databaseUrl, serviceId, tpl) {
     Array.from({ length: 4 }, async () => {
       while (Date.now() < deadline) {
         const prefix = (++batch).toString(16).padStart(8, '0');
-        const columns = FIELDS.map((f) => template.map((r) => r[f]));
-        columns[1] = template.map(
-          (r, i) => prefix + i.toString(16).padStart(4, '0') + r.traceId.slice(12),
-        );
-        await pool.query(INSERT_SQL, columns);
+        const rows = template.map((r, i) => ({
+          ...r,
+          traceId: prefix + i.toString(16).padStart(4, '0') + r.traceId.slice(12),
+        }));
+        await insertSpanRows(pool, rows);
         inserted += template.length;
       }
     }),
@@ -277,7 +259,9 @@ async function benchCopy(databaseUrl, serviceId, tpl) {
         FIELDS.map((field) => csvField(field === 'traceId' ? traceId : row[field])).join(','),
       );
     }
-    const stream = client.query(copyFrom(`COPY spans (${COLUMNS}) FROM STDIN WITH (FORMAT csv)`));
+    const stream = client.query(
+      copyFrom(`COPY ${spans.name} (${COLUMNS}) FROM STDIN WITH (FORMAT csv)`),
+    );
     await new Promise((resolve, reject) => {
       stream.on('finish', resolve);
       stream.on('error', reject);

@@ -47,6 +47,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const require = createRequire(join(ROOT, 'apps', 'edge', 'package.json'));
 const { Pool } = require('pg');
 const { credentialHasher } = require('@slipway/contracts');
+const { accessKeys, accessLogs, insertRows, serviceRoutes } = require('@slipway/db-schema');
 
 const onPath = (command) => {
   try {
@@ -105,15 +106,23 @@ async function seed() {
   const accessKey = `slp_ak_${randomBytes(30).toString('base64url')}`;
   const pool = new Pool({ connectionString: scratch.databaseUrl, max: 1 });
   try {
-    await pool.query(
-      `INSERT INTO service_routes (service_id, endpoints, version) VALUES ($1, $2, 1)`,
-      [service, JSON.stringify([{ host: '127.0.0.1', port: PORTS.upstream }])],
-    );
-    await pool.query(
-      `INSERT INTO access_keys (org_id, project_id, name, key_hash, last_four, created_by)
-       VALUES ($1, NULL, 'bench', $2, $3, $4)`,
-      [org, hash(accessKey), accessKey.slice(-4), user],
-    );
+    await insertRows(pool, serviceRoutes, [
+      {
+        service_id: service,
+        endpoints: [{ host: '127.0.0.1', port: PORTS.upstream }],
+        version: '1',
+      },
+    ]);
+    await insertRows(pool, accessKeys, [
+      {
+        org_id: org,
+        project_id: null,
+        name: 'bench',
+        key_hash: hash(accessKey),
+        last_four: accessKey.slice(-4),
+        created_by: user,
+      },
+    ]);
   } catch (error) {
     await scratch.drop();
     throw error;
@@ -430,10 +439,8 @@ async function main() {
       .filter((l) => l.startsWith('slipway_edge_requests_total{') && l.includes(service))
       .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
     const pool = new Pool({ connectionString: databaseUrl, max: 1 });
-    const table = (await pool.query(`SELECT to_regclass('access_logs') AS t`)).rows[0].t;
-    const logged = table
-      ? `${(await pool.query('SELECT count(*) AS n FROM access_logs')).rows[0].n} access-log rows`
-      : 'no access_logs table in this build';
+    const { rows } = await pool.query(`SELECT count(*) AS n FROM ${accessLogs.name}`);
+    const logged = `${rows[0].n} access-log rows`;
     await pool.end();
     console.log(`edge recorded: ${counted} requests in slipway_edge_requests_total, ${logged}`);
   } finally {

@@ -12,7 +12,7 @@
 //
 // Env: BENCH_ADMIN_DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres), REDIS_URL.
 import { spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { createRequire } from 'node:module';
@@ -27,6 +27,9 @@ const require = createRequire(join(ROOT, 'apps', 'edge', 'package.json'));
 const { Pool } = require('pg');
 const Redis = require('ioredis');
 const { CHANNELS, credentialHasher } = require('@slipway/contracts');
+const { accessKeys, insertRows, names, serviceRoutes, services } = require('@slipway/db-schema');
+const k = names(accessKeys);
+const REVOKE_KEY = `UPDATE ${accessKeys.name} SET ${k.revoked_at} = now() WHERE ${k.id} = $1`;
 
 const { values } = parseArgs({
   options: {
@@ -124,26 +127,40 @@ async function main() {
   const runDir = mkdtempSync(join(tmpdir(), 'slipway-edge-scale-'));
   let edge;
   try {
-    const endpoints = JSON.stringify([{ host: '127.0.0.1', port: upstreamPort }]);
+    const endpoints = [{ host: '127.0.0.1', port: upstreamPort }];
+    const sha256 = (text) => createHash('sha256').update(text).digest('hex');
+    const numbered = (count) => Array.from({ length: count }, (_, i) => i + 1);
     let seeded = performance.now();
-    await pool.query(
-      `INSERT INTO services (org_id, project_id, name, access_type, hostname, token_hash,
-                             token_ciphertext, created_by)
-       SELECT $1, $2, 'svc-' || i, 'private', 'svc-' || i || '.${DOMAIN}',
-              encode(sha256(('token-' || i)::bytea), 'hex'), 'unused', $3
-         FROM generate_series(1, $4) AS i`,
-      [org, project, user, ROUTES],
+    const created = await insertRows(
+      pool,
+      services,
+      numbered(ROUTES).map((i) => ({
+        org_id: org,
+        project_id: project,
+        name: `svc-${i}`,
+        access_type: 'private',
+        hostname: `svc-${i}.${DOMAIN}`,
+        token_hash: sha256(`token-${i}`),
+        token_ciphertext: 'unused',
+        created_by: user,
+      })),
     );
-    await pool.query(
-      `INSERT INTO service_routes (service_id, endpoints, version)
-       SELECT id, $1::jsonb, 1 FROM services`,
-      [endpoints],
+    await insertRows(
+      pool,
+      serviceRoutes,
+      created.map((row) => ({ service_id: row.id, endpoints, version: '1' })),
     );
-    await pool.query(
-      `INSERT INTO access_keys (org_id, project_id, name, key_hash, last_four, created_by)
-       SELECT $1, NULL, 'k' || i, encode(sha256(('key-' || i)::bytea), 'hex'), 'xxxx', $2
-         FROM generate_series(1, $3) AS i`,
-      [org, user, KEYS],
+    await insertRows(
+      pool,
+      accessKeys,
+      numbered(KEYS).map((i) => ({
+        org_id: org,
+        project_id: null,
+        name: `k${i}`,
+        key_hash: sha256(`key-${i}`),
+        last_four: 'xxxx',
+        created_by: user,
+      })),
     );
     seeded = performance.now() - seeded;
     console.log(`seeded ${ROUTES} routes and ${KEYS} keys in ${(seeded / 1000).toFixed(1)} s`);
@@ -165,11 +182,16 @@ async function main() {
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     const key = `slp_ak_${randomBytes(30).toString('base64url')}`;
-    await pool.query(
-      `INSERT INTO access_keys (org_id, project_id, name, key_hash, last_four, created_by)
-       VALUES ($1, NULL, 'probe', $2, 'xxxx', $3)`,
-      [org, hash(key), user],
-    );
+    await insertRows(pool, accessKeys, [
+      {
+        org_id: org,
+        project_id: null,
+        name: 'probe',
+        key_hash: hash(key),
+        last_four: 'xxxx',
+        created_by: user,
+      },
+    ]);
     const host = `svc-${ROUTES}.${DOMAIN}`;
     const ready = await timeUntil(async () => (await status(edgePort, host, key)) === 200, 120_000);
     console.log(
@@ -185,16 +207,22 @@ async function main() {
     for (let i = 0; i < SAMPLES; i += 1) {
       const id = randomUUID();
       const hostname = `new-${i}-${routeHostSuffix}`;
-      await pool.query(
-        `INSERT INTO services (id, org_id, project_id, name, access_type, hostname, token_hash,
-                               token_ciphertext, created_by)
-         VALUES ($1, $2, $3, $4, 'public', $5, $6, 'unused', $7)`,
-        [id, org, project, `new-${i}-${id.slice(0, 6)}`, hostname, hash(id), user],
-      );
-      await pool.query(
-        `INSERT INTO service_routes (service_id, endpoints, version) VALUES ($1, $2::jsonb, $3)`,
-        [id, endpoints, Date.now()],
-      );
+      await insertRows(pool, services, [
+        {
+          id,
+          org_id: org,
+          project_id: project,
+          name: `new-${i}-${id.slice(0, 6)}`,
+          access_type: 'public',
+          hostname,
+          token_hash: hash(id),
+          token_ciphertext: 'unused',
+          created_by: user,
+        },
+      ]);
+      await insertRows(pool, serviceRoutes, [
+        { service_id: id, endpoints, version: String(Date.now()) },
+      ]);
       const published = redis.publish(
         CHANNELS.routes,
         JSON.stringify({
@@ -223,13 +251,18 @@ async function main() {
       const revokeMs = [];
       for (let i = 0; i < SAMPLES; i += 1) {
         const probe = `slp_ak_${randomBytes(30).toString('base64url')}`;
-        const { rows } = await pool.query(
-          `INSERT INTO access_keys (org_id, project_id, name, key_hash, last_four, created_by)
-           VALUES ($1, NULL, 'revoke-me', $2, 'xxxx', $3) RETURNING id`,
-          [org, hash(probe), user],
-        );
+        const rows = await insertRows(pool, accessKeys, [
+          {
+            org_id: org,
+            project_id: null,
+            name: 'revoke-me',
+            key_hash: hash(probe),
+            last_four: 'xxxx',
+            created_by: user,
+          },
+        ]);
         await timeUntil(async () => (await status(edgePort, host, probe)) === 200);
-        await pool.query(`UPDATE access_keys SET revoked_at = now() WHERE id = $1`, [rows[0].id]);
+        await pool.query(REVOKE_KEY, [rows[0].id]);
         if (announced) {
           await redis.publish(
             CHANNELS.accessKeyRevocations,

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 const ROOT = join(import.meta.dirname, '..', '..');
 const require = createRequire(join(ROOT, 'apps', 'api', 'package.json'));
 const { Client, Pool } = require('pg');
+const { insertRows, organizations, projects, services, users } = require('@slipway/db-schema');
 
 const ADMIN_URL =
   process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -45,21 +46,22 @@ export async function createScratchDatabase({ prefix, accessType, hostname, toke
     ids.service = randomUUID();
     const pool = new Pool({ connectionString: databaseUrl, max: 1 });
     try {
-      await pool.query(
-        `INSERT INTO users (id, email, name) VALUES ($1, 'bench@example.com', 'Bench')`,
-        [ids.user],
-      );
-      await pool.query(`INSERT INTO organizations (id, name) VALUES ($1, 'bench')`, [ids.org]);
-      await pool.query(`INSERT INTO projects (id, org_id, name) VALUES ($1, $2, 'bench')`, [
-        ids.project,
-        ids.org,
+      await insertRows(pool, users, [{ id: ids.user, email: 'bench@example.com', name: 'Bench' }]);
+      await insertRows(pool, organizations, [{ id: ids.org, name: 'bench' }]);
+      await insertRows(pool, projects, [{ id: ids.project, org_id: ids.org, name: 'bench' }]);
+      await insertRows(pool, services, [
+        {
+          id: ids.service,
+          org_id: ids.org,
+          project_id: ids.project,
+          name: 'orders',
+          access_type: accessType,
+          hostname,
+          token_hash: tokenHash,
+          token_ciphertext: 'unused',
+          created_by: ids.user,
+        },
       ]);
-      await pool.query(
-        `INSERT INTO services (id, org_id, project_id, name, access_type, hostname, token_hash,
-                               token_ciphertext, created_by)
-         VALUES ($1, $2, $3, 'orders', $4, $5, $6, 'unused', $7)`,
-        [ids.service, ids.org, ids.project, accessType, hostname, tokenHash, ids.user],
-      );
     } finally {
       await pool.end();
     }

@@ -11,3 +11,4 @@ export {
 export { ENV_VARS, type EnvVarDefinition } from './config/env-vars';
 export { ConfigError, loadCollectorConfig, redactConfig } from './config/load-config';
 export { type SpanRow, toSpanRows } from './otlp/span-rows';
+export { SPAN_COLUMNS, insertSpanRows } from './storage/span-writer';

@@ -1,5 +1,8 @@
 import { TOKEN_PREFIX, credentialHasher } from '@slipway/contracts';
+import { names, services } from '@slipway/db-schema';
 import type { Pool } from 'pg';
+
+const s = names(services);
 
 export interface ServiceTokenAuthOptions {
   readonly secretKey: string;
@@ -60,9 +63,9 @@ export class ServiceTokenAuth {
 
   private async lookup(tokenHash: string): Promise<string | null> {
     const result = await this.pool.query<{ id: string }>(
-      `SELECT id FROM services
-        WHERE token_hash = $1
-           OR (previous_token_hash = $1 AND previous_token_expires_at > now())
+      `SELECT ${s.id} FROM ${services.name}
+        WHERE ${s.token_hash} = $1
+           OR (${s.previous_token_hash} = $1 AND ${s.previous_token_expires_at} > now())
         LIMIT 1`,
       [tokenHash],
     );

@@ -1,3 +1,4 @@
+import { names, spans } from '@slipway/db-schema';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 
@@ -65,9 +66,9 @@ export class RetentionJob {
     let total = 0;
     for (;;) {
       const result = await this.pool.query(
-        `DELETE FROM spans WHERE ctid = ANY (ARRAY(
-           SELECT ctid FROM spans
-            WHERE received_at < now() - make_interval(days => $1)
+        `DELETE FROM ${spans.name} WHERE ctid = ANY (ARRAY(
+           SELECT ctid FROM ${spans.name}
+            WHERE ${names(spans).received_at} < now() - make_interval(days => $1)
             LIMIT $2))`,
         [this.options.days, chunkSize],
       );

@@ -1,3 +1,4 @@
+import { spans, unnestInsertSql, type ColumnOf } from '@slipway/db-schema';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { SpanRow } from '../otlp/span-rows';
@@ -49,15 +50,42 @@ interface BatchPart {
   readonly rows: SpanRow[];
 }
 
-const COLUMNS = `service_id, trace_id, span_id, parent_span_id, name, kind, start_time, end_time,
-  duration_ns, status_code, status_message, attributes, events, links, resource`;
+/** Each SpanRow field, its column and the array type it travels as. */
+export const SPAN_COLUMNS = [
+  ['serviceId', 'service_id', 'uuid'],
+  ['traceId', 'trace_id', 'char(32)'],
+  ['spanId', 'span_id', 'char(16)'],
+  ['parentSpanId', 'parent_span_id', 'char(16)'],
+  ['name', 'name', 'text'],
+  ['kind', 'kind', 'int2'],
+  ['startTime', 'start_time', 'timestamptz'],
+  ['endTime', 'end_time', 'timestamptz'],
+  ['durationNs', 'duration_ns', 'int8'],
+  ['statusCode', 'status_code', 'int2'],
+  ['statusMessage', 'status_message', 'text'],
+  ['attributes', 'attributes', 'jsonb'],
+  ['events', 'events', 'jsonb'],
+  ['links', 'links', 'jsonb'],
+  ['resource', 'resource', 'jsonb'],
+] as const satisfies readonly (readonly [keyof SpanRow, ColumnOf<typeof spans>, string])[];
 
 // One statement for any batch size: each column travels as one array parameter.
-const INSERT_SQL = `INSERT INTO spans (${COLUMNS})
-  SELECT * FROM unnest($1::uuid[], $2::char(32)[], $3::char(16)[], $4::char(16)[], $5::text[],
-    $6::int2[], $7::timestamptz[], $8::timestamptz[], $9::int8[], $10::int2[], $11::text[],
-    $12::jsonb[], $13::jsonb[], $14::jsonb[], $15::jsonb[])
-  ON CONFLICT DO NOTHING`;
+const INSERT_SQL = unnestInsertSql(
+  spans,
+  SPAN_COLUMNS.map(([, column, type]) => [column, type] as const),
+  'do nothing',
+);
+
+/**
+ * Writes `rows` with the collector's own statement, in the order given (the span writer
+ * sorts them first). The collector bench measures the same call as its baseline.
+ */
+export async function insertSpanRows(pool: Pool, rows: readonly SpanRow[]): Promise<void> {
+  await pool.query(
+    INSERT_SQL,
+    SPAN_COLUMNS.map(([field]) => rows.map((row) => row[field])),
+  );
+}
 
 /**
  * A bounded in-memory queue of spans written in multi-row INSERTs. `write` resolves only once
@@ -182,32 +210,7 @@ export class SpanWriter {
 
   private async insert(rows: readonly SpanRow[]): Promise<void> {
     // A fixed key order keeps concurrent batches that share rows from deadlocking.
-    const sorted = [...rows].sort(compareKeys);
-    const columns: unknown[][] = Array.from(
-      { length: 15 },
-      () => new Array<unknown>(sorted.length),
-    );
-    sorted.forEach((row, i) => {
-      const values = [
-        row.serviceId,
-        row.traceId,
-        row.spanId,
-        row.parentSpanId,
-        row.name,
-        row.kind,
-        row.startTime,
-        row.endTime,
-        row.durationNs,
-        row.statusCode,
-        row.statusMessage,
-        row.attributes,
-        row.events,
-        row.links,
-        row.resource,
-      ];
-      values.forEach((value, column) => ((columns[column] as unknown[])[i] = value));
-    });
-    await this.pool.query(INSERT_SQL, columns);
+    await insertSpanRows(this.pool, [...rows].sort(compareKeys));
   }
 }
 

@@ -1,3 +1,4 @@
+import { accessKeys, names, type RowOf } from '@slipway/db-schema';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { HaproxyMaps } from '../haproxy/haproxy-maps';
@@ -12,19 +13,18 @@ export interface KeySourceOptions {
   readonly fullReadIntervalMs: number;
 }
 
-interface KeyRow {
-  key_hash: string;
-  org_id: string;
-  project_id: string | null;
-  expires_at: Date | null;
-  revoked_at: Date | null;
-}
+type KeyRow = Pick<
+  RowOf<typeof accessKeys>,
+  'key_hash' | 'org_id' | 'project_id' | 'expires_at' | 'revoked_at'
+>;
 
-const LIVE_KEYS = `SELECT key_hash, org_id, project_id, expires_at, revoked_at FROM access_keys
-  WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`;
+const k = names(accessKeys);
+const KEY_COLUMNS = [k.key_hash, k.org_id, k.project_id, k.expires_at, k.revoked_at].join(', ');
+const LIVE_KEYS = `SELECT ${KEY_COLUMNS} FROM ${accessKeys.name}
+  WHERE ${k.revoked_at} IS NULL AND (${k.expires_at} IS NULL OR ${k.expires_at} > now())`;
 // Rows created or revoked since the last read, with a margin for transactions that committed late.
-const CHANGED_KEYS = `SELECT key_hash, org_id, project_id, expires_at, revoked_at, now() AS read_at
-  FROM access_keys WHERE created_at > $1 OR revoked_at > $1`;
+const CHANGED_KEYS = `SELECT ${KEY_COLUMNS}, now() AS read_at
+  FROM ${accessKeys.name} WHERE ${k.created_at} > $1 OR ${k.revoked_at} > $1`;
 const COMMIT_MARGIN_MS = 5000;
 
 /**

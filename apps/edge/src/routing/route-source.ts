@@ -1,4 +1,5 @@
 import { RouteMessageSchema } from '@slipway/contracts';
+import { names, serviceDomains, serviceRoutes, services } from '@slipway/db-schema';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { Endpoint, Route, RouteTable } from './route-table';
@@ -17,17 +18,23 @@ interface RouteRow {
   deployed: boolean;
 }
 
+const s = names(services);
+const r = names(serviceRoutes);
+const d = names(serviceDomains);
+
 // Every service, with its route when it has one: a service created but never deployed
 // answers "not deployed" rather than "unknown host".
 const SNAPSHOT_SQL = `
-  SELECT s.id AS service_id, s.org_id, s.project_id, s.hostname, s.access_type, s.instances,
-         r.endpoints, r.service_id IS NOT NULL AS deployed,
+  SELECT s.${s.id} AS service_id, s.${s.org_id}, s.${s.project_id}, s.${s.hostname},
+         s.${s.access_type}, s.${s.instances},
+         r.${r.endpoints}, r.${r.service_id} IS NOT NULL AS deployed,
          -- A service never deployed is versioned by its last change, as the API publishes it.
-         COALESCE(r.version, floor(extract(epoch FROM s.updated_at) * 1000)::bigint) AS version,
-         ARRAY(SELECT d.domain FROM service_domains d WHERE d.service_id = s.id ORDER BY d.domain)
-           AS domains
-    FROM services s
-    LEFT JOIN service_routes r ON r.service_id = s.id`;
+         COALESCE(r.${r.version}, floor(extract(epoch FROM s.${s.updated_at}) * 1000)::bigint)
+           AS version,
+         ARRAY(SELECT d.${d.domain} FROM ${serviceDomains.name} d
+                WHERE d.${d.service_id} = s.${s.id} ORDER BY d.${d.domain}) AS domains
+    FROM ${services.name} s
+    LEFT JOIN ${serviceRoutes.name} r ON r.${r.service_id} = s.${s.id}`;
 
 /**
  * Keeps the route table in step with PostgreSQL: a full read at start, then the messages the

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { accessLogs, names, requestMetrics } from '@slipway/db-schema';
 import type { Pool } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { RequestMetricsRow } from './request-rollup';
@@ -44,8 +45,23 @@ export function userAgentOf(value: string | undefined): string | null {
   return value === undefined || value === '' ? null : clean(value, MAX_USER_AGENT_LENGTH);
 }
 
-const COPY_ACCESS_LOGS = `COPY access_logs (time, service_id, method, path, status, duration_ms,
-  bytes_in, bytes_out, client_ip, user_agent, request_id) FROM STDIN`;
+const a = names(accessLogs);
+/** The order `accessLogLine` writes the fields in. */
+const COPY_ACCESS_LOGS = `COPY ${accessLogs.name} (${[
+  a.time,
+  a.service_id,
+  a.method,
+  a.path,
+  a.status,
+  a.duration_ms,
+  a.bytes_in,
+  a.bytes_out,
+  a.client_ip,
+  a.user_agent,
+  a.request_id,
+].join(', ')}) FROM STDIN`;
+
+const m = names(requestMetrics);
 
 // COPY's text format: a backslash starts an escape, tab and newline separate, \N is NULL.
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
@@ -102,7 +118,8 @@ export async function insertRequestMetrics(
 ): Promise<void> {
   if (rows.length === 0) return;
   await pool.query(
-    `INSERT INTO request_metrics (service_id, bucket_start, requests, errors_5xx, latency_p95_ms)
+    `INSERT INTO ${requestMetrics.name}
+       (${m.service_id}, ${m.bucket_start}, ${m.requests}, ${m.errors_5xx}, ${m.latency_p95_ms})
      SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::int[], $4::int[], $5::float8[])`,
     [
       rows.map((r) => r.serviceId),
@@ -122,8 +139,8 @@ export async function insertRequestMetrics(
 export async function deleteExpired(pool: Pool, days: number, chunkSize = 10_000): Promise<number> {
   let total = 0;
   for (const [table, column] of [
-    ['access_logs', 'time'],
-    ['request_metrics', 'bucket_start'],
+    [accessLogs.name, a.time],
+    [requestMetrics.name, m.bucket_start],
   ] as const) {
     for (;;) {
       const result = await pool.query(

@@ -1,0 +1,3 @@
+export * from './insert';
+export * from './table';
+export * from './tables';
