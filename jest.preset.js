@@ -29,8 +29,10 @@ module.exports = function jestConfig(packageDir, overrides = {}) {
     },
     moduleNameMapper: {
       '^@slipway/contracts$': path.join(root, 'libs/contracts/src/index.ts'),
+      '^@slipway/api-testing$': path.join(root, 'libs/api-testing/src/index.ts'),
       '^@slipway/app-config$': path.join(root, 'libs/app-config/src/index.ts'),
       '^@slipway/k8s-spec$': path.join(root, 'libs/k8s-spec/src/index.ts'),
+      '^@slipway/db-schema$': path.join(root, 'libs/db-schema/src/index.ts'),
       '^@slipway/source-bundle$': path.join(root, 'libs/source-bundle/src/index.ts'),
       '^@slipway/kube-client$': path.join(root, 'libs/kube-client/src/index.ts'),
       '^@slipway/kube-client/testing$': path.join(root, 'libs/kube-client/src/testing/index.ts'),
@@ -38,6 +40,9 @@ module.exports = function jestConfig(packageDir, overrides = {}) {
       '^@slipway/collector$': path.join(root, 'apps/collector/src/index.ts'),
     },
     clearMocks: true,
+    // Jest's 5 s default fails a healthy test on a busy 2-core machine; tests that need a
+    // tighter bound assert it themselves.
+    testTimeout: 30_000,
     ...overrides,
   };
 };

@@ -188,7 +188,7 @@ describe('builder job handling (scripted driver, real Redis)', () => {
     });
     try {
       const data = await payload({ Dockerfile: 'FROM scratch\n' });
-      const job = await settled(await enqueue(data, 2), ['completed', 'failed'], 10_000);
+      const job = await settled(await enqueue(data, 2), ['completed', 'failed'], 30_000);
 
       expect(job.failedReason).toBe('build timed out after 1 s');
       expect(job.attemptsMade).toBe(1);
@@ -212,7 +212,7 @@ describe('builder job handling (scripted driver, real Redis)', () => {
     const builder = await createBuilder({ env: builderEnv(), driver, logger: false });
     try {
       const data = await payload({ Dockerfile: 'FROM scratch\n' });
-      const job = await settled(await enqueue(data, 2), ['completed', 'failed'], 10_000);
+      const job = await settled(await enqueue(data, 2), ['completed', 'failed'], 30_000);
 
       expect(job.returnvalue).toEqual({ image: data.destination, digest });
       expect(job.attemptsMade).toBe(2);
@@ -235,7 +235,7 @@ describe('builder job handling (scripted driver, real Redis)', () => {
     });
     try {
       const data = { ...(await payload({ Dockerfile: 'FROM scratch\n' })), destination: 'no-tag' };
-      const job = await settled(await enqueue(data, 3), ['completed', 'failed'], 10_000);
+      const job = await settled(await enqueue(data, 3), ['completed', 'failed'], 30_000);
 
       expect(job.attemptsMade).toBe(1);
       expect(job.failedReason).toMatch(/^invalid build job payload: .*destination/);
@@ -295,7 +295,7 @@ describe('builder job handling (scripted driver, real Redis)', () => {
 
     await builder.close();
 
-    const job = await settled(enqueued, ['waiting', 'prioritized'], 5_000);
+    const job = await settled(enqueued, ['waiting', 'prioritized'], 30_000);
     expect(job.attemptsMade).toBe(0);
     expect(driver.signals[0]?.aborted).toBe(true);
     expect((await systemLines(data.deploymentId)).at(-1)).toBe(

@@ -240,8 +240,9 @@ describe('slipway service operations (the built CLI against a running API)', () 
       cli.adminEnv(),
     );
 
-    // Long enough for three polls after the first answer.
-    const serviceWide = await followFor(7000, ['--filter', 'tick']);
+    // Long enough for three polls after the first answer, and for more than 8 lines: on a
+    // loaded machine the CLI may take seconds to start, so it runs until it printed them.
+    const serviceWide = await followFor(7000, ['--filter', 'tick'], (out) => ticks(out).length > 8);
     expect(serviceWide.code).toBe(0);
     const numbers = jsonLines<LogLine>(serviceWide.stdout).map((l) =>
       Number(l.message.replace('tick ', '')),
@@ -255,7 +256,10 @@ describe('slipway service operations (the built CLI against a running API)', () 
       cli.adminEnv(),
     );
     const started = Date.now();
-    const onePod = await followFor(3000, ['--pod', pod?.name ?? '']);
+    const newest = numbers.at(-1) ?? 0;
+    const onePod = await followFor(3000, ['--pod', pod?.name ?? ''], (out) =>
+      ticks(out).some((n) => n > newest),
+    );
     expect(onePod.code).toBe(0);
     expect(Date.now() - started).toBeGreaterThanOrEqual(3000);
     const podTicks = jsonLines<{ message: string }>(onePod.stdout).filter((l) =>
@@ -266,10 +270,21 @@ describe('slipway service operations (the built CLI against a running API)', () 
       numbers.at(-1) ?? 0,
     );
 
-    /** `service logs -f --json`, interrupted with SIGINT (Ctrl-C) after `ms`. */
+    /** The tick numbers in `--json` output. */
+    function ticks(stdout: string): number[] {
+      return jsonLines<{ message: string }>(stdout)
+        .filter((l) => l.message.startsWith('tick '))
+        .map((l) => Number(l.message.replace('tick ', '')));
+    }
+
+    /**
+     * `service logs -f --json`, interrupted with SIGINT (Ctrl-C) after `ms`, or later, once
+     * its output shows `enough` (the CLI printing is also how the test knows it is running).
+     */
     async function followFor(
       ms: number,
       args: string[],
+      enough: (stdout: string) => boolean,
     ): Promise<{ code: number | null; stdout: string }> {
       const child = spawn(
         process.execPath,
@@ -282,8 +297,17 @@ describe('slipway service operations (the built CLI against a running API)', () 
       });
       const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
       await new Promise((resolve) => setTimeout(resolve, ms));
+      const deadline = Date.now() + 60_000;
+      while (!enough(complete(stdout)) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       child.kill('SIGINT');
       return { code: await exited, stdout };
+    }
+
+    /** Up to the last newline: a line still being written is not parsed. */
+    function complete(stdout: string): string {
+      return stdout.slice(0, stdout.lastIndexOf('\n') + 1);
     }
   });
 

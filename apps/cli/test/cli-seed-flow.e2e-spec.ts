@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stackSupport, useCliStack } from './support';
+import { siteDockerfile } from '@slipway/api-testing';
+import { useCliStack } from './support';
 
 jest.setTimeout(180_000);
 
@@ -62,7 +63,7 @@ describe("the seeds' CLI flow", () => {
 
     const source = join(cli.home, 'my-service');
     await mkdir(source, { recursive: true });
-    await writeFile(join(source, 'Dockerfile'), stackSupport.siteDockerfile(stack.baseImage));
+    await writeFile(join(source, 'Dockerfile'), siteDockerfile(stack.baseImage));
     await writeFile(join(source, 'index.html'), 'hello from the seed flow\n');
     await ok(
       [

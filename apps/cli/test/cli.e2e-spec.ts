@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stackSupport as support, useCliStack } from './support';
+import { httpGet } from '@slipway/api-testing';
+import { useCliStack } from './support';
 
 describe('slipway (the built CLI against a running API)', () => {
   const cli = useCliStack();
@@ -183,12 +184,12 @@ describe('slipway (the built CLI against a running API)', () => {
       const [endpoint] = await cli.stack.route(serviceId);
       expect(endpoint).toBeDefined();
       if (!endpoint) return;
-      await expect(support.httpGet(endpoint, '/index.html')).resolves.toEqual({
+      await expect(httpGet(endpoint, '/index.html')).resolves.toEqual({
         status: 200,
         body: 'built by the cli\n',
       });
-      expect((await support.httpGet(endpoint, '/secret.txt')).status).toBe(404);
-      expect((await support.httpGet(endpoint, '/node_modules/dep/index.js')).status).toBe(404);
+      expect((await httpGet(endpoint, '/secret.txt')).status).toBe(404);
+      expect((await httpGet(endpoint, '/node_modules/dep/index.js')).status).toBe(404);
     });
 
     it('refuses a directory without a Dockerfile before uploading anything', async () => {

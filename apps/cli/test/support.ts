@@ -1,38 +1,13 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 /**
  * The built `slipway` command against a real API (docker runtime) started in the test's
- * process from the API's test support. That support is loaded untyped, on purpose: the CLI
- * compiles against the OpenAPI snapshot only, never against the API's sources.
+ * process by `@slipway/api-testing`. The CLI itself compiles against the OpenAPI snapshot
+ * only; the lib's plain interfaces keep its tests off the API's sources too.
  */
-export interface StackLike {
-  readonly siteImage: string;
-  readonly baseImage: string;
-  readonly t: {
-    readonly adminToken: string;
-    readonly app: {
-      listen(port: number, host: string): Promise<unknown>;
-      getHttpServer(): { address(): unknown };
-    };
-  };
-  createService(prefix: string): Promise<string>;
-  route(serviceId: string): Promise<{ host: string; port: number }[]>;
-  close(): Promise<void>;
-}
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-export const stackSupport = require('../../api/test/support/docker-stack') as {
-  startDockerStack(options: { builder: boolean }): Promise<StackLike>;
-  siteDockerfile(baseImage: string): string;
-  httpGet(
-    endpoint: { host: string; port: number },
-    path: string,
-  ): Promise<{ status: number; body: string }>;
-};
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type DockerStack, startDockerStack } from '@slipway/api-testing';
 
 export const BIN = join(__dirname, '..', 'bin', 'slipway.js');
 
@@ -43,7 +18,7 @@ export interface Result {
 }
 
 export interface CliHarness {
-  readonly stack: StackLike;
+  readonly stack: DockerStack;
   readonly apiUrl: string;
   /** A fresh HOME (with XDG_CONFIG_HOME inside it) for each test. */
   readonly home: string;
@@ -57,15 +32,14 @@ export interface CliHarness {
 
 /** Starts the stack for the calling `describe` and gives each test a fresh HOME. */
 export function useCliStack(): CliHarness {
-  let stack: StackLike | undefined;
+  let stack: DockerStack | undefined;
   let apiUrl = '';
   let home = '';
 
   beforeAll(async () => {
     // With a builder the stack already listens (builders fetch bundles from the API).
-    stack = await stackSupport.startDockerStack({ builder: true });
-    const { port } = stack.t.app.getHttpServer().address() as AddressInfo;
-    apiUrl = `http://127.0.0.1:${port}`;
+    stack = await startDockerStack({ builder: true });
+    apiUrl = await stack.t.listen();
   });
   afterAll(async () => {
     await stack?.close();
@@ -77,7 +51,7 @@ export function useCliStack(): CliHarness {
     await rm(home, { recursive: true, force: true });
   });
 
-  const started = (): StackLike => {
+  const started = (): DockerStack => {
     if (!stack) throw new Error('the stack has not started');
     return stack;
   };

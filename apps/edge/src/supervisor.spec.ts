@@ -10,14 +10,16 @@ describe('supervise', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'slp-supervise-'));
     // Counts its starts; exits at once the first two times, then runs until SIGTERM (exit 0).
+    // The SIGTERM handler comes before the count: once the test reads 3, a stop must find it
+    // (a loaded machine may pause the child between any two of these lines).
     await writeFile(
       join(dir, 'child.js'),
       `const fs = require('node:fs');
+       process.on('SIGTERM', () => process.exit(0));
        const file = process.argv[2];
        const starts = Number(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '0') + 1;
        fs.writeFileSync(file, String(starts));
        if (starts <= 2) process.exit(3);
-       process.on('SIGTERM', () => process.exit(0));
        setInterval(() => undefined, 1000);`,
     );
   });

@@ -4,13 +4,14 @@
  */
 import { once } from 'node:events';
 import { createServer } from 'node:http';
+import { type TestApi, bearer } from '@slipway/api-testing';
 import type { AccessLogResource, ListEnvelope, MetricSeriesResource } from '@slipway/contracts';
 import { Pool } from 'pg';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Edge } from '../src';
 import { accessLogLine, copyAccessLogs } from '../src/telemetry/access-log-store';
 import { type LocalUpstreams, startLocalUpstreams } from './support/local-upstreams';
-import { type TestAppLike, bearer, call, eventually } from './support/stack';
+import { call, eventually } from './support/stack';
 
 jest.setTimeout(120_000);
 
@@ -32,7 +33,7 @@ function appServer() {
 
 describe('access logs and request metrics through the edge', () => {
   let upstreams: LocalUpstreams;
-  let t: TestAppLike;
+  let t: TestApi;
   let edge: Edge;
   let wss: WebSocketServer;
   let service: { id: string; hostname: string };
@@ -154,7 +155,7 @@ describe('access logs and request metrics through the edge', () => {
   });
 
   it('writes a batch whole or not at all, and a refused COPY does not spoil the pool', async () => {
-    const pool = new Pool({ connectionString: t.config.database.url, max: 1 });
+    const pool = new Pool({ connectionString: t.databaseUrl, max: 1 });
     try {
       const line = accessLogLine({
         time: new Date(),

@@ -4,33 +4,28 @@
  * ones keep working; with Redis unreachable, a revoked key is still refused within a second.
  * Routes are stored in PostgreSQL, as the API stores them, so every edge here loads them.
  */
-import type { Edge } from '../src';
-import { echoServer, listen, closeServer } from './support/local-upstreams';
 import {
-  type TestAppLike,
+  type TestApi,
   adminDefaults,
   bearer,
-  call,
-  createAccessKey,
   createService,
-  errorOf,
-  eventually,
-  keyKnown,
-  startEdge,
-  startTestApp,
-} from './support/stack';
+  startTestApi,
+} from '@slipway/api-testing';
+import type { Edge } from '../src';
+import { echoServer, listen, closeServer } from './support/local-upstreams';
+import { call, createAccessKey, errorOf, eventually, keyKnown, startEdge } from './support/stack';
 
 jest.setTimeout(120_000);
 
 describe('the edge agent and its HAProxy', () => {
-  let t: TestAppLike;
+  let t: TestApi;
   let projectId: string;
   let orgId: string;
   let echo: ReturnType<typeof echoServer>;
   let echoPort: number;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApi();
     ({ projectId, orgId } = await adminDefaults(t));
     echo = echoServer();
     echoPort = await listen(echo);
@@ -49,7 +44,7 @@ describe('the edge agent and its HAProxy', () => {
       prefix: 'agent',
       body: { access_control: { access_type: access } },
     });
-    await t.dataSource.query(
+    await t.query(
       `INSERT INTO service_routes (service_id, endpoints, version, updated_at)
        VALUES ($1, $2::jsonb, $3, now())`,
       [service.id, JSON.stringify([{ host: '127.0.0.1', port: echoPort }]), Date.now() * 2],
@@ -101,7 +96,7 @@ describe('the edge agent and its HAProxy', () => {
         const reply = await call(first, closed.hostname, { headers: bearer(key) });
         expect(reply.status).toBe(503);
         return reply;
-      }, 3000);
+      }, 20_000);
       expect(errorOf(refused).message).toMatch(/Access Keys cannot be checked/);
       expect(refused.headers['retry-after']).toBe('1');
 

@@ -6,19 +6,12 @@
  */
 import { once } from 'node:events';
 import { type IncomingMessage, createServer } from 'node:http';
+import { type TestApi, bearer, uniqueName } from '@slipway/api-testing';
 import { edgeTokenSigner } from '@slipway/contracts';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Edge } from '../src';
 import { type LocalUpstreams, echoServer, startLocalUpstreams } from './support/local-upstreams';
-import {
-  type TestAppLike,
-  bearer,
-  call,
-  errorOf,
-  eventually,
-  serviceView,
-  uniqueName,
-} from './support/stack';
+import { call, errorOf, eventually, serviceView } from './support/stack';
 
 jest.setTimeout(120_000);
 
@@ -29,7 +22,7 @@ interface Echoed {
 
 describe('custom domains and signed URLs through the edge', () => {
   let upstreams: LocalUpstreams;
-  let t: TestAppLike;
+  let t: TestApi;
   let edge: Edge;
   let projectId: string;
   let echoPort: number;
@@ -62,7 +55,7 @@ describe('custom domains and signed URLs through the edge', () => {
         .send({ name: uniqueName('domain'), project_id: projectId })
         .expect(200);
       const service = (res.body as { data: { id: string; hostname: string } }).data;
-      await t.dataSource.query(
+      await t.query(
         `INSERT INTO service_routes (service_id, endpoints, version, updated_at)
          VALUES ($1, $2::jsonb, 1, now())`,
         [service.id, JSON.stringify([{ host: '127.0.0.1', port: echoPort }])],
@@ -186,7 +179,7 @@ describe('custom domains and signed URLs through the edge', () => {
     it('answers 401 in the error shape for expired, tampered and foreign tokens and cookies', async () => {
       const service = await upstreams.routedTo(echoPort, 'private');
       const other = await upstreams.routedTo(echoPort, 'private');
-      const signer = edgeTokenSigner(t.config.secretKey);
+      const signer = edgeTokenSigner(t.secretKey);
       const expired = signer.sign({
         serviceId: service.id,
         expiresAt: Math.floor(Date.now() / 1000) - 1,

@@ -4,6 +4,7 @@
  * (created through the API); their routes point at servers this file starts.
  */
 import { type Server, createServer, request as httpRequest } from 'node:http';
+import { type TestApi, bearer, createService, createTenant } from '@slipway/api-testing';
 import type { Edge } from '../src';
 import {
   type LocalUpstreams,
@@ -13,12 +14,8 @@ import {
   startLocalUpstreams,
 } from './support/local-upstreams';
 import {
-  type TestAppLike,
-  bearer,
   call,
   createAccessKey,
-  createService,
-  createTenant,
   errorOf,
   eventually,
   publishRoute,
@@ -31,7 +28,7 @@ jest.setTimeout(120_000);
 
 describe('the edge proxying to local upstreams', () => {
   let upstreams: LocalUpstreams;
-  let t: TestAppLike;
+  let t: TestApi;
   let edge: Edge;
   let projectId: string;
   let orgId: string;
@@ -41,7 +38,9 @@ describe('the edge proxying to local upstreams', () => {
   const started = (server: Server): Promise<number> => upstreams.started(server);
 
   beforeAll(async () => {
-    upstreams = await startLocalUpstreams({ upstream: { responseTimeoutMs: 1000 } });
+    // The default response timeout (60 s): a loaded machine may keep these upstreams, which
+    // run in this process, from answering for seconds. The 504 test has its own edge.
+    upstreams = await startLocalUpstreams();
     ({ t, edge, projectId, orgId } = upstreams);
     echoPort = await started(echoServer());
   });
@@ -98,20 +97,31 @@ describe('the edge proxying to local upstreams', () => {
     });
 
     it('answers 504 in the error shape when the instance does not answer in time', async () => {
-      const slow = createServer((_req, res) => {
-        setTimeout(() => res.end('late'), 3000).unref();
+      const impatient = await startEdge(t, {
+        overrides: { upstream: { responseTimeoutMs: 1000 } },
       });
-      const service = await routedTo(await started(slow));
-      const startedAt = Date.now();
-      const reply = await call(edge, service.hostname);
-      expect(reply.status).toBe(504);
-      expect(errorOf(reply).code).toBe('gateway_timeout');
-      expect(Date.now() - startedAt).toBeLessThan(2500);
+      try {
+        // Answers only long after any timeout here, so the 504 can come from nothing else.
+        const silent = createServer((_req, res) => {
+          setTimeout(() => res.end('late'), 120_000).unref();
+        });
+        const service = await routedTo(await started(silent));
+        await routed(impatient, service.hostname, service.version);
+        const startedAt = Date.now();
+        const reply = await call(impatient, service.hostname);
+        expect(reply.status).toBe(504);
+        expect(errorOf(reply).code).toBe('gateway_timeout');
+        // The configured 1 s, not the 60 s default; room to spare for a loaded machine.
+        expect(Date.now() - startedAt).toBeGreaterThanOrEqual(900);
+        expect(Date.now() - startedAt).toBeLessThan(30_000);
+      } finally {
+        await impatient.close();
+      }
     });
 
     it('answers 503 with Retry-After for a service with no ready instance', async () => {
       const service = await routedTo(echoPort);
-      await publishRoute(t.config.redis.url, {
+      await publishRoute(t.redisUrl, {
         type: 'upsert',
         serviceId: service.id,
         orgId,
@@ -132,12 +142,12 @@ describe('the edge proxying to local upstreams', () => {
 
     it('ignores a late route message older than the one applied', async () => {
       const service = await routedTo(echoPort);
-      await publishRoute(t.config.redis.url, {
+      await publishRoute(t.redisUrl, {
         type: 'delete',
         serviceId: service.id,
         version: 1,
       });
-      await publishRoute(t.config.redis.url, {
+      await publishRoute(t.redisUrl, {
         type: 'upsert',
         serviceId: service.id,
         orgId,
@@ -273,19 +283,27 @@ describe('the edge proxying to local upstreams', () => {
 
     it('drains an in-flight request on shutdown and refuses new connections', async () => {
       const draining = await startEdge(t);
+      // Steps, not sleeps (a loaded machine may pause this process for seconds): the request
+      // is held at the instance until the edge refuses new connections, then answered.
+      let arrived!: () => void;
+      const atInstance = new Promise<void>((resolve) => (arrived = resolve));
+      let answer!: () => void;
+      const answered = new Promise<void>((resolve) => (answer = resolve));
       const slow = createServer((_req, res) => {
-        setTimeout(() => res.end('finished'), 500).unref();
+        arrived();
+        void answered.then(() => res.end('finished'));
       });
       const service = await routedTo(await started(slow));
       await routed(draining, service.hostname, service.version);
       const inFlight = call(draining, service.hostname);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await atInstance;
       const closed = draining.close();
       // HAProxy stops listening once it has the signal: a moment after close() is called.
       await eventually(
         () => expect(call(draining, service.hostname)).rejects.toThrow(/ECONNREFUSED/),
-        1000,
+        5000,
       );
+      answer();
       expect(await inFlight).toMatchObject({ status: 200, body: 'finished' });
       await closed;
     });

@@ -2,29 +2,31 @@
  * The edge in front of real containers (docker runtime): services reached by Host, every
  * Access Key case, a paused service, and a rolling redeploy under load through the edge.
  */
-import type { Edge } from '../src';
 import {
-  type DockerStackLike,
+  type DockerStack,
   SITE_TEXT,
   adminDefaults,
   bearer,
+  createTenant,
+  startDockerStack,
+  uniqueName,
+} from '@slipway/api-testing';
+import type { Edge } from '../src';
+import {
   call,
   createAccessKey,
-  createTenant,
   errorOf,
   eventually,
   keyKnown,
   serviceView,
-  startDockerStack,
   startEdge,
-  uniqueName,
   type ServiceView,
 } from './support/stack';
 
 jest.setTimeout(180_000);
 
 describe('the edge in front of deployed services', () => {
-  let stack: DockerStackLike;
+  let stack: DockerStack;
   let edge: Edge;
   let orgId: string;
   let projectId: string;

@@ -34,7 +34,8 @@ const waiting = (signal = new AbortController().signal) => ({
   signal,
   cancelled: () => new Cancelled('cancelled'),
   pollIntervalMs: 10,
-  timeoutMs: 2000,
+  // Generous: only the test about the timeout itself (50 ms) should ever reach it.
+  timeoutMs: 10_000,
 });
 
 describe('describeObject and refOf', () => {

@@ -130,6 +130,11 @@ describe('image deploys on the docker runtime', () => {
       expect(done.status).toBe('succeeded');
       const [endpoint] = await stack.route(serviceId);
       const service = await stack.t.http.get(`/v1/services/${serviceId}`).set(admin()).expect(200);
+      // Published after the commit the deployment's status shows: it may still be on its way.
+      await eventually(
+        () => Promise.resolve(mine().at(-1)),
+        (last) => last?.type === 'upsert' && last.endpoints.length > 0,
+      );
       expect(mine().at(-1)).toMatchObject({
         type: 'upsert',
         hostnames: [service.body.data.hostname],
@@ -137,7 +142,7 @@ describe('image deploys on the docker runtime', () => {
         endpoints: [endpoint],
       });
       await stack.t.http.delete(`/v1/services/${serviceId}`).set(admin()).expect(200);
-      const deadline = Date.now() + 5000;
+      const deadline = Date.now() + 20_000; // generous: a loaded machine may be slow
       while (mine().at(-1)?.type !== 'delete' && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }

@@ -294,7 +294,8 @@ describe('a source deploy no builder takes', () => {
         .attach('source', await bundleOf({ Dockerfile: 'FROM scratch\n' }), 'archive.tar.gz')
         .expect(200);
       let deployment: DeploymentResource = res.body.data as DeploymentResource;
-      const deadline = Date.now() + 10_000;
+      // The 1 s deadline, swept every 500 ms: generous for a loaded machine.
+      const deadline = Date.now() + 20_000;
       while (deployment.status === 'building' && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 200));
         const current = await t.http

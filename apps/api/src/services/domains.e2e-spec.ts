@@ -193,7 +193,8 @@ describe('custom domains (PUT /v1/services/{id} domains)', () => {
   );
 });
 
-async function waitFor(check: () => boolean, timeoutMs = 5000): Promise<void> {
+/** Generous by default: a loaded machine may deliver the messages seconds late. */
+async function waitFor(check: () => boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error('timed out waiting for route messages');

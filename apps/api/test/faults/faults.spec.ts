@@ -71,7 +71,10 @@ async function containersOf(deploymentId: string): Promise<string[]> {
   return list.map((info) => info.Id);
 }
 
-/** The endpoint the route points at answers 200 (what the edge would see). */
+/**
+ * The endpoint the route points at answers 200 (what the edge would see). The timeout is
+ * generous: on a loaded machine a healthy instance may take seconds to answer.
+ */
 async function serving(serviceId: string): Promise<boolean> {
   const [route] = await db<{ endpoints: { host: string; port: number }[] }>(
     'SELECT endpoints FROM service_routes WHERE service_id = $1',
@@ -80,7 +83,7 @@ async function serving(serviceId: string): Promise<boolean> {
   const endpoint = route?.endpoints[0];
   if (!endpoint) return false;
   return new Promise((resolve) => {
-    const req = request({ ...endpoint, path: '/', timeout: 2000, agent: false }, (res) => {
+    const req = request({ ...endpoint, path: '/', timeout: 10_000, agent: false }, (res) => {
       res.resume();
       resolve(res.statusCode === 200);
     });

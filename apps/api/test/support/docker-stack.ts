@@ -38,10 +38,13 @@ export interface Endpoint {
   readonly port: number;
 }
 
-/** GET on a container endpoint (no keep-alive, so a stopped instance shows as an error). */
+/**
+ * GET on a container endpoint (no keep-alive, so a stopped instance shows as an error). The
+ * timeout is generous: on a loaded machine a healthy instance may take seconds to answer.
+ */
 export function httpGet(endpoint: Endpoint, path = '/'): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ ...endpoint, path, timeout: 3000, agent: false }, (res) => {
+    const req = httpRequest({ ...endpoint, path, timeout: 10_000, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
@@ -160,7 +163,8 @@ export async function startDockerStack(options: DockerStackOptions = {}): Promis
       'runtime.docker.stopTimeoutSeconds': 1,
       'runtime.drainSeconds': 1,
       'runtime.healthWatchSeconds': 1,
-      'deploy.readinessTimeoutSeconds': 15,
+      // Generous: on a loaded machine (and a busy engine) an instance may be slow to listen.
+      'deploy.readinessTimeoutSeconds': 60,
       'registry.host': registry,
       ...options.overrides,
     },

@@ -8,7 +8,8 @@ const started: StartedContainer[] = [];
 
 function dockerReachable(): boolean {
   try {
-    execFileSync('docker', ['info'], { stdio: 'ignore', timeout: 5000 });
+    // Generous: a busy engine (a CI run, other tests) may take seconds to answer.
+    execFileSync('docker', ['info'], { stdio: 'ignore', timeout: 30_000 });
     return true;
   } catch {
     return false;

@@ -8,7 +8,8 @@ import { connect } from 'node:net';
 export const LOCAL_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 export const LOCAL_REDIS_URL = 'redis://127.0.0.1:6379';
 
-export function reachable(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+/** Whether something listens there. Generous: a refused port answers at once anyway. */
+export function reachable(host: string, port: number, timeoutMs = 10_000): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
     const done = (ok: boolean): void => {

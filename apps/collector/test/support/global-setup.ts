@@ -9,7 +9,8 @@ function reachable(host: string, port: number): Promise<boolean> {
       socket.destroy();
       resolve(ok);
     };
-    socket.setTimeout(1000, () => done(false));
+    // Generous: a refused port answers at once, and a loaded machine may be slow to connect.
+    socket.setTimeout(10_000, () => done(false));
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));
   });

@@ -5,17 +5,15 @@
 import { once } from 'node:events';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Edge, EdgeConfigOverrides } from '../../src';
 import {
-  type TestAppLike,
+  type TestApi,
   adminDefaults,
   bearer,
-  publishRoute,
-  routed,
-  startEdge,
-  startTestApp,
+  startTestApi,
   uniqueName,
-} from './stack';
+} from '@slipway/api-testing';
+import type { Edge, EdgeConfigOverrides } from '../../src';
+import { publishRoute, routed, startEdge } from './stack';
 
 export const MB = 1024 * 1024;
 
@@ -54,7 +52,7 @@ export function echoServer(): Server {
 }
 
 export interface LocalUpstreams {
-  readonly t: TestAppLike;
+  readonly t: TestApi;
   readonly edge: Edge;
   readonly projectId: string;
   readonly orgId: string;
@@ -71,7 +69,7 @@ export interface LocalUpstreams {
 export async function startLocalUpstreams(
   overrides?: EdgeConfigOverrides,
 ): Promise<LocalUpstreams> {
-  const t = await startTestApp();
+  const t = await startTestApi();
   const { projectId, orgId } = await adminDefaults(t);
   const edge = await startEdge(t, overrides ? { overrides } : {});
   const servers: Server[] = [];
@@ -91,7 +89,7 @@ export async function startLocalUpstreams(
       .expect(200);
     const service = (res.body as { data: { id: string; hostname: string } }).data;
     const version = Date.now() * 2;
-    await publishRoute(t.config.redis.url, {
+    await publishRoute(t.redisUrl, {
       type: 'upsert',
       serviceId: service.id,
       orgId,

@@ -1,96 +1,26 @@
 /**
- * The edge against a real API started in this process from the API's test support. That
- * support is loaded untyped, on purpose: the edge compiles against `@slipway/contracts`
- * only, never against the API's sources.
+ * The edge against a real API started in this process by `@slipway/api-testing`, whose
+ * plain interfaces keep the edge from compiling against the API's sources.
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type TestApi, bearer, uniqueName } from '@slipway/api-testing';
 import type { RouteMessage } from '@slipway/contracts';
 import Redis from 'ioredis';
 import { type Edge, createEdge } from '../../src';
 
-export interface TestAppLike {
-  readonly adminToken: string;
-  readonly config: {
-    readonly database: { readonly url: string };
-    readonly redis: { readonly url: string };
-    readonly secretKey: string;
-  };
-  readonly http: SuperAgentLike;
-  readonly dataSource: { query<T>(sql: string, params?: unknown[]): Promise<T> };
-  close(): Promise<void>;
-}
-
-/** The few supertest calls the specs make. */
-export interface SuperAgentLike {
-  get(path: string): TestLike;
-  post(path: string): TestLike;
-  put(path: string): TestLike;
-  delete(path: string): TestLike;
-}
-export interface TestLike extends PromiseLike<{ status: number; body: unknown }> {
-  set(headers: Record<string, string>): TestLike;
-  send(body: object): TestLike;
-  expect(status: number): TestLike;
-}
-
-export interface Endpoint {
-  readonly host: string;
-  readonly port: number;
-}
-
-export interface DockerStackLike {
-  readonly t: TestAppLike;
-  readonly siteImage: string;
-  createService(prefix: string): Promise<string>;
-  waitForDeployment(serviceId: string, deploymentId: string): Promise<{ status: string }>;
-  waitForOperation(serviceId: string, operationId: string): Promise<{ status: string }>;
-  route(serviceId: string): Promise<Endpoint[]>;
-  close(): Promise<void>;
-}
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const dockerSupport = require('../../../api/test/support/docker-stack') as {
-  startDockerStack(options?: { builder?: boolean }): Promise<DockerStackLike>;
-  SITE_TEXT: string;
-};
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const appSupport = require('../../../api/test/support/test-app') as {
-  startTestApp(options?: { overrides?: Record<string, unknown> }): Promise<TestAppLike>;
-};
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const fixtures = require('../../../api/test/support/fixtures') as {
-  createTenant(t: TestAppLike): Promise<{
-    user: { token: string };
-    orgId: string;
-    projectId: string;
-  }>;
-  adminDefaults(t: TestAppLike): Promise<{ orgId: string; projectId: string }>;
-  createService(
-    t: TestAppLike,
-    options?: { projectId?: string; prefix?: string; body?: Record<string, unknown> },
-  ): Promise<{ id: string; hostname: string }>;
-  uniqueName(prefix: string): string;
-};
-
-export const SITE_TEXT = dockerSupport.SITE_TEXT;
-export const startDockerStack = dockerSupport.startDockerStack;
-export const startTestApp = appSupport.startTestApp;
-export const { createTenant, adminDefaults, createService, uniqueName } = fixtures;
-
-export function bearer(token: string): Record<string, string> {
-  return { Authorization: `Bearer ${token}` };
-}
-
 /**
  * An edge on loopback, free ports, reading the API's database and Redis, with its HAProxy in
  * a run directory of its own (removed when it closes). One HAProxy thread: CI has two cores.
+ * HAProxy trusts its keys for the longest time allowed (5 s, not 1 s): the agent runs in the
+ * test process, which a loaded machine may pause for a while; tests of the trust window set
+ * their own.
  */
 export async function startEdge(
-  t: TestAppLike,
+  t: TestApi,
   overrides: Parameters<typeof createEdge>[0] = {},
 ): Promise<Edge> {
   const runDir =
@@ -100,11 +30,12 @@ export async function startEdge(
     overrides: {
       http: { port: 0, host: '127.0.0.1' },
       admin: { port: 0 },
-      database: { url: t.config.database.url },
-      redis: { url: t.config.redis.url },
-      auth: { secretKey: t.config.secretKey },
+      database: { url: t.databaseUrl },
+      redis: { url: t.redisUrl },
+      auth: { secretKey: t.secretKey },
       log: { level: 'silent' },
       ...overrides.overrides,
+      keys: { trustForMs: 5000, ...overrides.overrides?.keys },
       haproxy: { threads: 1, ...overrides.overrides?.haproxy, runDir },
     },
   });
@@ -151,14 +82,14 @@ export interface ServiceView {
   project_id: string;
 }
 
-export async function serviceView(t: TestAppLike, serviceId: string): Promise<ServiceView> {
+export async function serviceView(t: TestApi, serviceId: string): Promise<ServiceView> {
   const res = await t.http.get(`/v1/services/${serviceId}`).set(bearer(t.adminToken)).expect(200);
   return (res.body as { data: ServiceView }).data;
 }
 
 /** POST /v1/access-keys as `token`; returns the key's id and plaintext. */
 export async function createAccessKey(
-  t: TestAppLike,
+  t: TestApi,
   token: string,
   scope: { org_id?: string; project_id?: string },
 ): Promise<{ id: string; key: string }> {
@@ -189,8 +120,11 @@ export async function publishRoute(redisUrl: string, message: RouteMessage): Pro
   }
 }
 
-/** Polls until `check` passes (route messages and revocations arrive asynchronously). */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5000): Promise<T> {
+/**
+ * Polls until `check` passes (route messages and revocations arrive asynchronously). The
+ * default deadline is generous: a loaded machine may pause the processes for seconds.
+ */
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -9,7 +9,7 @@ export async function startClients(
   const api = await FakeKubeApi.started();
   const apis = createKubeApis(api.kubeConfig(), {
     caller: 'test',
-    requestTimeoutMs: 2000,
+    requestTimeoutMs: 10_000,
     ...options,
   });
   return { api, apis };

@@ -25,7 +25,7 @@ describe('objectPath', () => {
 
 describe('onEachRead and putPod', () => {
   it('lets a test change the world between two reads of a stored object', async () => {
-    const apis = createKubeApis(api.kubeConfig(), { caller: 'test', requestTimeoutMs: 2000 });
+    const apis = createKubeApis(api.kubeConfig(), { caller: 'test', requestTimeoutMs: 10_000 });
     const object = { apiVersion: 'batch/v1', kind: 'Job', namespace: 'b', name: 'j' };
     const reads = onEachRead(api, object, (job, read) => {
       api.put({ ...job, status: { active: read } });

@@ -54,8 +54,11 @@ export function putPod(api: FakeKubeApi, pod: PodState): KubeObject {
   });
 }
 
-/** Polls `condition` every 10 ms; rejects when it is still false after `timeoutMs`. */
-export async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+/**
+ * Polls `condition` every 10 ms; rejects when it is still false after `timeoutMs`. The
+ * default is generous: a loaded machine may pause the test process for seconds.
+ */
+export async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition() && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 10));

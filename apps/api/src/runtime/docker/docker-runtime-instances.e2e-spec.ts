@@ -9,7 +9,8 @@ import type { ServiceSpec } from '@slipway/k8s-spec';
 import { InstanceNotFoundError, type Endpoint, type ServiceRef } from '../runtime-driver';
 import { DockerFixture, eventually, httpGet } from './test-support/docker-fixture';
 
-jest.setTimeout(30_000);
+// Generous: on a loaded machine (and a busy engine) containers may take a while to start.
+jest.setTimeout(90_000);
 
 const fixture = new DockerFixture();
 const driver = fixture.driver();
@@ -29,7 +30,7 @@ function ref(spec: ServiceSpec): ServiceRef {
 async function rollout(spec: ServiceSpec): Promise<readonly Endpoint[]> {
   const result = await driver.rollout(spec, {
     signal: new AbortController().signal,
-    readinessTimeoutMs: 10_000,
+    readinessTimeoutMs: 30_000,
   });
   await driver.retire(spec, result.retiring ?? []);
   return result.endpoints;
@@ -57,6 +58,18 @@ function collect(stream: Readable): { lines: () => string[]; ended: Promise<void
 
 function numbers(lines: readonly string[]): number[] {
   return lines.map((line) => Number(line.split(' ')[1]));
+}
+
+/**
+ * Until a CHATTY instance has logged `out <n>`: its loop went round n + 1 times (rather than
+ * a fixed wait, which a loaded machine may spend before the loop gets that far).
+ */
+async function loggedUpTo(spec: ServiceSpec, name: string, n: number): Promise<void> {
+  await eventually(
+    async () => text(await driver.logs(ref(spec), name, logOptions({}))),
+    (log) => log.split('\n').includes(`out ${n}`),
+    20_000,
+  );
 }
 
 beforeAll(async () => {
@@ -103,6 +116,7 @@ describe('DockerRuntimeDriver instances, logs and delete (real engine)', () => {
     const [instance] = await eventually(
       () => driver.instances(ref(spec)),
       ([only]) => (only?.restarts ?? 0) >= 1 && only?.state === 'running',
+      30_000, // it lives 2 s, then the engine restarts it: generous for a busy engine
     );
     expect(instance?.restarts).toBeGreaterThanOrEqual(1);
     expect(instance?.ready).toBe(true);
@@ -120,7 +134,7 @@ describe('DockerRuntimeDriver instances, logs and delete (real engine)', () => {
     await rollout(spec);
     const [instance] = await driver.instances(ref(spec));
     const name = instance?.name ?? '';
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await loggedUpTo(spec, name, 3);
     const history = collect(await driver.logs(ref(spec), name, logOptions({ tailLines: 4 })));
     await history.ended;
     const lines = history.lines();
@@ -134,7 +148,7 @@ describe('DockerRuntimeDriver instances, logs and delete (real engine)', () => {
     await rollout(spec);
     const [instance] = await driver.instances(ref(spec));
     const name = instance?.name ?? '';
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await loggedUpTo(spec, name, 3);
 
     const controller = new AbortController();
     const followed = collect(

@@ -183,11 +183,14 @@ export interface HttpAnswer {
   readonly body: string;
 }
 
-/** GET over a fresh connection, so nothing is reused across a rollout. */
+/**
+ * GET over a fresh connection, so nothing is reused across a rollout. The timeout is
+ * generous: on a loaded machine a healthy instance may take seconds to answer.
+ */
 export function httpGet(
   endpoint: Endpoint,
   path = '/index.html',
-  timeoutMs = 2000,
+  timeoutMs = 10_000,
 ): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const req = request(

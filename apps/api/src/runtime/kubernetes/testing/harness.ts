@@ -5,7 +5,11 @@ import type { RolloutOptions } from '../../runtime-driver';
 import { KubernetesRuntimeDriver } from '../kubernetes-runtime.driver';
 import { platform } from './fixtures';
 
-/** A listening stand-in and a driver that polls it quickly; close `api` after each test. */
+/**
+ * A listening stand-in and a driver that polls it quickly; close `api` after each test. The
+ * request and readiness timeouts are generous: a loaded machine may pause the test process
+ * (stand-in and driver alike) for seconds. Tests of a timeout pass their own.
+ */
 export async function startDriver(): Promise<{
   api: FakeKubeApi;
   driver: KubernetesRuntimeDriver;
@@ -14,13 +18,13 @@ export async function startDriver(): Promise<{
   const driver = new KubernetesRuntimeDriver(api.kubeConfig(), {
     platform,
     pollIntervalMs: 20,
-    requestTimeoutMs: 2000,
+    requestTimeoutMs: 10_000,
   });
   return { api, driver };
 }
 
 export function rolloutOptions(overrides: Partial<RolloutOptions> = {}): RolloutOptions {
-  return { signal: new AbortController().signal, readinessTimeoutMs: 5000, ...overrides };
+  return { signal: new AbortController().signal, readinessTimeoutMs: 20_000, ...overrides };
 }
 
 /** The server-side applies the stand-in received, in order. */

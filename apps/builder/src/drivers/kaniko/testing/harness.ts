@@ -18,7 +18,7 @@ export async function startDriver(): Promise<{ api: FakeKubeApi; driver: KanikoB
     kubeConfig: api.kubeConfig(),
     build: buildOptions,
     pollIntervalMs: 10,
-    requestTimeoutMs: 2000,
+    requestTimeoutMs: 10_000,
   });
   return { api, driver };
 }
