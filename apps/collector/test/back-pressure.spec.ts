@@ -8,6 +8,7 @@ import {
   createTestDatabase,
   spansOf,
 } from './support/database';
+import { startTestCollector } from './support/collector';
 import { type RawResponse, expectErrorBody, post } from './support/http';
 import { jsonRequest, jsonSpans } from './support/payloads';
 
@@ -48,16 +49,8 @@ describe('back-pressure and database failures', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    collector = await createCollector({
-      env: {},
-      overrides: {
-        http: { port: 0 },
-        database: { url: db.url },
-        auth: { secretKey: TEST_SECRET_KEY },
-        queue: { capacitySpans: CAPACITY, batchSize: 1000, flushIntervalMs: 0 },
-        log: { level: 'silent' },
-      },
-      retention: false,
+    collector = await startTestCollector(db.url, {
+      queue: { capacitySpans: CAPACITY, batchSize: 1000, flushIntervalMs: 0 },
     });
   });
 

@@ -4,15 +4,15 @@
  * closes the socket with that body unread, the kernel resets the connection and the client
  * sees ECONNRESET or EPIPE instead of the answer.
  */
-import { type Collector, createCollector } from '../src';
+import { type Collector } from '../src';
 import { DEFAULT_DRAIN_MS } from '../src/config/env-vars';
 import {
-  TEST_SECRET_KEY,
   type TestDatabase,
   type TestService,
   createService,
   createTestDatabase,
 } from './support/database';
+import { startTestCollector } from './support/collector';
 import { type RawExchange, type RawResponse, expectErrorBody, post, rawPost } from './support/http';
 
 const MAX_BODY = 8 * 1024 * 1024;
@@ -40,16 +40,8 @@ describe('early answers to a client still sending its body', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    collector = await createCollector({
-      env: {},
-      overrides: {
-        http: { port: 0, maxBodyBytes: MAX_BODY, drainMs: DRAIN_MS },
-        database: { url: db.url },
-        auth: { secretKey: TEST_SECRET_KEY },
-        queue: { flushIntervalMs: 5 },
-        log: { level: 'silent' },
-      },
-      retention: false,
+    collector = await startTestCollector(db.url, {
+      http: { maxBodyBytes: MAX_BODY, drainMs: DRAIN_MS },
     });
     url = `${collector.url}/v1/traces`;
     service = await createService(db.pool);
@@ -136,16 +128,8 @@ describe('early answers to a client still sending its body', () => {
   describe('stops reading, and closes the connection', () => {
     let impatient: Collector;
     beforeAll(async () => {
-      impatient = await createCollector({
-        env: {},
-        overrides: {
-          http: { port: 0, maxBodyBytes: MAX_BODY, drainMs: SHORT_DRAIN_MS },
-          database: { url: db.url },
-          auth: { secretKey: TEST_SECRET_KEY },
-          queue: { flushIntervalMs: 5 },
-          log: { level: 'silent' },
-        },
-        retention: false,
+      impatient = await startTestCollector(db.url, {
+        http: { maxBodyBytes: MAX_BODY, drainMs: SHORT_DRAIN_MS },
       });
     });
     afterAll(async () => {

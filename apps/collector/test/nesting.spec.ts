@@ -2,33 +2,20 @@
  * Deeply nested bodies: reading, converting and storing attribute values recurse once per
  * level, so a few thousand levels used to overflow the stack and answer 500.
  */
-import { Reader } from 'protobufjs/minimal';
-import { type Collector, createCollector } from '../src';
+import { type Collector } from '../src';
 import { MAX_VALUE_DEPTH } from '../src/otlp/value-depth';
 import {
-  TEST_SECRET_KEY,
   type TestDatabase,
   type TestService,
   createService,
   createTestDatabase,
   spansOf,
 } from './support/database';
+import { decodeRpcStatus, startTestCollector } from './support/collector';
 import { expectErrorBody, post } from './support/http';
 import { deepAttributeJson, deepAttributeProtobuf } from './support/payloads';
 
 const TOO_DEEP = `attribute values must not nest deeper than ${MAX_VALUE_DEPTH} levels`;
-
-/** google.rpc.Status field 2 (message). */
-function rpcStatusMessage(bytes: Buffer): string {
-  const reader = Reader.create(bytes);
-  let message = '';
-  while (reader.pos < reader.len) {
-    const tag = reader.uint32();
-    if (tag >>> 3 === 2) message = reader.string();
-    else reader.skipType(tag & 7);
-  }
-  return message;
-}
 
 describe('POST /v1/traces with deeply nested bodies', () => {
   let db: TestDatabase;
@@ -42,17 +29,7 @@ describe('POST /v1/traces with deeply nested bodies', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    collector = await createCollector({
-      env: {},
-      overrides: {
-        http: { port: 0 },
-        database: { url: db.url },
-        auth: { secretKey: TEST_SECRET_KEY },
-        queue: { flushIntervalMs: 5 },
-        log: { level: 'silent' },
-      },
-      retention: false,
-    });
+    collector = await startTestCollector(db.url);
     url = `${collector.url}/v1/traces`;
   });
 
@@ -95,7 +72,9 @@ describe('POST /v1/traces with deeply nested bodies', () => {
     const res = await post(url, deepAttributeProtobuf(depth), headers('application/x-protobuf'));
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toBe('application/x-protobuf');
-    expect(rpcStatusMessage(res.body)).toMatch(new RegExp(`^${message} \\(validation_failed`));
+    expect(decodeRpcStatus(res.body).message).toMatch(
+      new RegExp(`^${message} \\(validation_failed`),
+    );
     expect(await spansOf(db.pool, service.id)).toHaveLength(0);
   });
 

@@ -1,31 +1,17 @@
 import { gzipSync } from 'node:zlib';
-import { Reader } from 'protobufjs/minimal';
-import { type Collector, createCollector } from '../src';
+import { type Collector } from '../src';
 import {
-  TEST_SECRET_KEY,
   type TestDatabase,
   type TestService,
   createService,
   createTestDatabase,
   spansOf,
 } from './support/database';
+import { decodeRpcStatus, startTestCollector } from './support/collector';
 import { expectErrorBody, json, post } from './support/http';
 import { hex, jsonRequest, jsonSpan, messages, protobufRequest } from './support/payloads';
 
 const MAX_BODY = 64 * 1024;
-
-/** google.rpc.Status fields 1 (code) and 2 (message). */
-function decodeRpcStatus(bytes: Buffer): { code: number; message: string } {
-  const reader = Reader.create(bytes);
-  const status = { code: 0, message: '' };
-  while (reader.pos < reader.len) {
-    const tag = reader.uint32();
-    if (tag >>> 3 === 1) status.code = reader.int32();
-    else if (tag >>> 3 === 2) status.message = reader.string();
-    else reader.skipType(tag & 7);
-  }
-  return status;
-}
 
 describe('POST /v1/traces', () => {
   let db: TestDatabase;
@@ -44,17 +30,7 @@ describe('POST /v1/traces', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    collector = await createCollector({
-      env: {},
-      overrides: {
-        http: { port: 0, maxBodyBytes: MAX_BODY },
-        database: { url: db.url },
-        auth: { secretKey: TEST_SECRET_KEY },
-        queue: { flushIntervalMs: 5 },
-        log: { level: 'silent' },
-      },
-      retention: false,
-    });
+    collector = await startTestCollector(db.url, { http: { maxBodyBytes: MAX_BODY } });
     url = `${collector.url}/v1/traces`;
   });
 

@@ -9,6 +9,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import { type AppConfig } from '../config/config.schema';
+import { PeriodicTask } from '../common/scheduling/periodic-task';
 import { ServiceStatusUpdater } from '../deployments/service-status';
 import { Service } from '../services/service.entity';
 import { InstancesService } from './instances.service';
@@ -22,8 +23,11 @@ import { InstancesService } from './instances.service';
 @Injectable()
 export class HealthWatch implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(HealthWatch.name);
-  private timer: NodeJS.Timeout | undefined;
-  private checking: Promise<void> | undefined;
+  private readonly schedule = new PeriodicTask(
+    'health watch pass',
+    () => this.checkAll(),
+    this.logger,
+  );
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -33,22 +37,11 @@ export class HealthWatch implements OnApplicationBootstrap, OnApplicationShutdow
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      // A slow engine must not stack passes on top of each other.
-      this.checking ??= this.checkAll()
-        .catch((error: unknown) => {
-          this.logger.warn(`health watch pass failed: ${(error as Error).message}`);
-        })
-        .finally(() => {
-          this.checking = undefined;
-        });
-    }, this.config.runtime.healthWatchSeconds * 1000);
-    this.timer.unref();
+    this.schedule.start(this.config.runtime.healthWatchSeconds * 1000);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.checking;
+  onApplicationShutdown(): Promise<void> {
+    return this.schedule.stop();
   }
 
   /** One pass over every service that serves (or should): settles each one's status. */

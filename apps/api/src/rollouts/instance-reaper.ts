@@ -8,6 +8,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { IN_PROGRESS_DEPLOYMENT_STATUSES, type DeploymentStatus } from '@slipway/contracts';
 import { DataSource } from 'typeorm';
+import { PeriodicTask } from '../common/scheduling/periodic-task';
 import { APP_CONFIG } from '../config/config.module';
 import { type AppConfig } from '../config/config.schema';
 import { RUNTIME_DRIVER, type OwnedInstance, type RuntimeDriver } from '../runtime/runtime-driver';
@@ -35,7 +36,11 @@ interface Owners {
 @Injectable()
 export class InstanceReaper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(InstanceReaper.name);
-  private timer: NodeJS.Timeout | undefined;
+  private readonly schedule = new PeriodicTask(
+    'reaping instances',
+    () => this.sweep(),
+    this.logger,
+  );
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -44,17 +49,11 @@ export class InstanceReaper implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.runtime.kind !== 'docker') return;
-    this.timer = setInterval(() => {
-      this.sweep().catch((error: unknown) => {
-        this.logger.warn(`reaping instances failed: ${(error as Error).message}`);
-      });
-    }, SWEEP_INTERVAL_MS);
-    this.timer.unref();
+    if (this.runtime.kind === 'docker') this.schedule.start(SWEEP_INTERVAL_MS);
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  onApplicationShutdown(): Promise<void> {
+    return this.schedule.stop();
   }
 
   /** One pass; answers the ids it removed. */

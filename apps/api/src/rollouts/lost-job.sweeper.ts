@@ -7,6 +7,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { deploymentJobId } from '@slipway/contracts';
 import { DataSource } from 'typeorm';
+import { PeriodicTask } from '../common/scheduling/periodic-task';
 import { DeployQueue } from '../deployments/deploy-queue';
 import { serviceJobOptions } from '../queues/job-options';
 import { Deployment } from '../deployments/deployment.entity';
@@ -27,7 +28,7 @@ const ROLLOUT_ATTEMPTS = 3;
 @Injectable()
 export class LostJobSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(LostJobSweeper.name);
-  private timer: NodeJS.Timeout | undefined;
+  private readonly schedule = new PeriodicTask('lost-job sweep', () => this.sweep(), this.logger);
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -36,14 +37,11 @@ export class LostJobSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.sweep().catch((error: Error) => this.logger.warn(`lost-job sweep: ${error.message}`));
-    }, SWEEP_INTERVAL_MS);
-    this.timer.unref();
+    this.schedule.start(SWEEP_INTERVAL_MS);
   }
 
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
+  onModuleDestroy(): Promise<void> {
+    return this.schedule.stop();
   }
 
   async sweep(now = Date.now()): Promise<void> {

@@ -9,6 +9,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import { type AppConfig } from '../config/config.schema';
+import { PeriodicTask } from '../common/scheduling/periodic-task';
 import { DeployQueue } from '../deployments/deploy-queue';
 import { ServiceStatusUpdater } from '../deployments/service-status';
 
@@ -20,7 +21,7 @@ import { ServiceStatusUpdater } from '../deployments/service-status';
 @Injectable()
 export class StaleBuildSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(StaleBuildSweeper.name);
-  private timer: NodeJS.Timeout | undefined;
+  private readonly schedule = new PeriodicTask('build sweep', () => this.sweep(), this.logger);
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -32,14 +33,11 @@ export class StaleBuildSweeper implements OnApplicationBootstrap, OnModuleDestro
   onApplicationBootstrap(): void {
     const deadlineMs = this.config.deploy.buildDeadlineSeconds * 1000;
     const every = Math.min(60_000, Math.max(500, deadlineMs / 4));
-    this.timer = setInterval(() => {
-      this.sweep().catch((error: Error) => this.logger.warn(`build sweep: ${error.message}`));
-    }, every);
-    this.timer.unref();
+    this.schedule.start(every);
   }
 
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
+  onModuleDestroy(): Promise<void> {
+    return this.schedule.stop();
   }
 
   async sweep(): Promise<void> {

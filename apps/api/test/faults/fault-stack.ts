@@ -6,23 +6,14 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { eventually } from '../support/eventually';
-import { requiredEnv } from '../support/docker-stack';
+import { freePort, requiredEnv } from '../support/docker-stack';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const TOKEN = `slp_pat_faults_${randomBytes(12).toString('hex')}`;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** PostgreSQL refuses to run as root: run its tools as `postgres` when we are root. */
 function asPostgres(binary: string, args: string[]): void {

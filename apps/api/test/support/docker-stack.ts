@@ -118,7 +118,7 @@ export function siteDockerfile(baseImage: string): string {
 }
 
 /** A free loopback port (the API must listen for builders to fetch bundles from it). */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
