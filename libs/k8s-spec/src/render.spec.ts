@@ -11,7 +11,7 @@ import {
   representativeSpecs,
 } from './test-support/fixtures';
 import { podSecurityViolations } from './test-support/pod-security';
-import { schemaProblems } from './test-support/schema';
+import { schemaProblems } from '@slipway/kube-client/testing';
 
 const table = Object.entries(representativeSpecs);
 

@@ -4,7 +4,7 @@ import { renderServiceObjects } from './render';
 import { invalidSpec, validSpec } from './test-support/arbitraries';
 import { platform } from './test-support/fixtures';
 import { podSecurityViolations } from './test-support/pod-security';
-import { schemaProblems } from './test-support/schema';
+import { schemaProblems } from '@slipway/kube-client/testing';
 import { validateServiceSpec } from './validation';
 
 describe('spec validation, property-based', () => {

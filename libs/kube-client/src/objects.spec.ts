@@ -53,14 +53,18 @@ describe('patchObject (stand-in API server)', () => {
     namespace: 'acme',
     name: 'web',
   };
-  const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [] } };
+  const template = {
+    metadata: { labels: { app: 'web' } },
+    spec: { containers: [{ name: 'app', image: 'registry.example/web:1' }] },
+  };
+  const selector = { matchLabels: { app: 'web' } };
 
   it('sends a JSON merge patch as the field manager and returns the stored object', async () => {
     api.put({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'web', namespace: 'acme', labels: { team: 'a', tier: 'web' } },
-      spec: { replicas: 2, template },
+      spec: { replicas: 2, selector, template },
     });
     const patched = await patchObject<V1Deployment>(
       apis,
@@ -79,7 +83,7 @@ describe('patchObject (stand-in API server)', () => {
     });
     expect(patched.spec?.replicas).toBe(0);
     const stored = api.get('apps/v1', 'Deployment', 'acme', 'web');
-    expect(stored?.spec).toEqual({ replicas: 0, template });
+    expect(stored?.spec).toEqual({ replicas: 0, selector, template });
     expect(stored?.metadata.labels).toEqual({ team: 'a' });
     expect(stored?.metadata.generation).toBe(2); // a spec change, as the API server counts it
   });

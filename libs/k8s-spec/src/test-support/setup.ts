@@ -3,7 +3,7 @@ import { serviceObjectNames, type ServiceObjectNames } from '../metadata';
 import { resolvePlatform, type PlatformOptions, type ResolvedPlatform } from '../platform';
 import type { ServiceSpec } from '../service-spec';
 import { baseSpec, platform } from './fixtures';
-import { schemaProblems } from './schema';
+import { schemaProblems } from '@slipway/kube-client/testing';
 
 export interface Setup {
   readonly spec: ServiceSpec;

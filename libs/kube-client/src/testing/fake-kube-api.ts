@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { MERGE_PATCH_CONTENT_TYPE } from '../kube-apis';
+import { schemaProblems } from './schema';
 import { RESOURCES, groupVersionPath, resourceFor, storageKey, type Resource } from './resources';
 
 export interface RecordedRequest {
@@ -198,13 +199,23 @@ export class FakeKubeApi {
         if (request.contentType?.startsWith(MERGE_PATCH_CONTENT_TYPE) === true) {
           if (found === undefined) return notFound;
           const patch = JSON.parse(request.body) as Record<string, unknown>;
-          return { status: 200, body: this.put(mergePatched(found, patch)) };
+          const merged = mergePatched(found, patch);
+          return (
+            refusal(merged, resource, namespace, name) ?? { status: 200, body: this.put(merged) }
+          );
         }
         const object = JSON.parse(request.body) as KubeObject;
-        return { status: found === undefined ? 201 : 200, body: this.put(object) };
+        return (
+          refusal(object, resource, namespace, name) ?? {
+            status: found === undefined ? 201 : 200,
+            body: this.put(object),
+          }
+        );
       }
       case 'POST': {
         const object = JSON.parse(request.body) as KubeObject;
+        const refused = refusal(object, resource, namespace, undefined);
+        if (refused !== undefined) return refused;
         if (this.objects.has(this.key(object))) {
           return statusReply(
             409,
@@ -241,6 +252,62 @@ export class FakeKubeApi {
       items,
     };
   }
+}
+
+/** DNS-1123 label (Namespace, Service names) and subdomain (everything else). */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const DNS_SUBDOMAIN =
+  /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_NAMED = new Set(['Namespace', 'Service']);
+
+/**
+ * What a real API server refuses before storing: a body that does not match its URL (400),
+ * a malformed name or an object its schema rejects (422), as a Status naming the problems.
+ */
+function refusal(
+  object: KubeObject,
+  resource: Resource,
+  namespace: string | undefined,
+  pathName: string | undefined,
+): Reply | undefined {
+  if (object.apiVersion !== resource.groupVersion || object.kind !== resource.kind) {
+    return statusReply(
+      400,
+      'BadRequest',
+      `the object (${object.apiVersion} ${object.kind}) does not match the URL (${resource.groupVersion} ${resource.kind})`,
+    );
+  }
+  const name = object.metadata.name;
+  if (pathName !== undefined && name !== pathName) {
+    return statusReply(
+      400,
+      'BadRequest',
+      `the name of the object (${name}) does not match the name on the URL (${pathName})`,
+    );
+  }
+  if (resource.namespaced && (object.metadata.namespace ?? namespace) !== namespace) {
+    return statusReply(
+      400,
+      'BadRequest',
+      'the namespace of the provided object does not match the namespace sent on the request',
+    );
+  }
+  const problems = [
+    ...((LABEL_NAMED.has(resource.kind) ? DNS_LABEL : DNS_SUBDOMAIN).test(name)
+      ? []
+      : [`metadata.name: Invalid value: "${name}": must be a lowercase RFC 1123 name`]),
+    // Kinds only tests put (pods, events, metrics) have no schema here.
+    // As it would arrive over the wire: a merge that dropped a key leaves no undefined behind.
+    ...schemaProblems(JSON.parse(JSON.stringify(object))).filter(
+      (problem) => !problem.startsWith('no schema for'),
+    ),
+  ];
+  if (problems.length === 0) return undefined;
+  return statusReply(
+    422,
+    'Invalid',
+    `${resource.kind} "${name}" is invalid: ${problems.join('; ')}`,
+  );
 }
 
 function pairs(selector: string | null): [string, string][] {

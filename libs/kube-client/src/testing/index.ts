@@ -13,3 +13,4 @@ export {
   type Reply,
 } from './fake-kube-api';
 export { RESOURCES, objectPath, type Resource } from './resources';
+export { schemaProblems } from './schema';

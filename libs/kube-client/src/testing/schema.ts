@@ -1,7 +1,8 @@
 /**
- * Test helper: validates a rendered object against the Kubernetes OpenAPI schema that
- * kubernetes-models ships, plus what that validator lets through: unknown fields and
- * values that are not plain JSON.
+ * Validates an object against the Kubernetes OpenAPI schema that kubernetes-models ships,
+ * plus what that validator lets through: unknown fields and values that are not plain
+ * JSON. The stand-in API server refuses what fails here (422), as a real one would; the
+ * k8s-spec tests check every rendered object with it.
  *
  * Unknown fields are found by watching the schema validator work: it reads every
  * property its schema declares (`data.replicas`, ...) and enumerates the keys of maps

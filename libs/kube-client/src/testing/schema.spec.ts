@@ -1,17 +1,32 @@
-import { renderServiceObjects } from '../render';
-import { baseSpec, platform } from './fixtures';
 import { schemaProblems } from './schema';
 
-/** A rendered Deployment, deep-copied so each test can break it. */
+/** A valid Deployment, fresh for each test to break. */
 function deployment(): Record<string, unknown> {
-  const found = renderServiceObjects(baseSpec, platform).find(
-    (object) => object.kind === 'Deployment',
-  );
-  return JSON.parse(JSON.stringify(found)) as Record<string, unknown>;
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'acme', labels: { app: 'web' } },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: 'web' } },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: {
+          containers: [
+            {
+              name: 'app',
+              image: 'registry.example/web:1',
+              securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false },
+            },
+          ],
+        },
+      },
+    },
+  };
 }
 
-describe('schemaProblems (the test helper itself)', () => {
-  it('passes a rendered Deployment', () => {
+describe('schemaProblems', () => {
+  it('passes a valid Deployment', () => {
     expect(schemaProblems(deployment())).toEqual([]);
   });
 
@@ -47,6 +62,8 @@ describe('schemaProblems (the test helper itself)', () => {
     const object = deployment();
     (object.metadata as Record<string, unknown>).generateName = undefined;
     expect(schemaProblems(object)).toEqual([expect.stringContaining('not plain JSON')]);
-    expect(schemaProblems({ apiVersion: 'v1', kind: 'Pod' })).toEqual(['no schema for v1 Pod']);
+    expect(schemaProblems({ apiVersion: 'v1', kind: 'Widget' })).toEqual([
+      'no schema for v1 Widget',
+    ]);
   });
 });

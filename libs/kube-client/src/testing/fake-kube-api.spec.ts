@@ -1,0 +1,106 @@
+/**
+ * The stand-in refuses what a real API server refuses before storing anything, so contract
+ * specs cannot pass with objects a cluster would reject.
+ */
+import { FakeKubeApi } from './fake-kube-api';
+import { objectPath } from './resources';
+
+const APPLY = 'application/apply-patch+yaml';
+
+function deployment(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'acme' },
+    spec: {
+      selector: { matchLabels: { app: 'web' } },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: { containers: [{ name: 'app', image: 'registry.example/web:1' }] },
+      },
+    },
+    ...overrides,
+  };
+}
+
+describe('FakeKubeApi admission', () => {
+  let api: FakeKubeApi;
+  beforeEach(async () => {
+    api = await FakeKubeApi.started();
+  });
+  afterEach(() => api.close());
+
+  async function send(
+    method: 'PATCH' | 'POST',
+    path: string,
+    body: unknown,
+    contentType = APPLY,
+  ): Promise<{ status: number; body: { reason?: string; message?: string } }> {
+    const res = await fetch(`${api.url}${path}`, {
+      method,
+      headers: { 'Content-Type': contentType },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as { reason?: string } };
+  }
+  const webPath = objectPath('apps/v1', 'Deployment', 'acme', 'web');
+
+  it('stores a valid object applied at its own path', async () => {
+    await expect(send('PATCH', webPath, deployment())).resolves.toMatchObject({ status: 201 });
+    expect(api.get('apps/v1', 'Deployment', 'acme', 'web')).toBeDefined();
+  });
+
+  it('answers 422 Invalid, naming every problem, for what the schema rejects', async () => {
+    const broken = deployment({ spec: { replicas: 'two', template: {} } });
+    const res = await send('PATCH', webPath, broken);
+    expect(res).toMatchObject({ status: 422, body: { reason: 'Invalid' } });
+    expect(res.body.message).toMatch(/^Deployment "web" is invalid: /);
+    expect(res.body.message).toContain('data/spec/replicas must be integer');
+    expect(res.body.message).toContain('data/spec must have required property selector');
+    expect(api.get('apps/v1', 'Deployment', 'acme', 'web')).toBeUndefined();
+  });
+
+  it('answers 422 for an unknown field and for a name that is not a DNS name', async () => {
+    const typo = deployment({ spec: { ...(deployment().spec as object), replica: 2 } });
+    await expect(send('PATCH', webPath, typo)).resolves.toMatchObject({
+      status: 422,
+      body: { message: expect.stringContaining('unknown field /spec/replica') },
+    });
+    const path = objectPath('apps/v1', 'Deployment', 'acme', 'Web_1');
+    const badName = deployment({ metadata: { name: 'Web_1', namespace: 'acme' } });
+    await expect(send('PATCH', path, badName)).resolves.toMatchObject({
+      status: 422,
+      body: { message: expect.stringContaining('metadata.name: Invalid value: "Web_1"') },
+    });
+  });
+
+  it('answers 400 when the body does not match the URL', async () => {
+    const elsewhere = deployment({ metadata: { name: 'web', namespace: 'other' } });
+    await expect(send('PATCH', webPath, elsewhere)).resolves.toMatchObject({
+      status: 400,
+      body: { reason: 'BadRequest' },
+    });
+    const renamed = deployment({ metadata: { name: 'api', namespace: 'acme' } });
+    await expect(send('PATCH', webPath, renamed)).resolves.toMatchObject({
+      status: 400,
+      body: { message: 'the name of the object (api) does not match the name on the URL (web)' },
+    });
+    const asService = { ...deployment(), apiVersion: 'v1', kind: 'Service' };
+    await expect(send('PATCH', webPath, asService)).resolves.toMatchObject({ status: 400 });
+  });
+
+  it('checks the result of a merge patch too', async () => {
+    await send('PATCH', webPath, deployment());
+    const res = await send(
+      'PATCH',
+      webPath,
+      { spec: { replicas: 'many' } },
+      'application/merge-patch+json',
+    );
+    expect(res).toMatchObject({ status: 422 });
+    expect(res.body.message).toContain('data/spec/replicas must be integer');
+    expect(api.get('apps/v1', 'Deployment', 'acme', 'web')?.spec).not.toMatchObject({
+      replicas: 'many',
+    });
+  });
+});
