@@ -103,4 +103,19 @@ describe('FakeKubeApi admission', () => {
       replicas: 'many',
     });
   });
+
+  it('answers 422 when an apply changes an immutable field, and takes the others', async () => {
+    await send('PATCH', webPath, deployment());
+    const moved = deployment();
+    (moved.spec as Record<string, unknown>).selector = { matchLabels: { app: 'api' } };
+    await expect(send('PATCH', webPath, moved)).resolves.toMatchObject({
+      status: 422,
+      body: {
+        message: expect.stringContaining('spec.selector: Invalid value: field is immutable'),
+      },
+    });
+    const scaled = deployment();
+    (scaled.spec as Record<string, unknown>).replicas = 3;
+    await expect(send('PATCH', webPath, scaled)).resolves.toMatchObject({ status: 200 });
+  });
 });

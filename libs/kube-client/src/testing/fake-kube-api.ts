@@ -201,12 +201,15 @@ export class FakeKubeApi {
           const patch = JSON.parse(request.body) as Record<string, unknown>;
           const merged = mergePatched(found, patch);
           return (
-            refusal(merged, resource, namespace, name) ?? { status: 200, body: this.put(merged) }
+            refusal(merged, resource, namespace, name, found) ?? {
+              status: 200,
+              body: this.put(merged),
+            }
           );
         }
         const object = JSON.parse(request.body) as KubeObject;
         return (
-          refusal(object, resource, namespace, name) ?? {
+          refusal(object, resource, namespace, name, found) ?? {
             status: found === undefined ? 201 : 200,
             body: this.put(object),
           }
@@ -269,6 +272,7 @@ function refusal(
   resource: Resource,
   namespace: string | undefined,
   pathName: string | undefined,
+  previous?: KubeObject,
 ): Reply | undefined {
   if (object.apiVersion !== resource.groupVersion || object.kind !== resource.kind) {
     return statusReply(
@@ -297,6 +301,9 @@ function refusal(
       ? []
       : [`metadata.name: Invalid value: "${name}": must be a lowercase RFC 1123 name`]),
     // Kinds only tests put (pods, events, metrics) have no schema here.
+    ...changedImmutableFields(previous, object, resource.kind).map(
+      (path) => `${path}: Invalid value: field is immutable`,
+    ),
     // As it would arrive over the wire: a merge that dropped a key leaves no undefined behind.
     ...schemaProblems(JSON.parse(JSON.stringify(object))).filter(
       (problem) => !problem.startsWith('no schema for'),
@@ -308,6 +315,28 @@ function refusal(
     'Invalid',
     `${resource.kind} "${name}" is invalid: ${problems.join('; ')}`,
   );
+}
+
+/** Spec fields a real API server refuses to change once the object exists. */
+const IMMUTABLE_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  Deployment: ['selector'],
+  ReplicaSet: ['selector'],
+  StatefulSet: ['selector', 'serviceName', 'volumeClaimTemplates', 'podManagementPolicy'],
+  Job: ['selector', 'template'],
+};
+
+function changedImmutableFields(
+  previous: KubeObject | undefined,
+  next: KubeObject,
+  kind: string,
+): string[] {
+  if (previous === undefined) return [];
+  const before = (previous.spec ?? {}) as Record<string, unknown>;
+  const after = (next.spec ?? {}) as Record<string, unknown>;
+  return (IMMUTABLE_FIELDS[kind] ?? [])
+    .filter((field) => before[field] !== undefined)
+    .filter((field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]))
+    .map((field) => `spec.${field}`);
 }
 
 function pairs(selector: string | null): [string, string][] {
