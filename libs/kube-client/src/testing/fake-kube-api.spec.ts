@@ -119,3 +119,67 @@ describe('FakeKubeApi admission', () => {
     await expect(send('PATCH', webPath, scaled)).resolves.toMatchObject({ status: 200 });
   });
 });
+
+describe('FakeKubeApi server-side apply', () => {
+  let api: FakeKubeApi;
+  beforeEach(async () => {
+    api = await FakeKubeApi.started();
+  });
+  afterEach(() => api.close());
+
+  const path = objectPath('apps/v1', 'Deployment', 'acme', 'web');
+  async function patch(
+    body: unknown,
+    manager: string,
+    options: { force?: boolean; merge?: boolean } = {},
+  ): Promise<{ status: number; body: { message?: string } }> {
+    const query = `?fieldManager=${manager}${options.force === true ? '&force=true' : ''}`;
+    const res = await fetch(`${api.url}${path}${query}`, {
+      method: 'PATCH',
+      headers: { 'Content-Type': options.merge === true ? 'application/merge-patch+json' : APPLY },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as { message?: string } };
+  }
+  const stored = () => api.get('apps/v1', 'Deployment', 'acme', 'web');
+
+  it('removes what the applying manager stopped sending, and nothing else', async () => {
+    const labelled = deployment({
+      metadata: { name: 'web', namespace: 'acme', labels: { 'app.kubernetes.io/name': 'web' } },
+    });
+    await patch(labelled, 'slipway', { force: true });
+    await patch({ metadata: { labels: { team: 'a' } } }, 'someone-else', { merge: true });
+    await patch(deployment(), 'slipway', { force: true });
+    expect(stored()).toMatchObject({ metadata: { labels: { team: 'a' } } });
+    expect(JSON.stringify(stored())).not.toContain('app.kubernetes.io/name');
+  });
+
+  it('keeps replicas a scale set when an apply leaves them out, as with an autoscaler', async () => {
+    await patch(deployment(), 'slipway', { force: true });
+    await patch({ spec: { replicas: 4 } }, 'slipway-scale', { merge: true });
+    await patch(deployment(), 'slipway', { force: true });
+    expect(stored()).toMatchObject({ spec: { replicas: 4 } });
+  });
+
+  it('answers 409 naming the manager and field another one owns; force takes it over', async () => {
+    await patch(deployment(), 'slipway', { force: true });
+    await patch({ spec: { replicas: 4 } }, 'slipway-scale', { merge: true });
+    const pinned = deployment();
+    (pinned.spec as Record<string, unknown>).replicas = 2;
+    await expect(patch(pinned, 'slipway')).resolves.toEqual({
+      status: 409,
+      body: expect.objectContaining({
+        reason: 'Conflict',
+        message: 'Apply failed with 1 conflict(s): conflict with "slipway-scale": .spec.replicas',
+      }),
+    });
+    expect(stored()).toMatchObject({ spec: { replicas: 4 } });
+    await expect(patch(pinned, 'slipway', { force: true })).resolves.toMatchObject({
+      status: 200,
+    });
+    expect(stored()).toMatchObject({ spec: { replicas: 2 } });
+    // Now the apply's own field: leaving it out removes it.
+    await patch(deployment(), 'slipway', { force: true });
+    expect((stored()?.spec as Record<string, unknown>).replicas).toBeUndefined();
+  });
+});

@@ -10,7 +10,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { MERGE_PATCH_CONTENT_TYPE } from '../kube-apis';
-import { schemaProblems } from './schema';
+import { FieldOwnership } from './field-ownership';
+import { refusal, statusReply } from './admission';
 import { RESOURCES, groupVersionPath, resourceFor, storageKey, type Resource } from './resources';
 
 export interface RecordedRequest {
@@ -37,16 +38,10 @@ export type KubeObject = Record<string, unknown> & {
 const PATH =
   /^\/(api\/v1|apis\/[^/]+\/[^/]+)(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?$/;
 
-export function statusReply(code: number, reason: string, message: string): Reply {
-  return {
-    status: code,
-    body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', message, reason, code },
-  };
-}
-
 export class FakeKubeApi {
   readonly requests: RecordedRequest[] = [];
   private readonly objects = new Map<string, KubeObject>();
+  private readonly ownership = new FieldOwnership();
   private readonly handlers: Handler[] = [];
   private readonly server: Server = createServer((req, res) => this.serve(req, res));
   private port = 0;
@@ -106,7 +101,9 @@ export class FakeKubeApi {
 
   /** Removes a stored object as if a controller had deleted it; false when it was not there. */
   remove(apiVersion: string, kind: string, namespace: string | undefined, name: string): boolean {
-    return this.objects.delete(this.key({ apiVersion, kind, metadata: { name, namespace } }));
+    const key = this.key({ apiVersion, kind, metadata: { name, namespace } });
+    this.ownership.forget(key);
+    return this.objects.delete(key);
   }
 
   all(kind: string): KubeObject[] {
@@ -196,24 +193,36 @@ export class FakeKubeApi {
           return { status: 200, body: this.list(resource, namespace, request.query) };
         return found === undefined ? notFound : { status: 200, body: found };
       case 'PATCH': {
+        const manager = request.query.get('fieldManager') ?? 'unknown';
         if (request.contentType?.startsWith(MERGE_PATCH_CONTENT_TYPE) === true) {
           if (found === undefined) return notFound;
           const patch = JSON.parse(request.body) as Record<string, unknown>;
           const merged = mergePatched(found, patch);
-          return (
-            refusal(merged, resource, namespace, name, found) ?? {
-              status: 200,
-              body: this.put(merged),
-            }
+          const refused = refusal(merged, resource, namespace, name, found);
+          if (refused !== undefined) return refused;
+          this.ownership.update(key, manager, patch);
+          return { status: 200, body: this.put(merged) };
+        }
+        const body = JSON.parse(request.body) as KubeObject;
+        const applied = this.ownership.apply(
+          key,
+          manager,
+          found,
+          body,
+          request.query.get('force') === 'true',
+        );
+        if ('conflicts' in applied) {
+          return statusReply(
+            409,
+            'Conflict',
+            `Apply failed with ${applied.conflicts.length} conflict(s): ${applied.conflicts.join('; ')}`,
           );
         }
-        const object = JSON.parse(request.body) as KubeObject;
-        return (
-          refusal(object, resource, namespace, name, found) ?? {
-            status: found === undefined ? 201 : 200,
-            body: this.put(object),
-          }
-        );
+        const object = applied.object as KubeObject;
+        const refused = refusal(object, resource, namespace, name, found);
+        if (refused !== undefined) return refused;
+        applied.commit();
+        return { status: found === undefined ? 201 : 200, body: this.put(object) };
       }
       case 'POST': {
         const object = JSON.parse(request.body) as KubeObject;
@@ -231,6 +240,7 @@ export class FakeKubeApi {
       case 'DELETE':
         if (found === undefined) return notFound;
         this.objects.delete(key);
+        this.ownership.forget(key);
         return {
           status: 200,
           body: { kind: 'Status', apiVersion: 'v1', status: 'Success', code: 200 },
@@ -255,88 +265,6 @@ export class FakeKubeApi {
       items,
     };
   }
-}
-
-/** DNS-1123 label (Namespace, Service names) and subdomain (everything else). */
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const DNS_SUBDOMAIN =
-  /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const LABEL_NAMED = new Set(['Namespace', 'Service']);
-
-/**
- * What a real API server refuses before storing: a body that does not match its URL (400),
- * a malformed name or an object its schema rejects (422), as a Status naming the problems.
- */
-function refusal(
-  object: KubeObject,
-  resource: Resource,
-  namespace: string | undefined,
-  pathName: string | undefined,
-  previous?: KubeObject,
-): Reply | undefined {
-  if (object.apiVersion !== resource.groupVersion || object.kind !== resource.kind) {
-    return statusReply(
-      400,
-      'BadRequest',
-      `the object (${object.apiVersion} ${object.kind}) does not match the URL (${resource.groupVersion} ${resource.kind})`,
-    );
-  }
-  const name = object.metadata.name;
-  if (pathName !== undefined && name !== pathName) {
-    return statusReply(
-      400,
-      'BadRequest',
-      `the name of the object (${name}) does not match the name on the URL (${pathName})`,
-    );
-  }
-  if (resource.namespaced && (object.metadata.namespace ?? namespace) !== namespace) {
-    return statusReply(
-      400,
-      'BadRequest',
-      'the namespace of the provided object does not match the namespace sent on the request',
-    );
-  }
-  const problems = [
-    ...((LABEL_NAMED.has(resource.kind) ? DNS_LABEL : DNS_SUBDOMAIN).test(name)
-      ? []
-      : [`metadata.name: Invalid value: "${name}": must be a lowercase RFC 1123 name`]),
-    // Kinds only tests put (pods, events, metrics) have no schema here.
-    ...changedImmutableFields(previous, object, resource.kind).map(
-      (path) => `${path}: Invalid value: field is immutable`,
-    ),
-    // As it would arrive over the wire: a merge that dropped a key leaves no undefined behind.
-    ...schemaProblems(JSON.parse(JSON.stringify(object))).filter(
-      (problem) => !problem.startsWith('no schema for'),
-    ),
-  ];
-  if (problems.length === 0) return undefined;
-  return statusReply(
-    422,
-    'Invalid',
-    `${resource.kind} "${name}" is invalid: ${problems.join('; ')}`,
-  );
-}
-
-/** Spec fields a real API server refuses to change once the object exists. */
-const IMMUTABLE_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  Deployment: ['selector'],
-  ReplicaSet: ['selector'],
-  StatefulSet: ['selector', 'serviceName', 'volumeClaimTemplates', 'podManagementPolicy'],
-  Job: ['selector', 'template'],
-};
-
-function changedImmutableFields(
-  previous: KubeObject | undefined,
-  next: KubeObject,
-  kind: string,
-): string[] {
-  if (previous === undefined) return [];
-  const before = (previous.spec ?? {}) as Record<string, unknown>;
-  const after = (next.spec ?? {}) as Record<string, unknown>;
-  return (IMMUTABLE_FIELDS[kind] ?? [])
-    .filter((field) => before[field] !== undefined)
-    .filter((field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]))
-    .map((field) => `spec.${field}`);
 }
 
 function pairs(selector: string | null): [string, string][] {

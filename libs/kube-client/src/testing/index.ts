@@ -4,9 +4,9 @@
  * code imports `@slipway/kube-client`.
  */
 export { onEachRead, putPod, waitFor, type PodState, type WatchedObject } from './controllers';
+export { statusReply } from './admission';
 export {
   FakeKubeApi,
-  statusReply,
   type Handler,
   type KubeObject,
   type RecordedRequest,
