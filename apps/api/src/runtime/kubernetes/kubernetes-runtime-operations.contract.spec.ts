@@ -89,6 +89,25 @@ describe('KubernetesRuntimeDriver.scale (stand-in API server)', () => {
     expect(after).toEqual(expect.arrayContaining(before)); // same pods, same uids
   });
 
+  it('keeps the count an autoscaler set through a redeploy: the apply leaves replicas alone', async () => {
+    const autoscaled: ServiceSpec = {
+      ...spec,
+      replicas: undefined,
+      autoscaling: { minReplicas: 1, maxReplicas: 5, targetCpuUtilization: 70 },
+    };
+    const { sim } = await deploy(autoscaled);
+    // The HPA writes the count as its own field manager, as on a cluster.
+    const scaled = await fetch(`${api.url}${deploymentPath}?fieldManager=kube-controller-manager`, {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/merge-patch+json' },
+      body: JSON.stringify({ spec: { replicas: 4 } }),
+    });
+    expect(scaled.status).toBe(200);
+    await driver.rollout({ ...autoscaled, deploymentId: 'dep-next' }, rolloutOptions());
+    expect((stored('Deployment').spec as { replicas?: number }).replicas).toBe(4);
+    expect(sim.serving()).toHaveLength(4);
+  });
+
   it('scales down by removing instances, keeping the others running', async () => {
     const { sim } = await deploy({ ...spec, replicas: 3 });
     const before = sim.serving();
