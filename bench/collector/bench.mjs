@@ -291,8 +291,8 @@ async function main() {
     );
 
     const collector = await benchCollector(databaseUrl, token, tpl);
-    const stored = Number((await pool.query('SELECT count(*) AS n FROM spans')).rows[0].n);
-    await pool.query('TRUNCATE spans');
+    const stored = Number((await pool.query(`SELECT count(*) AS n FROM ${spans.name}`)).rows[0].n);
+    await pool.query(`TRUNCATE ${spans.name}`);
     const baseline = await benchBaseline(databaseUrl, service, tpl);
     await pool.query('TRUNCATE spans');
     const copy = await benchCopy(databaseUrl, service, tpl);

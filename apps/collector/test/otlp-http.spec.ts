@@ -1,4 +1,5 @@
 import { gzipSync } from 'node:zlib';
+import { services } from '@slipway/db-schema';
 import { type Collector } from '../src';
 import {
   type TestDatabase,
@@ -198,7 +199,7 @@ describe('POST /v1/traces', () => {
     it('a token whose service was deleted with 401', async () => {
       const body = JSON.stringify(jsonRequest([jsonSpan()]));
       const gone = await createService(db.pool);
-      await db.pool.query('DELETE FROM services WHERE id = $1', [gone.id]);
+      await db.pool.query(`DELETE FROM ${services.name} WHERE id = $1`, [gone.id]);
       const res = await post(url, body, {
         Authorization: `Bearer ${gone.token}`,
         'Content-Type': 'application/json',

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { insertRows, spans } from '@slipway/db-schema';
 import { RetentionJob } from '../src/storage/retention';
 import { type TestDatabase, createService, createTestDatabase } from './support/database';
 import { hex } from './support/payloads';
@@ -19,15 +20,27 @@ describe('retention', () => {
     count: number,
     receivedDaysAgo: number,
   ): Promise<void> {
-    for (let i = 0; i < count; i++) {
-      await db.pool.query(
-        `INSERT INTO spans (service_id, trace_id, span_id, name, kind, start_time, end_time,
-           duration_ns, status_code, attributes, events, links, resource, received_at)
-         VALUES ($1, $2, $3, 'op', 1, now(), now(), 0, 0, '{}', '[]', '[]', '{}',
-           now() - make_interval(days => $4))`,
-        [serviceId, hex(16), hex(8), receivedDaysAgo],
-      );
-    }
+    const now = new Date();
+    await insertRows(
+      db.pool,
+      spans,
+      Array.from({ length: count }, () => ({
+        service_id: serviceId,
+        trace_id: hex(16),
+        span_id: hex(8),
+        name: 'op',
+        kind: 1,
+        start_time: now,
+        end_time: now,
+        duration_ns: '0',
+        status_code: 0,
+        attributes: {},
+        events: [],
+        links: [],
+        resource: {},
+        received_at: new Date(now.getTime() - receivedDaysAgo * 24 * 60 * 60 * 1000),
+      })),
+    );
   }
 
   it('deletes, in chunks, only spans received before the retention period', async () => {
@@ -39,7 +52,7 @@ describe('retention', () => {
 
     expect(await job.runOnce()).toBe(5);
     const left = await db.pool.query<{ days: number }>(
-      `SELECT extract(day FROM now() - received_at)::int AS days FROM spans ORDER BY days`,
+      `SELECT extract(day FROM now() - received_at)::int AS days FROM ${spans.name} ORDER BY days`,
     );
     expect(left.rows.map((r) => r.days)).toEqual([0, 0, 6, 6, 6]);
     expect(await job.runOnce()).toBe(0);
@@ -60,7 +73,7 @@ describe('retention', () => {
       while (remaining > 0 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 20));
         const result = await db.pool.query<{ n: string }>(
-          `SELECT count(*) AS n FROM spans WHERE service_id = $1`,
+          `SELECT count(*) AS n FROM ${spans.name} WHERE service_id = $1`,
           [service.id],
         );
         remaining = Number(result.rows[0]?.n);

@@ -13,7 +13,15 @@ import {
 } from '@slipway/api-testing';
 import type { Edge } from '../src';
 import { echoServer, listen, closeServer } from './support/local-upstreams';
-import { call, createAccessKey, errorOf, eventually, keyKnown, startEdge } from './support/stack';
+import {
+  call,
+  createAccessKey,
+  errorOf,
+  eventually,
+  keyKnown,
+  startEdge,
+  storeRoute,
+} from './support/stack';
 
 jest.setTimeout(120_000);
 
@@ -44,11 +52,7 @@ describe('the edge agent and its HAProxy', () => {
       prefix: 'agent',
       body: { access_control: { access_type: access } },
     });
-    await t.query(
-      `INSERT INTO service_routes (service_id, endpoints, version, updated_at)
-       VALUES ($1, $2::jsonb, $3, now())`,
-      [service.id, JSON.stringify([{ host: '127.0.0.1', port: echoPort }]), Date.now() * 2],
-    );
+    await storeRoute(t, service.id, [{ host: '127.0.0.1', port: echoPort }], Date.now() * 2);
     return service;
   }
 

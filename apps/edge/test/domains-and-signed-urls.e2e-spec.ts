@@ -11,7 +11,7 @@ import { edgeTokenSigner } from '@slipway/contracts';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Edge } from '../src';
 import { type LocalUpstreams, echoServer, startLocalUpstreams } from './support/local-upstreams';
-import { call, errorOf, eventually, serviceView } from './support/stack';
+import { call, errorOf, eventually, serviceView, storeRoute } from './support/stack';
 
 jest.setTimeout(120_000);
 
@@ -55,11 +55,7 @@ describe('custom domains and signed URLs through the edge', () => {
         .send({ name: uniqueName('domain'), project_id: projectId })
         .expect(200);
       const service = (res.body as { data: { id: string; hostname: string } }).data;
-      await t.query(
-        `INSERT INTO service_routes (service_id, endpoints, version, updated_at)
-         VALUES ($1, $2::jsonb, 1, now())`,
-        [service.id, JSON.stringify([{ host: '127.0.0.1', port: echoPort }])],
-      );
+      await storeRoute(t, service.id, [{ host: '127.0.0.1', port: echoPort }], 1);
       return service;
     }
 

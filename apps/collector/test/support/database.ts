@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { TOKEN_PREFIX, credentialHasher } from '@slipway/contracts';
+import { insertRows, organizations, projects, services, spans, users } from '@slipway/db-schema';
 import { Client, Pool } from 'pg';
 
 export const TEST_SECRET_KEY = 'collector-test-secret-key-at-least-32-chars';
@@ -92,32 +93,23 @@ export async function createService(pool: Pool): Promise<TestService> {
   const orgId = randomUUID();
   const projectId = randomUUID();
   const serviceId = randomUUID();
-  await pool.query(`INSERT INTO users (id, email, name) VALUES ($1, $2, 'Test')`, [
-    userId,
-    `user-${suffix}@example.com`,
+  await insertRows(pool, users, [
+    { id: userId, email: `user-${suffix}@example.com`, name: 'Test' },
   ]);
-  await pool.query(`INSERT INTO organizations (id, name) VALUES ($1, $2)`, [
-    orgId,
-    `org-${suffix}`,
+  await insertRows(pool, organizations, [{ id: orgId, name: `org-${suffix}` }]);
+  await insertRows(pool, projects, [{ id: projectId, org_id: orgId, name: `project-${suffix}` }]);
+  await insertRows(pool, services, [
+    {
+      id: serviceId,
+      org_id: orgId,
+      project_id: projectId,
+      name: `svc-${suffix}`,
+      hostname: `svc-${suffix}.localhost`,
+      token_hash: credentialHasher(TEST_SECRET_KEY)(token),
+      token_ciphertext: 'not-used-by-the-collector',
+      created_by: userId,
+    },
   ]);
-  await pool.query(`INSERT INTO projects (id, org_id, name) VALUES ($1, $2, $3)`, [
-    projectId,
-    orgId,
-    `project-${suffix}`,
-  ]);
-  await pool.query(
-    `INSERT INTO services (id, org_id, project_id, name, hostname, token_hash, token_ciphertext, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6, 'not-used-by-the-collector', $7)`,
-    [
-      serviceId,
-      orgId,
-      projectId,
-      `svc-${suffix}`,
-      `svc-${suffix}.localhost`,
-      credentialHasher(TEST_SECRET_KEY)(token),
-      userId,
-    ],
-  );
   return { id: serviceId, token };
 }
 
@@ -141,7 +133,7 @@ export interface StoredSpan {
 
 export async function spansOf(pool: Pool, serviceId: string): Promise<StoredSpan[]> {
   const result = await pool.query<StoredSpan>(
-    `SELECT * FROM spans WHERE service_id = $1 ORDER BY start_time, span_id`,
+    `SELECT * FROM ${spans.name} WHERE service_id = $1 ORDER BY start_time, span_id`,
     [serviceId],
   );
   return result.rows;

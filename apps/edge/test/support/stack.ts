@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestApi, bearer, uniqueName } from '@slipway/api-testing';
 import type { RouteMessage } from '@slipway/contracts';
+import { insertRows, serviceRoutes } from '@slipway/db-schema';
 import Redis from 'ioredis';
 import { type Edge, createEdge } from '../../src';
 
@@ -68,6 +69,21 @@ function isOurHaproxy(pid: number, runDir: string): boolean {
  * Waits until `edge` routes `hostname` (its table has it, at `version` or later when given,
  * and so has HAProxy).
  */
+/** Stores the service's route in PostgreSQL (as the API's rollout would), not announced. */
+export async function storeRoute(
+  t: TestApi,
+  serviceId: string,
+  endpoints: readonly { host: string; port: number }[],
+  version: number,
+): Promise<void> {
+  const db = {
+    query: async (sql: string, values?: unknown[]) => ({ rows: await t.query(sql, values) }),
+  };
+  await insertRows(db, serviceRoutes, [
+    { service_id: serviceId, endpoints: [...endpoints], version: String(version) },
+  ]);
+}
+
 export async function routed(edge: Edge, hostname: string, version = 0): Promise<void> {
   await eventually(() =>
     expect(edge.routes.lookup(hostname)?.version).toBeGreaterThanOrEqual(version),
