@@ -60,6 +60,7 @@ export {
   type ServiceDomains,
   type ServiceObject,
 } from './render';
+export { API_PERMISSIONS, renderApiClusterRole, type Permission, type Verb } from './rbac';
 export { scalingPlan, type ScalingPlan } from './scaling';
 export {
   MAX_REPLICAS,
