@@ -60,7 +60,20 @@ export {
   type ServiceDomains,
   type ServiceObject,
 } from './render';
-export { API_PERMISSIONS, renderApiClusterRole, type Permission, type Verb } from './rbac';
+export {
+  EDGE_APP_LABEL,
+  renderPlatformObjects,
+  type PlatformManifestOptions,
+  type PlatformObject,
+} from './platform-manifests';
+export {
+  API_PERMISSIONS,
+  BUILDER_NAMESPACE_PERMISSIONS,
+  BUILDER_PERMISSIONS,
+  renderApiClusterRole,
+  type Permission,
+  type Verb,
+} from './rbac';
 export { scalingPlan, type ScalingPlan } from './scaling';
 export {
   MAX_REPLICAS,

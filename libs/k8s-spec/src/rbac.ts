@@ -55,3 +55,23 @@ export function renderApiClusterRole(name = 'slipway-api'): IClusterRole {
     })),
   };
 }
+
+/**
+ * What the builder's Kaniko driver may do in the build namespace (a Role there): the bundle
+ * token's Secret and the Job (replacing one an earlier attempt left waits until it is
+ * gone, hence `get`), the Job's pod and its log.
+ */
+export const BUILDER_PERMISSIONS: readonly Permission[] = [
+  { apiGroup: '', resource: 'secrets', verbs: [...APPLIED, 'get', 'delete'] },
+  { apiGroup: 'batch', resource: 'jobs', verbs: [...APPLIED, 'get', 'delete'] },
+  { apiGroup: '', resource: 'pods', verbs: ['list'] },
+  { apiGroup: '', resource: 'pods/log', verbs: ['get'] },
+];
+
+/**
+ * And on the cluster: re-applying the build namespace (the platform's manifests create it),
+ * that one namespace only.
+ */
+export const BUILDER_NAMESPACE_PERMISSIONS: readonly Permission[] = [
+  { apiGroup: '', resource: 'namespaces', verbs: ['patch'] },
+];

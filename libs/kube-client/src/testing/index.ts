@@ -12,5 +12,6 @@ export {
   type RecordedRequest,
   type Reply,
 } from './fake-kube-api';
+export { grantedBy, permissionOf } from './rbac';
 export { RESOURCES, objectPath, type Resource } from './resources';
 export { schemaProblems } from './schema';

@@ -5,9 +5,10 @@
  */
 import { API_PERMISSIONS, renderApiClusterRole } from '@slipway/k8s-spec';
 import {
+  grantedBy,
+  permissionOf,
   schemaProblems,
   type FakeKubeApi,
-  type RecordedRequest,
 } from '@slipway/kube-client/testing';
 import type { KubernetesRuntimeDriver } from './kubernetes-runtime.driver';
 import { names, ref, spec } from './testing/fixtures';
@@ -23,36 +24,8 @@ beforeEach(async () => {
 
 afterEach(() => api.close());
 
-const PATH =
-  /^\/(?:api\/v1|apis\/([^/]+)\/[^/]+)(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?$/;
-
-/** `group resource[/subresource] verb` of one request, as RBAC sees it. */
-function permissionOf(request: RecordedRequest): string | undefined {
-  if (
-    request.path === '/api/v1' ||
-    (request.path.startsWith('/apis/') && request.path.split('/').length <= 4)
-  ) {
-    return undefined; // discovery: open to every authenticated user
-  }
-  const match = PATH.exec(request.path);
-  if (match === null) return `unparsed ${request.method} ${request.path}`;
-  const [, group = '', , resource, name, subresource] = match;
-  const verb = {
-    GET: name === undefined ? (request.query.get('watch') === 'true' ? 'watch' : 'list') : 'get',
-    PATCH: 'patch',
-    POST: 'create',
-    PUT: 'update',
-    DELETE: 'delete',
-  }[request.method];
-  return `${group} ${resource ?? ''}${subresource === undefined ? '' : `/${subresource}`} ${verb ?? request.method}`;
-}
-
 function granted(): Set<string> {
-  return new Set(
-    API_PERMISSIONS.flatMap(({ apiGroup, resource, verbs }) =>
-      verbs.map((verb) => `${apiGroup} ${resource} ${verb}`),
-    ),
-  );
+  return grantedBy(API_PERMISSIONS);
 }
 
 describe('the API ClusterRole', () => {
