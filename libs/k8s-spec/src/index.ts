@@ -62,6 +62,7 @@ export {
 } from './render';
 export {
   EDGE_APP_LABEL,
+  EDGE_SERVICE_NAME,
   renderPlatformObjects,
   type PlatformManifestOptions,
   type PlatformObject,

@@ -48,6 +48,8 @@ export type PlatformObject =
 
 /** The label the services' NetworkPolicies admit the edge by (see kubernetesPlatform). */
 export const EDGE_APP_LABEL = { 'app.kubernetes.io/name': 'slipway-edge' } as const;
+/** The edge's Service: the backend custom-domain Ingresses name. */
+export const EDGE_SERVICE_NAME = 'slipway-edge';
 const EDGE_PORT = 8000;
 const EDGE_ADMIN_PORT = 8001;
 const managed = { [LABELS.managedBy]: MANAGED_BY };
@@ -196,7 +198,7 @@ export function renderPlatformObjects(options: PlatformManifestOptions): Platfor
     {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: 'slipway-edge', namespace, labels: managed },
+      metadata: { name: EDGE_SERVICE_NAME, namespace, labels: managed },
       spec: {
         selector: { ...EDGE_APP_LABEL },
         ports: [{ name: 'http', port: EDGE_PORT, targetPort: 'http' }],

@@ -1,5 +1,5 @@
 import { Global, Logger, Module } from '@nestjs/common';
-import { type PlatformOptions } from '@slipway/k8s-spec';
+import { EDGE_APP_LABEL, EDGE_SERVICE_NAME, type PlatformOptions } from '@slipway/k8s-spec';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import Dockerode from 'dockerode';
 import { type DataSource } from 'typeorm';
@@ -9,7 +9,7 @@ import { RoutesModule } from '../routes/routes.module';
 import { Installation } from '../installation/installation.entity';
 import { RUNTIME_DRIVER, type RuntimeDriver } from './runtime-driver';
 
-/** Labels by which the Kubernetes runtime's network policies recognise the edge and collector. */
+/** The label by which the Kubernetes runtime's network policies recognise the collector. */
 const SYSTEM_APP_LABEL = 'app.kubernetes.io/name';
 
 export function kubernetesPlatform(config: AppConfig): PlatformOptions {
@@ -22,8 +22,9 @@ export function kubernetesPlatform(config: AppConfig): PlatformOptions {
     },
     edge: {
       namespace,
-      podLabels: { [SYSTEM_APP_LABEL]: 'slipway-edge' },
-      serviceName: 'slipway-edge',
+      // As the platform's manifests label and name the edge (renderPlatformObjects).
+      podLabels: { ...EDGE_APP_LABEL },
+      serviceName: EDGE_SERVICE_NAME,
     },
     namespacePrefix: config.runtime.kubernetes.namespacePrefix,
     drainSeconds: config.runtime.drainSeconds,
