@@ -289,13 +289,16 @@ describe('the edge proxying to local upstreams', () => {
       const atInstance = new Promise<void>((resolve) => (arrived = resolve));
       let answer!: () => void;
       const answered = new Promise<void>((resolve) => (answer = resolve));
-      const slow = createServer((_req, res) => {
+      // Only the held request waits: a probe that reaches the instance before HAProxy has
+      // stopped listening is answered at once, so the probing below can go on.
+      const slow = createServer((req, res) => {
+        if (req.url !== '/held') return void res.end('probe');
         arrived();
         void answered.then(() => res.end('finished'));
       });
       const service = await routedTo(await started(slow));
       await routed(draining, service.hostname, service.version);
-      const inFlight = call(draining, service.hostname);
+      const inFlight = call(draining, service.hostname, { path: '/held' });
       await atInstance;
       const closed = draining.close();
       // HAProxy stops listening once it has the signal: a moment after close() is called.

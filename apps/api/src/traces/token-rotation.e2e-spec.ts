@@ -38,7 +38,15 @@ describe('service token rotation', () => {
     const hasher = stack.t.app.get(CredentialHasher);
     const hashes: string[] = [];
     for (const pod of pods.body.data as { name: string }[]) {
-      const info = await stack.docker.getContainer(pod.name).inspect();
+      // A retiring instance listed a moment ago may be removed before it is inspected.
+      const info = await stack.docker
+        .getContainer(pod.name)
+        .inspect()
+        .catch((err: { statusCode?: number }) => {
+          if (err.statusCode === 404) return undefined;
+          throw err;
+        });
+      if (!info) continue;
       const entry = info.Config.Env.find((e) => e.startsWith(`${INJECTED_ENV.serviceToken}=`));
       hashes.push(hasher.hash(entry?.slice(INJECTED_ENV.serviceToken.length + 1) ?? ''));
     }
