@@ -33,6 +33,8 @@ module.exports = function jestConfig(packageDir, overrides = {}) {
       '^@slipway/app-config$': path.join(root, 'libs/app-config/src/index.ts'),
       '^@slipway/k8s-spec$': path.join(root, 'libs/k8s-spec/src/index.ts'),
       '^@slipway/db-schema$': path.join(root, 'libs/db-schema/src/index.ts'),
+      '^@slipway/iac$': path.join(root, 'libs/iac/src/index.ts'),
+      '^@slipway/cdktf$': path.join(root, 'infra/cdktf/src/index.ts'),
       '^@slipway/source-bundle$': path.join(root, 'libs/source-bundle/src/index.ts'),
       '^@slipway/kube-client$': path.join(root, 'libs/kube-client/src/index.ts'),
       '^@slipway/kube-client/testing$': path.join(root, 'libs/kube-client/src/testing/index.ts'),

@@ -1,0 +1,215 @@
+/**
+ * The Terraform resource types Slipway declares, as they appear in synthesized Terraform
+ * JSON. The constructs write this shape, `slipway iac` (and the provider) read it; each
+ * schema is checked where the JSON enters a process.
+ */
+import { z } from 'zod';
+
+export const PROVIDER_NAME = 'slipway';
+export const PROVIDER_SOURCE = 'slipway/slipway';
+
+export const RESOURCE_TYPES = [
+  'slipway_project',
+  'slipway_resource_profile',
+  'slipway_service',
+  'slipway_access_key',
+] as const;
+export type ResourceType = (typeof RESOURCE_TYPES)[number];
+
+/** Labels the API keeps on every resource a stack owns: no state file to lose. */
+export const STACK_LABEL = 'slipway.dev/stack';
+export const ADDRESS_LABEL = 'slipway.dev/resource';
+/** A salted digest of a service's secret env values (the API never returns them). */
+export const SECRET_ENV_LABEL = 'slipway.dev/secret-env';
+export const RESERVED_LABEL_PREFIX = 'slipway.dev/';
+
+/** The profiles every installation seeds; others are declared in the stack or imported. */
+export const BUILT_IN_PROFILES = ['nano', 'small', 'medium', 'large', 'xlarge', 'gpu-l4'] as const;
+
+export const SERVICE_NAME = /^[a-z]([a-z0-9-]{0,52}[a-z0-9])?$/;
+export const PROFILE_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti)?$/;
+const LABEL_NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
+const LABEL_PREFIX = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?)?$/;
+export const MAX_LABELS = 32;
+
+/** Why a label key cannot be used, or undefined when it can (the API's own rule). */
+export function labelKeyProblem(key: string): string | undefined {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash === -1 ? undefined : key.slice(0, slash);
+  const name = slash === -1 ? key : key.slice(slash + 1);
+  if (prefix !== undefined && (prefix.length > 253 || !LABEL_PREFIX.test(prefix)))
+    return `label key "${key}": the prefix must be a DNS subdomain`;
+  if (!LABEL_NAME.test(name))
+    return `label key "${key}": the name must be 1-63 letters, digits, ".", "_" or "-", starting and ending with a letter or digit`;
+  return undefined;
+}
+
+export function labelValueProblem(key: string, value: string): string | undefined {
+  return LABEL_VALUE.test(value)
+    ? undefined
+    : `label "${key}": the value must be at most 63 letters, digits, ".", "_" or "-", starting and ending with a letter or digit`;
+}
+
+/** A `${…}` Terraform expression: a reference or a variable, resolved at plan time. */
+export const EXPRESSION = /^\$\{[^}]+\}$/;
+const text = (max: number) => z.string().max(max);
+const reference = z
+  .string()
+  .regex(EXPRESSION, 'must be a reference such as ${slipway_project.web.id}');
+const uuidOrReference = z.union([z.uuid(), reference]);
+const labels = z.record(z.string(), z.string()).superRefine((value, ctx) => {
+  const keys = Object.keys(value);
+  if (keys.length > MAX_LABELS) ctx.addIssue({ code: 'custom', message: `at most ${MAX_LABELS}` });
+  for (const key of keys) {
+    const problem =
+      labelKeyProblem(key) ??
+      (key.startsWith(RESERVED_LABEL_PREFIX)
+        ? `label key "${key}": the ${RESERVED_LABEL_PREFIX} prefix is kept by Slipway`
+        : labelValueProblem(key, value[key] ?? ''));
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }
+});
+const metadata = { '//': z.unknown().optional(), depends_on: z.array(z.string()).optional() };
+
+export const ProviderConfig = z.object({
+  api_url: z.string().optional(),
+  token: z.string().optional(),
+  org_id: uuidOrReference.optional(),
+  alias: z.string().optional(),
+});
+export type ProviderConfig = z.infer<typeof ProviderConfig>;
+
+export const ProjectConfig = z.strictObject({
+  ...metadata,
+  name: z.string().min(1).max(100),
+  description: text(500).optional(),
+  org_id: uuidOrReference.optional(),
+  labels: labels.optional(),
+});
+export type ProjectConfig = z.infer<typeof ProjectConfig>;
+
+export const ResourceProfileConfig = z.strictObject({
+  ...metadata,
+  name: z.string().regex(PROFILE_NAME, 'must be a lowercase DNS label'),
+  description: text(500).optional(),
+  cpu: z.string().regex(QUANTITY, 'must be a CPU quantity such as 500m or 2'),
+  memory: z.string().regex(QUANTITY, 'must be a memory quantity such as 512Mi or 2Gi'),
+  gpu_type: z.string().min(1).optional(),
+  gpu_count: z.number().int().min(0).max(8).optional(),
+  labels: labels.optional(),
+});
+export type ResourceProfileConfig = z.infer<typeof ResourceProfileConfig>;
+
+const envMap = z.record(
+  z.string().regex(ENV_NAME, 'must be an environment variable name'),
+  z.string(),
+);
+
+export const ServiceConfig = z
+  .strictObject({
+    ...metadata,
+    project_id: uuidOrReference,
+    name: z.string().regex(SERVICE_NAME, 'must be a DNS label of at most 54 characters'),
+    description: text(500).optional(),
+    category: z.string().optional(),
+    access_type: z.enum(['private', 'public']).optional(),
+    domains: z.array(z.string()).optional(),
+    labels: labels.optional(),
+    image: z.string().min(1).optional(),
+    source: z
+      .strictObject({
+        path: z.string().min(1),
+        dockerfile: z.string().min(1),
+        context: z.string().min(1),
+      })
+      .optional(),
+    env: envMap.optional(),
+    secret_env: envMap.optional(),
+    resource_profile: z.string().min(1).optional(),
+    resources: z.strictObject({ cpu: z.string(), memory: z.string() }).optional(),
+    instances: z.number().int().min(0).max(100).optional(),
+    min_instances: z.number().int().min(0).max(100).optional(),
+    max_instances: z.number().int().min(1).max(100).optional(),
+    autoscaling: z
+      .strictObject({
+        min_instances: z.number().int().min(1).max(100),
+        max_instances: z.number().int().min(1).max(100),
+        target_cpu_percent: z.number().int().min(1).max(100),
+      })
+      .optional(),
+    health_check_path: z.string().startsWith('/').optional(),
+    command: z.array(z.string()).optional(),
+    args: z.array(z.string()).optional(),
+  })
+  .refine((s) => (s.image === undefined) !== (s.source === undefined), {
+    message: 'declares either image or source, exactly one',
+  })
+  .refine((s) => !(s.resource_profile !== undefined && s.resources !== undefined), {
+    message: 'declares resource_profile or resources, not both',
+  });
+export type ServiceConfig = z.infer<typeof ServiceConfig>;
+
+export const AccessKeyConfig = z
+  .strictObject({
+    ...metadata,
+    name: z.string().min(1).max(100),
+    scope: z.enum(['org', 'project']),
+    org_id: uuidOrReference.optional(),
+    project_id: uuidOrReference.optional(),
+    labels: labels.optional(),
+  })
+  .refine((k) => (k.scope === 'project') === (k.project_id !== undefined), {
+    message: 'a project key names its project_id; an org key names none',
+  });
+export type AccessKeyConfig = z.infer<typeof AccessKeyConfig>;
+
+export const RESOURCE_SCHEMAS = {
+  slipway_project: ProjectConfig,
+  slipway_resource_profile: ResourceProfileConfig,
+  slipway_service: ServiceConfig,
+  slipway_access_key: AccessKeyConfig,
+} as const satisfies Record<ResourceType, z.ZodType>;
+
+export interface AttributeRule {
+  /** Shown as `(sensitive)` in plans and never printed. */
+  readonly sensitive?: boolean;
+  /** A change cannot be made in place: the resource is replaced. */
+  readonly forcesReplacement?: boolean;
+}
+
+/** How each declared attribute behaves in a plan (attributes not listed update in place). */
+export const ATTRIBUTE_RULES: Readonly<
+  Record<ResourceType, Readonly<Record<string, AttributeRule>>>
+> = {
+  slipway_project: { org_id: { forcesReplacement: true } },
+  slipway_resource_profile: {
+    name: { forcesReplacement: true },
+    cpu: { forcesReplacement: true },
+    memory: { forcesReplacement: true },
+    gpu_type: { forcesReplacement: true },
+    gpu_count: { forcesReplacement: true },
+  },
+  slipway_service: {
+    project_id: { forcesReplacement: true },
+    name: { forcesReplacement: true },
+    secret_env: { sensitive: true },
+  },
+  slipway_access_key: {
+    name: { forcesReplacement: true },
+    scope: { forcesReplacement: true },
+    org_id: { forcesReplacement: true },
+    project_id: { forcesReplacement: true },
+    labels: { forcesReplacement: true },
+  },
+};
+
+/** Attributes a resource exposes once it exists (never compared in plans). */
+export const COMPUTED_ATTRIBUTES: Readonly<Record<ResourceType, readonly string[]>> = {
+  slipway_project: ['id', 'org_id'],
+  slipway_resource_profile: ['id'],
+  slipway_service: ['id', 'hostname', 'status', 'org_id', 'deployment_id'],
+  slipway_access_key: ['id', 'key', 'org_id'],
+};
