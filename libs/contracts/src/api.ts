@@ -51,6 +51,8 @@ export interface ServiceResource {
   /** Bounds for autoscaling and for `POST /scale` (null: unbounded). */
   min_replicas: number | null;
   max_replicas: number | null;
+  /** Key/value labels, e.g. `slipway.dev/stack` (the owning stack); `{}` when none. */
+  labels: Record<string, string>;
   created_by: string;
   created_at: string;
   updated_at: string;

@@ -19,6 +19,12 @@ export enum ErrorCode {
   RouteNotFound = 'route_not_found',
   AlreadyExists = 'already_exists',
   Conflict = 'conflict',
+  /** The project still has services: it cannot be deleted (or renamed) until they are gone. */
+  ProjectNotEmpty = 'project_not_empty',
+  /** Deployments still refer to the resource profile: it cannot be deleted. */
+  ResourceProfileInUse = 'resource_profile_in_use',
+  /** A built-in resource profile (seeded at every start) cannot be deleted. */
+  ResourceProfileBuiltIn = 'resource_profile_built_in',
   IdempotencyKeyReused = 'idempotency_key_reused',
   IdempotencyRequestInProgress = 'idempotency_request_in_progress',
   RateLimited = 'rate_limited',
@@ -39,6 +45,9 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   [ErrorCode.RouteNotFound]: 404,
   [ErrorCode.AlreadyExists]: 409,
   [ErrorCode.Conflict]: 409,
+  [ErrorCode.ProjectNotEmpty]: 409,
+  [ErrorCode.ResourceProfileInUse]: 409,
+  [ErrorCode.ResourceProfileBuiltIn]: 403,
   [ErrorCode.IdempotencyRequestInProgress]: 409,
   [ErrorCode.IdempotencyKeyReused]: 422,
   [ErrorCode.RateLimited]: 429,

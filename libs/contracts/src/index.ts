@@ -8,6 +8,7 @@ export * from './errors';
 export * from './tokens';
 export * from './channels';
 export * from './jobs';
+export * from './labels';
 export * from './queues';
 export * from './telemetry';
 export * from './traces';

@@ -41,6 +41,8 @@ export const projects = table('projects', {
   org_id: uuid,
   name: varchar,
   description: nullable(varchar),
+  /** `{key: value}` strings, e.g. `slipway.dev/stack`. */
+  labels: jsonb,
   created_at: timestamptz,
   updated_at: timestamptz,
 });
@@ -63,6 +65,7 @@ export const services = table('services', {
   instances: nullable(integer),
   min_replicas: nullable(integer),
   max_replicas: nullable(integer),
+  labels: jsonb,
   created_by: uuid,
   created_at: timestamptz,
   updated_at: timestamptz,
@@ -94,6 +97,7 @@ export const accessKeys = table('access_keys', {
   created_by: uuid,
   expires_at: nullable(timestamptz),
   revoked_at: nullable(timestamptz),
+  labels: jsonb,
   created_at: timestamptz,
 });
 

@@ -1,8 +1,10 @@
 import { NOT_BLANK } from '../common/validation/patterns';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { TOKEN_PREFIX } from '@slipway/contracts';
+import { TOKEN_PREFIX, type Labels } from '@slipway/contracts';
 import { IsDateString, IsOptional, IsString, IsUUID, MaxLength, Matches } from 'class-validator';
 import { PaginationQuery } from '../common/http/pagination.dto';
+import { IsLabelFilter } from '../common/validation/label-filter';
+import { IsLabels, LabelsView, labelsOf } from '../common/validation/labels';
 import { type AccessKey } from './access-key.entity';
 
 export class CreateAccessKeyDto {
@@ -32,6 +34,9 @@ export class CreateAccessKeyDto {
   @IsOptional()
   @IsDateString({}, { message: 'must be an ISO 8601 date-time' })
   expires_at?: string;
+
+  @IsLabels('Labels, e.g. the owning stack (set at creation only: keys are immutable)')
+  labels?: Labels;
 }
 
 export class ListAccessKeysQuery extends PaginationQuery {
@@ -44,6 +49,9 @@ export class ListAccessKeysQuery extends PaginationQuery {
   @IsOptional()
   @IsUUID('all', { message: 'must be a UUID' })
   project_id?: string;
+
+  @IsLabelFilter()
+  label?: string[];
 }
 
 export class AccessKeyView {
@@ -56,6 +64,7 @@ export class AccessKeyView {
   @ApiProperty({ example: 'x9Qz' }) last_four!: string;
   @ApiProperty({ enum: ['active', 'revoked', 'expired'] }) status!:
     'active' | 'revoked' | 'expired';
+  @LabelsView() labels!: Labels;
   @ApiProperty({ format: 'uuid' }) created_by!: string;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) expires_at!: string | null;
@@ -77,6 +86,7 @@ export function toAccessKeyView(key: AccessKey): AccessKeyView {
     prefix: TOKEN_PREFIX.accessKey,
     last_four: key.lastFour,
     status: key.revokedAt ? 'revoked' : expired ? 'expired' : 'active',
+    labels: labelsOf(key.labels),
     created_by: key.createdBy,
     created_at: key.createdAt.toISOString(),
     expires_at: key.expiresAt?.toISOString() ?? null,

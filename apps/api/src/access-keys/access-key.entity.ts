@@ -37,6 +37,11 @@ export class AccessKey {
 
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true }) revokedAt!: Date | null;
 
+  /** Key/value labels, e.g. `slipway.dev/stack`; the GIN index serves `labels @> …` filters. */
+  @Index('idx_access_keys_labels', { synchronize: false })
+  @Column({ type: 'jsonb', default: {} })
+  labels!: Record<string, string>;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 
   @ManyToOne(() => Organization, { onDelete: 'CASCADE' })

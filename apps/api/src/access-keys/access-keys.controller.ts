@@ -7,6 +7,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { ApiDataResponse, ApiListResponse } from '../common/http/api-responses';
 import { one, page } from '../common/http/envelope';
 import { pageRequest } from '../common/http/pagination.dto';
+import { parseLabelFilter } from '../common/validation/label-filter';
 import { UuidParam } from '../common/validation/uuid-param.pipe';
 import { Idempotent } from '../idempotency/idempotent.decorator';
 import {
@@ -35,6 +36,7 @@ export class AccessKeysController {
     const [keys, total] = await this.keys.list(
       principal.userId,
       { orgId: query.org_id, projectId: query.project_id },
+      parseLabelFilter(query.label),
       request,
     );
     return page(keys.map(toAccessKeyView), total, request.page, request.perPage);
@@ -58,7 +60,7 @@ export class AccessKeysController {
       principal.userId,
       body.name,
       { orgId: body.org_id, projectId: body.project_id },
-      expiresAt,
+      { expiresAt, labels: body.labels ?? {} },
     );
     return one({ ...toAccessKeyView(key), key: plaintext });
   }

@@ -23,6 +23,7 @@ interface KeyView {
   created_at: string;
   expires_at: string | null;
   revoked_at: string | null;
+  labels: Record<string, string>;
   key?: string;
 }
 
@@ -69,6 +70,7 @@ describe('access keys', () => {
         prefix: 'slp_ak_',
         last_four: key.key?.slice(-4),
         status: 'active',
+        labels: {},
         created_by: a.user.id,
         created_at: expect.any(String),
         expires_at: null,

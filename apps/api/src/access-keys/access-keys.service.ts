@@ -1,11 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { CHANNELS, KeyChangeMessageSchema } from '@slipway/contracts';
+import { CHANNELS, KeyChangeMessageSchema, type Labels } from '@slipway/contracts';
 import { In, IsNull, type FindOptionsWhere, type Repository } from 'typeorm';
 import { generateCredential } from '../common/crypto/credentials';
 import { CredentialHasher } from '../common/crypto/crypto.module';
 import { DomainError } from '../common/errors/domain-error';
 import { type PageRequest } from '../common/http/pagination.dto';
+import { type LabelSelector } from '../common/validation/label-filter';
+import { labelsMatch } from '../database/labels-match';
 import { OrgsService } from '../orgs/orgs.service';
 import { ProjectsService } from '../projects/projects.service';
 import { RedisClient } from '../redis/redis.module';
@@ -14,6 +16,12 @@ import { AccessKey } from './access-key.entity';
 export interface AccessKeyScope {
   orgId?: string;
   projectId?: string;
+}
+
+/** What a key is created with besides its name and scope; it never changes afterwards. */
+export interface AccessKeyOptions {
+  expiresAt: Date | null;
+  labels: Labels;
 }
 
 /** Access Keys for calling private services; org-wide or limited to one project. */
@@ -33,7 +41,7 @@ export class AccessKeysService {
     userId: string,
     name: string,
     scope: AccessKeyScope,
-    expiresAt: Date | null,
+    { expiresAt, labels }: AccessKeyOptions,
   ): Promise<{ key: AccessKey; plaintext: string }> {
     const { orgId, projectId } = await this.resolveScope(userId, scope);
     const plaintext = generateCredential('accessKey');
@@ -44,6 +52,7 @@ export class AccessKeysService {
         projectId,
         createdBy: userId,
         expiresAt,
+        labels,
         revokedAt: null,
         keyHash: this.hasher.hash(plaintext),
         lastFour: plaintext.slice(-4),
@@ -56,6 +65,7 @@ export class AccessKeysService {
   async list(
     userId: string,
     scope: AccessKeyScope,
+    labels: readonly LabelSelector[],
     page: PageRequest,
   ): Promise<[AccessKey[], number]> {
     let where: FindOptionsWhere<AccessKey>;
@@ -69,7 +79,7 @@ export class AccessKeysService {
       where = { orgId: In(await this.orgs.orgIdsOf(userId)) };
     }
     return this.keys.findAndCount({
-      where,
+      where: { ...where, ...labelsMatch(labels) },
       order: { createdAt: 'DESC', id: 'ASC' },
       skip: page.skip,
       take: page.perPage,

@@ -1,7 +1,10 @@
 import { NOT_BLANK } from '../common/validation/patterns';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUUID, MaxLength, Matches } from 'class-validator';
+import { IsOptional, IsString, IsUUID, MaxLength, Matches, ValidateIf } from 'class-validator';
 import { PaginationQuery } from '../common/http/pagination.dto';
+import { IsLabelFilter } from '../common/validation/label-filter';
+import { type Labels } from '@slipway/contracts';
+import { IsLabels, LabelsView, labelsOf } from '../common/validation/labels';
 import { type Project } from './project.entity';
 
 export class CreateProjectDto {
@@ -20,6 +23,37 @@ export class CreateProjectDto {
   @MaxLength(500, { message: 'must be at most 500 characters' })
   @IsString({ message: 'must be a string' })
   description?: string;
+
+  @IsLabels()
+  labels?: Labels;
+}
+
+/** The fields given change; those left out stay. */
+export class UpdateProjectDto {
+  @ApiPropertyOptional({
+    example: 'web',
+    maxLength: 100,
+    description: 'Unique in the organization; only while the project has no services',
+  })
+  @ValidateIf((dto: UpdateProjectDto) => dto.name !== undefined)
+  @Matches(NOT_BLANK, { message: 'must not be empty' })
+  @MaxLength(100, { message: 'must be at most 100 characters' })
+  @IsString({ message: 'must be a string' })
+  name?: string;
+
+  @ApiPropertyOptional({
+    maxLength: 500,
+    nullable: true,
+    type: String,
+    description: 'null removes it',
+  })
+  @IsOptional()
+  @MaxLength(500, { message: 'must be at most 500 characters' })
+  @IsString({ message: 'must be a string' })
+  description?: string | null;
+
+  @IsLabels('Labels, replacing the current ones ({} removes them all)')
+  labels?: Labels;
 }
 
 export class ListProjectsQuery extends PaginationQuery {
@@ -27,6 +61,9 @@ export class ListProjectsQuery extends PaginationQuery {
   @IsOptional()
   @IsUUID('all', { message: 'must be a UUID' })
   org_id?: string;
+
+  @IsLabelFilter()
+  label?: string[];
 }
 
 export class GetProjectQuery {
@@ -44,6 +81,7 @@ export class ProjectView {
   @ApiProperty({ format: 'uuid' }) org_id!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ nullable: true, type: String }) description!: string | null;
+  @LabelsView() labels!: Labels;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiProperty({ format: 'date-time' }) updated_at!: string;
 }
@@ -54,6 +92,7 @@ export function toProjectView(project: Project): ProjectView {
     org_id: project.orgId,
     name: project.name,
     description: project.description,
+    labels: labelsOf(project.labels),
     created_at: project.createdAt.toISOString(),
     updated_at: project.updatedAt.toISOString(),
   };

@@ -2,6 +2,7 @@ import {
   Column,
   CreateDateColumn,
   Entity,
+  Index,
   JoinColumn,
   ManyToOne,
   PrimaryGeneratedColumn,
@@ -20,6 +21,11 @@ export class Project {
   @Column({ type: 'varchar', length: 100 }) name!: string;
 
   @Column({ type: 'varchar', length: 500, nullable: true }) description!: string | null;
+
+  /** Key/value labels, e.g. `slipway.dev/stack`; the GIN index serves `labels @> …` filters. */
+  @Index('idx_projects_labels', { synchronize: false })
+  @Column({ type: 'jsonb', default: {} })
+  labels!: Record<string, string>;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 

@@ -1,11 +1,12 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type DataEnvelope, type ListEnvelope } from '@slipway/contracts';
 import { CurrentPrincipal } from '../auth/decorators';
 import { type Principal } from '../auth/principal';
-import { ApiDataResponse, ApiListResponse } from '../common/http/api-responses';
+import { ApiDataResponse, ApiListResponse, ErrorResponse } from '../common/http/api-responses';
 import { one, page } from '../common/http/envelope';
 import { pageRequest } from '../common/http/pagination.dto';
+import { parseLabelFilter } from '../common/validation/label-filter';
 import { UuidParam } from '../common/validation/uuid-param.pipe';
 import {
   CreateProjectDto,
@@ -13,6 +14,7 @@ import {
   ListProjectsQuery,
   ProjectView,
   toProjectView,
+  UpdateProjectDto,
 } from './project.dto';
 import { ProjectsService } from './projects.service';
 
@@ -30,7 +32,12 @@ export class ProjectsController {
     @Query() query: ListProjectsQuery,
   ): Promise<ListEnvelope<ProjectView>> {
     const request = pageRequest(query);
-    const [projects, total] = await this.projects.list(principal.userId, query.org_id, request);
+    const [projects, total] = await this.projects.list(
+      principal.userId,
+      query.org_id,
+      parseLabelFilter(query.label),
+      request,
+    );
     return page(projects.map(toProjectView), total, request.page, request.perPage);
   }
 
@@ -42,12 +49,11 @@ export class ProjectsController {
     @CurrentPrincipal() principal: Principal,
     @Body() body: CreateProjectDto,
   ): Promise<DataEnvelope<ProjectView>> {
-    const project = await this.projects.create(
-      principal.userId,
-      body.org_id,
-      body.name,
-      body.description ?? null,
-    );
+    const project = await this.projects.create(principal.userId, body.org_id, {
+      name: body.name,
+      description: body.description ?? null,
+      labels: body.labels ?? {},
+    });
     return one(toProjectView(project));
   }
 
@@ -62,5 +68,50 @@ export class ProjectsController {
     return one(
       toProjectView(await this.projects.requireAccessible(principal.userId, id, query.org_id)),
     );
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    summary: 'Change name, description or labels (any member of its organization)',
+    description:
+      'Fields left out stay as they are; `labels` replaces the whole map. A project is renamed only while it has no services (409 project_not_empty), since runtimes name their objects after it.',
+  })
+  @ApiDataResponse(ProjectView)
+  @ApiResponse({
+    status: 409,
+    type: ErrorResponse,
+    description:
+      'already_exists: the name is taken in the organization; project_not_empty: a rename while it has services',
+  })
+  async update(
+    @CurrentPrincipal() principal: Principal,
+    @UuidParam('id') id: string,
+    @Body() body: UpdateProjectDto,
+  ): Promise<DataEnvelope<ProjectView>> {
+    const project = await this.projects.update(principal.userId, id, {
+      name: body.name,
+      description: body.description,
+      labels: body.labels,
+    });
+    return one(toProjectView(project));
+  }
+
+  @Delete(':id')
+  @ApiOperation({
+    summary: 'Delete an empty project (any member of its organization); answers what was deleted',
+    description:
+      'Refused with 409 project_not_empty while the project has services. Its project-scoped access keys are deleted with it.',
+  })
+  @ApiDataResponse(ProjectView)
+  @ApiResponse({
+    status: 409,
+    type: ErrorResponse,
+    description: 'project_not_empty: the project still has services',
+  })
+  async remove(
+    @CurrentPrincipal() principal: Principal,
+    @UuidParam('id') id: string,
+  ): Promise<DataEnvelope<ProjectView>> {
+    return one(toProjectView(await this.projects.delete(principal.userId, id)));
   }
 }

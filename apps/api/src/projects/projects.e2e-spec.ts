@@ -57,6 +57,7 @@ describe('projects', () => {
           org_id: orgId,
           name: 'web',
           description: 'The website',
+          labels: {},
           created_at: expect.any(String),
           updated_at: expect.any(String),
         },
@@ -256,6 +257,7 @@ describe('projects', () => {
           org_id: tenant.orgId,
           name: expect.stringMatching(/^project-/),
           description: null,
+          labels: {},
           created_at: expect.any(String),
           updated_at: expect.any(String),
         },
@@ -321,6 +323,15 @@ describe('projects', () => {
       [
         'GET /v1/projects/{id}',
         (token) => withToken(t.http.get(`/v1/projects/${randomUUID()}`), token),
+      ],
+      [
+        'PATCH /v1/projects/{id}',
+        (token) =>
+          withToken(t.http.patch(`/v1/projects/${randomUUID()}`).send({ name: 'x' }), token),
+      ],
+      [
+        'DELETE /v1/projects/{id}',
+        (token) => withToken(t.http.delete(`/v1/projects/${randomUUID()}`), token),
       ],
     ],
   );

@@ -1,6 +1,6 @@
 import { NOT_BLANK } from '../common/validation/patterns';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { GPU_COUNTS, GPU_TYPES, type GpuType } from '@slipway/contracts';
+import { GPU_COUNTS, GPU_TYPES, type GpuType, type Labels } from '@slipway/contracts';
 import { Type } from 'class-transformer';
 import {
   IsIn,
@@ -13,6 +13,8 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { PaginationQuery } from '../common/http/pagination.dto';
+import { IsLabelFilter } from '../common/validation/label-filter';
+import { IsLabels, LabelsView, labelsOf } from '../common/validation/labels';
 import {
   PROFILE_PURPOSES,
   type ProfilePurpose,
@@ -35,6 +37,9 @@ export class ListResourceProfilesQuery extends PaginationQuery {
   @IsOptional()
   @IsIn(PROFILE_SORTS, { message: `must be one of ${PROFILE_SORTS.join(', ')}` })
   sort?: ProfileSort;
+
+  @IsLabelFilter()
+  label?: string[];
 }
 
 export class CreateResourceProfileDto {
@@ -82,6 +87,29 @@ export class CreateResourceProfileDto {
   @Min(0, { message: 'must be at least 0' })
   @IsInt({ message: 'must be an integer' })
   sort_order?: number;
+
+  @IsLabels()
+  labels?: Labels;
+}
+
+/**
+ * What may change on a profile. Its name and size stay: deployments copy the size and
+ * refer to the profile by id, so a changed size would misdescribe them.
+ */
+export class UpdateResourceProfileDto {
+  @ApiPropertyOptional({
+    maxLength: 500,
+    nullable: true,
+    type: String,
+    description: 'null removes it',
+  })
+  @IsOptional()
+  @MaxLength(500, { message: 'must be at most 500 characters' })
+  @IsString({ message: 'must be a string' })
+  description?: string | null;
+
+  @IsLabels('Labels, replacing the current ones ({} removes them all)')
+  labels?: Labels;
 }
 
 export class ResourceProfileView {
@@ -94,6 +122,7 @@ export class ResourceProfileView {
   @ApiProperty({ nullable: true, enum: GPU_TYPES }) gpu_type!: string | null;
   @ApiProperty() gpu_count!: number;
   @ApiProperty() sort_order!: number;
+  @LabelsView() labels!: Labels;
 }
 
 export function toResourceProfileView(profile: ResourceProfile): ResourceProfileView {
@@ -107,5 +136,6 @@ export function toResourceProfileView(profile: ResourceProfile): ResourceProfile
     gpu_type: profile.gpuType,
     gpu_count: profile.gpuCount,
     sort_order: profile.sortOrder,
+    labels: labelsOf(profile.labels),
   };
 }

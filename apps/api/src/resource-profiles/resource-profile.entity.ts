@@ -2,6 +2,7 @@ import {
   Column,
   CreateDateColumn,
   Entity,
+  Index,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
@@ -31,6 +32,11 @@ export class ResourceProfile {
   @Column({ name: 'gpu_count', type: 'int', default: 0 }) gpuCount!: number;
 
   @Column({ name: 'sort_order', type: 'int', default: 0 }) sortOrder!: number;
+
+  /** Key/value labels, e.g. `slipway.dev/stack`; the GIN index serves `labels @> …` filters. */
+  @Index('idx_resource_profiles_labels', { synchronize: false })
+  @Column({ type: 'jsonb', default: {} })
+  labels!: Record<string, string>;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 

@@ -1,18 +1,20 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type DataEnvelope, type ListEnvelope } from '@slipway/contracts';
 import { CurrentPrincipal } from '../auth/decorators';
 import { type Principal } from '../auth/principal';
 import { DomainError } from '../common/errors/domain-error';
-import { ApiDataResponse, ApiListResponse } from '../common/http/api-responses';
+import { ApiDataResponse, ApiListResponse, ErrorResponse } from '../common/http/api-responses';
 import { one, page } from '../common/http/envelope';
 import { pageRequest } from '../common/http/pagination.dto';
+import { parseLabelFilter } from '../common/validation/label-filter';
 import { UuidParam } from '../common/validation/uuid-param.pipe';
 import {
   CreateResourceProfileDto,
   ListResourceProfilesQuery,
   ResourceProfileView,
   toResourceProfileView,
+  UpdateResourceProfileDto,
 } from './resource-profile.dto';
 import { ResourceProfilesService } from './resource-profiles.service';
 
@@ -32,6 +34,7 @@ export class ResourceProfilesController {
     const [profiles, total] = await this.profiles.list(
       query.purpose,
       query.sort ?? 'sort_order',
+      parseLabelFilter(query.label),
       request,
     );
     return page(profiles.map(toResourceProfileView), total, request.page, request.perPage);
@@ -62,7 +65,48 @@ export class ResourceProfilesController {
       gpuType: body.gpu_type ?? null,
       gpuCount: body.gpu_count ?? 0,
       sortOrder: body.sort_order ?? 0,
+      labels: body.labels ?? {},
     });
     return one(toResourceProfileView(profile));
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    summary: 'Change the description or labels of a resource profile (admins only)',
+    description:
+      'Fields left out stay as they are; `labels` replaces the whole map. Name and size never change: deployments copy the size and keep the id.',
+  })
+  @ApiDataResponse(ResourceProfileView)
+  async update(
+    @CurrentPrincipal() principal: Principal,
+    @UuidParam('id') id: string,
+    @Body() body: UpdateResourceProfileDto,
+  ): Promise<DataEnvelope<ResourceProfileView>> {
+    if (!principal.isAdmin) throw DomainError.forbidden('Only admins can change resource profiles');
+    const profile = await this.profiles.update(id, {
+      description: body.description,
+      labels: body.labels,
+    });
+    return one(toResourceProfileView(profile));
+  }
+
+  @Delete(':id')
+  @ApiOperation({
+    summary: 'Delete a resource profile (admins only); answers what was deleted',
+    description:
+      'Refused for the built-in profiles (403 resource_profile_built_in) and while any deployment was made with the profile (409 resource_profile_in_use).',
+  })
+  @ApiDataResponse(ResourceProfileView)
+  @ApiResponse({
+    status: 409,
+    type: ErrorResponse,
+    description: 'resource_profile_in_use: deployments refer to the profile',
+  })
+  async remove(
+    @CurrentPrincipal() principal: Principal,
+    @UuidParam('id') id: string,
+  ): Promise<DataEnvelope<ResourceProfileView>> {
+    if (!principal.isAdmin) throw DomainError.forbidden('Only admins can delete resource profiles');
+    return one(toResourceProfileView(await this.profiles.delete(id)));
   }
 }

@@ -15,6 +15,7 @@ interface ProfileView {
   gpu_type: string | null;
   gpu_count: number;
   sort_order: number;
+  labels: Record<string, string>;
 }
 
 interface ProfileList {
@@ -88,6 +89,7 @@ describe('resource profiles', () => {
           gpu_type: seed.gpuType,
           gpu_count: seed.gpuCount,
           sort_order: seed.sortOrder,
+          labels: {},
         });
       }
     });
@@ -189,6 +191,7 @@ describe('resource profiles', () => {
         gpu_type: GPU_B,
         gpu_count: 2,
         sort_order: 200,
+        labels: {},
       });
       const res = await t.http
         .get(`/v1/resource-profiles/${profile.id}`)
@@ -299,6 +302,11 @@ describe('resource profiles', () => {
             .post('/v1/resource-profiles')
             .set(header)
             .send({ name: 'x', cpu: '1', memory: '1Gi' }),
+          t.http
+            .patch(`/v1/resource-profiles/${randomUUID()}`)
+            .set(header)
+            .send({ description: 'x' }),
+          t.http.delete(`/v1/resource-profiles/${randomUUID()}`).set(header),
         ]) {
           const res = await call;
           expect(res.status).toBe(401);

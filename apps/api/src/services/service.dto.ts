@@ -6,6 +6,7 @@ import {
   type AccessType,
   type ServiceResource,
   type ServiceStatus,
+  type Labels,
 } from '@slipway/contracts';
 import { Type } from 'class-transformer';
 import { MAX_REPLICAS } from '@slipway/k8s-spec';
@@ -21,9 +22,12 @@ import {
   IsUUID,
   Matches,
   MaxLength,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { PaginationQuery } from '../common/http/pagination.dto';
+import { IsLabelFilter } from '../common/validation/label-filter';
+import { IsLabels, LabelsView, labelsOf } from '../common/validation/labels';
 import { MAX_DOMAINS_PER_SERVICE } from './custom-domains';
 import { type Service } from './service.entity';
 
@@ -56,6 +60,11 @@ export class ServiceFieldsDto {
   @Matches(CATEGORY, { message: 'must be lowercase letters, digits, - or _ (at most 63)' })
   @IsString({ message: 'must be a string' })
   category?: string;
+
+  @IsLabels(
+    'Labels, e.g. the owning stack; on update they replace the current ones ({} removes them all)',
+  )
+  labels?: Labels;
 }
 
 export class UpdateServiceDto extends ServiceFieldsDto {
@@ -118,16 +127,35 @@ export class CreateServiceDto extends ServiceFieldsDto {
   project_id!: string;
 }
 
+/** `project_id`, `org_id` or both (then the project must be in that org). */
 export class ListServicesQuery extends PaginationQuery {
-  @ApiProperty({ format: 'uuid' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: "The project's services. Required unless org_id is given.",
+  })
+  @ValidateIf(
+    (query: ListServicesQuery) => query.org_id === undefined || query.project_id !== undefined,
+  )
   @IsUUID('all', { message: 'must be a UUID' })
-  @IsDefined({ message: 'is required' })
-  project_id!: string;
+  @IsDefined({ message: 'is required unless org_id is given' })
+  project_id?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      "Every service of the organization's projects. Required unless project_id is given; with both, the project must belong to this organization.",
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'must be a UUID' })
+  org_id?: string;
 
   @ApiPropertyOptional({ enum: SERVICE_STATUSES })
   @IsOptional()
   @IsIn(SERVICE_STATUSES, { message: `must be one of ${SERVICE_STATUSES.join(', ')}` })
   status?: ServiceStatus;
+
+  @IsLabelFilter()
+  label?: string[];
 }
 
 class AccessControlView {
@@ -166,6 +194,7 @@ export class ServiceView implements ServiceResource {
   instances!: number | null;
   @ApiProperty({ type: Number, nullable: true }) min_replicas!: number | null;
   @ApiProperty({ type: Number, nullable: true }) max_replicas!: number | null;
+  @LabelsView() labels!: Labels;
   @ApiProperty({ format: 'uuid', description: 'The user who created the service' })
   created_by!: string;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
@@ -188,6 +217,7 @@ export function toServiceView(service: Service): ServiceView {
     instances: service.instances,
     min_replicas: service.minReplicas,
     max_replicas: service.maxReplicas,
+    labels: labelsOf(service.labels),
     created_by: service.createdBy,
     created_at: service.createdAt.toISOString(),
     updated_at: service.updatedAt.toISOString(),

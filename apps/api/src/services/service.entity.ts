@@ -78,6 +78,11 @@ export class Service {
 
   @Column({ name: 'created_by', type: 'uuid' }) createdBy!: string;
 
+  /** Key/value labels, e.g. `slipway.dev/stack`; the GIN index serves `labels @> …` filters. */
+  @Index('idx_services_labels', { synchronize: false })
+  @Column({ type: 'jsonb', default: {} })
+  labels!: Record<string, string>;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;

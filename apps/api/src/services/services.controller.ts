@@ -6,6 +6,7 @@ import { type Principal } from '../auth/principal';
 import { ApiDataResponse, ApiListResponse, ErrorResponse } from '../common/http/api-responses';
 import { one, page } from '../common/http/envelope';
 import { pageRequest } from '../common/http/pagination.dto';
+import { parseLabelFilter } from '../common/validation/label-filter';
 import { UuidParam } from '../common/validation/uuid-param.pipe';
 import { Idempotent } from '../idempotency/idempotent.decorator';
 import {
@@ -43,12 +44,17 @@ export class ServicesController {
       description: body.description ?? null,
       category: body.category,
       accessType: body.access_control?.access_type,
+      labels: body.labels ?? {},
     });
     return one(toServiceView(service));
   }
 
   @Get()
-  @ApiOperation({ summary: "A project's services" })
+  @ApiOperation({
+    summary: "A project's services (project_id), or an organization's (org_id)",
+    description:
+      'Give project_id, org_id or both (then the project must belong to that organization); with neither the answer is 400. A project or organization you do not belong to is 404.',
+  })
   @ApiListResponse(ServiceView)
   async list(
     @CurrentPrincipal() principal: Principal,
@@ -57,8 +63,12 @@ export class ServicesController {
     const request = pageRequest(query);
     const [services, total] = await this.services.list(
       principal.userId,
-      query.project_id,
-      query.status,
+      {
+        projectId: query.project_id,
+        orgId: query.org_id,
+        status: query.status,
+        labels: parseLabelFilter(query.label),
+      },
       request,
     );
     return page(services.map(toServiceView), total, request.page, request.perPage);
@@ -76,7 +86,10 @@ export class ServicesController {
 
   @Put(':id')
   @ApiOperation({
-    summary: 'Update description, access control, category, the replica bounds or custom domains',
+    summary:
+      'Update description, access control, category, the replica bounds, custom domains or labels',
+    description:
+      'Fields left out stay as they are; `domains` and `labels` replace the whole list or map.',
   })
   @ApiDataResponse(ServiceView)
   @ApiResponse({
@@ -96,6 +109,7 @@ export class ServicesController {
       minReplicas: body.min_replicas,
       maxReplicas: body.max_replicas,
       domains: body.domains,
+      labels: body.labels,
     });
     return one(toServiceView(service));
   }

@@ -6,14 +6,23 @@ import {
   ErrorCode,
   type AccessType,
   type ServiceStatus,
+  type Labels,
 } from '@slipway/contracts';
-import { type EntityManager, In, QueryFailedError, type Repository } from 'typeorm';
+import {
+  type EntityManager,
+  type FindOptionsWhere,
+  In,
+  QueryFailedError,
+  type Repository,
+} from 'typeorm';
 import { generateCredential } from '../common/crypto/credentials';
 import { CredentialHasher, SecretBox } from '../common/crypto/crypto.module';
 import { DomainError } from '../common/errors/domain-error';
 import { type PageRequest } from '../common/http/pagination.dto';
+import { type LabelSelector } from '../common/validation/label-filter';
 import { APP_CONFIG } from '../config/config.module';
 import { type AppConfig } from '../config/config.schema';
+import { labelsMatch } from '../database/labels-match';
 import { Organization } from '../orgs/organization.entity';
 import { OrgsService } from '../orgs/orgs.service';
 import { Project } from '../projects/project.entity';
@@ -32,6 +41,16 @@ export interface NewService {
   description: string | null;
   category: string | undefined;
   accessType: AccessType | undefined;
+  labels: Labels;
+}
+
+/** Which services to list: those of a project, or of every project of an org. */
+export interface ServiceFilter {
+  projectId?: string;
+  /** With `projectId`, the org the project must belong to. */
+  orgId?: string;
+  status?: ServiceStatus;
+  labels: readonly LabelSelector[];
 }
 
 export interface ServiceChanges {
@@ -43,6 +62,8 @@ export interface ServiceChanges {
   maxReplicas?: number | null;
   /** Replaces the custom domains; undefined leaves them. */
   domains?: readonly string[];
+  /** Replaces the labels; undefined leaves them. */
+  labels?: Labels;
 }
 
 @Injectable()
@@ -73,6 +94,7 @@ export class ServicesService {
         description: input.description,
         category: input.category ?? DEFAULT_SERVICE_CATEGORY,
         accessType: input.accessType ?? 'private',
+        labels: input.labels,
         hostname: this.hostnameFor(input.name, id),
         domains: [],
         status: 'created',
@@ -86,15 +108,27 @@ export class ServicesService {
     return service;
   }
 
+  /** A project or org outside the user's orgs is not found, like everywhere else. */
   async list(
     userId: string,
-    projectId: string,
-    status: ServiceStatus | undefined,
+    filter: ServiceFilter,
     page: PageRequest,
   ): Promise<[Service[], number]> {
-    await this.projects.requireAccessible(userId, projectId);
+    const where: FindOptionsWhere<Service> = {
+      ...(filter.status ? { status: filter.status } : {}),
+      ...labelsMatch(filter.labels),
+    };
+    if (filter.projectId) {
+      where.projectId = (
+        await this.projects.requireAccessible(userId, filter.projectId, filter.orgId)
+      ).id;
+    } else if (filter.orgId) {
+      where.orgId = (await this.orgs.requireMembership(userId, filter.orgId)).org.id;
+    } else {
+      throw DomainError.validation('project_id: is required unless org_id is given');
+    }
     return this.services.findAndCount({
-      where: status ? { projectId, status } : { projectId },
+      where,
       order: { createdAt: 'DESC', id: 'ASC' },
       skip: page.skip,
       take: page.perPage,
@@ -118,6 +152,7 @@ export class ServicesService {
     if (changes.accessType !== undefined) service.accessType = changes.accessType;
     if (changes.minReplicas !== undefined) service.minReplicas = changes.minReplicas;
     if (changes.maxReplicas !== undefined) service.maxReplicas = changes.maxReplicas;
+    if (changes.labels !== undefined) service.labels = changes.labels;
     assertBoundsHold(service);
     if (changes.domains) assertCustomDomains(changes.domains, this.config.appsDomain);
     const domains = changes.domains ? [...changes.domains].sort() : undefined;

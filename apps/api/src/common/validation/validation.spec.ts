@@ -167,6 +167,21 @@ describe('createValidationPipe', () => {
     });
   });
 
+  it.each([
+    ['{"name":"web","constructor":"x"}', 'constructor: is a reserved name'],
+    ['{"name":"web","env":[{"name":"A","__proto__":{}}]}', 'env.0: key "__proto__" is reserved'],
+    [
+      '{"name":"web","access_control":{"prototype":1}}',
+      'access_control: key "prototype" is reserved',
+    ],
+  ])('refuses the reserved keys Nest would delete unseen: %s', async (json, message) => {
+    const error = await pipe.transform(JSON.parse(json) as object, asBody).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as Error).message).toBe(
+      `${message} (__proto__, constructor, prototype are refused)`,
+    );
+  });
+
   it('returns a transformed instance for valid input', async () => {
     const value = (await pipe.transform(
       { name: 'web', access_control: { access_type: 'public' }, env: [{ name: 'A' }] },
