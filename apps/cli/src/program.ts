@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAccessKeys } from './commands/access-keys';
 import { registerConfig } from './commands/config';
 import { registerDeploy } from './commands/deploy';
+import { registerIac } from './commands/iac';
 import { registerInspect } from './commands/inspect';
 import { registerLogs } from './commands/logs';
 import { registerOperations } from './commands/operations';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerOperations(service);
   registerInspect(service);
   registerLogs(service);
+  registerIac(program);
   return program;
 }
 
@@ -57,7 +59,8 @@ export async function run(
       return shownOnRequest ? EXIT_OK : EXIT_USAGE;
     }
     const message = error instanceof Error ? error.message : String(error);
-    stderr.write(formatError(message, colorEnabled(stderr)));
+    // An empty message carries only an exit code (`iac plan` with changes).
+    if (message !== '') stderr.write(formatError(message, colorEnabled(stderr)));
     return error instanceof CliError ? error.exitCode : EXIT_FAILURE;
   }
 }

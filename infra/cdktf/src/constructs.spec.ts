@@ -195,7 +195,7 @@ describe('the constructs', () => {
       [
         'an invalid label value',
         (s) => new Project(s, 'x', { name: 'x', labels: { team: 'two words' } }),
-        /label "team": the value must be/,
+        /value of "team" must be empty or/,
       ],
       [
         'a project key without its project',

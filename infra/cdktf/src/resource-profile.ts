@@ -12,7 +12,7 @@ export interface ResourceProfileProps {
   /** Memory request and limit, e.g. `512Mi` or `4Gi`. */
   readonly memory: string;
   /** GPUs per instance (default none). */
-  readonly gpu?: { readonly type: string; readonly count: number };
+  readonly gpu?: { readonly type: string; readonly count: 1 | 2 | 4 | 8 };
   readonly labels?: Readonly<Record<string, string>>;
 }
 
@@ -31,11 +31,8 @@ export class ResourceProfile extends TerraformResource {
     checkPattern(path, 'name', props.name, PROFILE_NAME, 'must be a lowercase DNS label');
     checkPattern(path, 'cpu', props.cpu, QUANTITY, 'must be a CPU quantity such as 500m or 2');
     checkPattern(path, 'memory', props.memory, QUANTITY, 'must be a memory quantity such as 512Mi');
-    if (
-      props.gpu &&
-      !(Number.isInteger(props.gpu.count) && props.gpu.count >= 1 && props.gpu.count <= 8)
-    )
-      throw new Error(`${path}: gpu.count must be an integer from 1 to 8`);
+    if (props.gpu && ![1, 2, 4, 8].includes(props.gpu.count))
+      throw new Error(`${path}: gpu.count must be 1, 2, 4 or 8`);
     checkLabels(path, props.labels);
   }
 

@@ -11,8 +11,8 @@ const HEADERS: Record<Exclude<Action, 'no-op'>, [symbol: string, verb: string]> 
 
 function show(value: Value, sensitive: boolean): string {
   if (value === UNKNOWN) return '(known after apply)';
-  if (sensitive) return '(sensitive value)';
   if (value === undefined) return 'null';
+  if (sensitive) return '(sensitive value)';
   return JSON.stringify(value, (_key, inner: unknown) =>
     inner === UNKNOWN ? '(known after apply)' : inner,
   );

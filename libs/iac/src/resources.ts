@@ -3,7 +3,22 @@
  * JSON. The constructs write this shape, `slipway iac` (and the provider) read it; each
  * schema is checked where the JSON enters a process.
  */
+import {
+  labelKeyProblem,
+  labelValueProblem,
+  MAX_LABELS,
+  RESERVED_LABEL_PREFIX,
+} from '@slipway/contracts';
 import { z } from 'zod';
+
+export {
+  labelKeyProblem,
+  labelValueProblem,
+  MAX_LABELS,
+  RESERVED_LABEL_PREFIX,
+  STACK_LABEL,
+  STACK_RESOURCE_LABEL,
+} from '@slipway/contracts';
 
 export const PROVIDER_NAME = 'slipway';
 export const PROVIDER_SOURCE = 'slipway/slipway';
@@ -16,12 +31,8 @@ export const RESOURCE_TYPES = [
 ] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
-/** Labels the API keeps on every resource a stack owns: no state file to lose. */
-export const STACK_LABEL = 'slipway.dev/stack';
-export const ADDRESS_LABEL = 'slipway.dev/resource';
 /** A salted digest of a service's secret env values (the API never returns them). */
 export const SECRET_ENV_LABEL = 'slipway.dev/secret-env';
-export const RESERVED_LABEL_PREFIX = 'slipway.dev/';
 
 /** The profiles every installation seeds; others are declared in the stack or imported. */
 export const BUILT_IN_PROFILES = ['nano', 'small', 'medium', 'large', 'xlarge', 'gpu-l4'] as const;
@@ -30,29 +41,6 @@ export const SERVICE_NAME = /^[a-z]([a-z0-9-]{0,52}[a-z0-9])?$/;
 export const PROFILE_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti)?$/;
-const LABEL_NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
-const LABEL_PREFIX = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
-const LABEL_VALUE = /^([A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?)?$/;
-export const MAX_LABELS = 32;
-
-/** Why a label key cannot be used, or undefined when it can (the API's own rule). */
-export function labelKeyProblem(key: string): string | undefined {
-  const slash = key.lastIndexOf('/');
-  const prefix = slash === -1 ? undefined : key.slice(0, slash);
-  const name = slash === -1 ? key : key.slice(slash + 1);
-  if (prefix !== undefined && (prefix.length > 253 || !LABEL_PREFIX.test(prefix)))
-    return `label key "${key}": the prefix must be a DNS subdomain`;
-  if (!LABEL_NAME.test(name))
-    return `label key "${key}": the name must be 1-63 letters, digits, ".", "_" or "-", starting and ending with a letter or digit`;
-  return undefined;
-}
-
-export function labelValueProblem(key: string, value: string): string | undefined {
-  return LABEL_VALUE.test(value)
-    ? undefined
-    : `label "${key}": the value must be at most 63 letters, digits, ".", "_" or "-", starting and ending with a letter or digit`;
-}
-
 /** A `${…}` Terraform expression: a reference or a variable, resolved at plan time. */
 export const EXPRESSION = /^\$\{[^}]+\}$/;
 const text = (max: number) => z.string().max(max);
@@ -68,7 +56,7 @@ const labels = z.record(z.string(), z.string()).superRefine((value, ctx) => {
       labelKeyProblem(key) ??
       (key.startsWith(RESERVED_LABEL_PREFIX)
         ? `label key "${key}": the ${RESERVED_LABEL_PREFIX} prefix is kept by Slipway`
-        : labelValueProblem(key, value[key] ?? ''));
+        : labelValueProblem(key, value[key]));
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   }
 });
@@ -98,7 +86,7 @@ export const ResourceProfileConfig = z.strictObject({
   cpu: z.string().regex(QUANTITY, 'must be a CPU quantity such as 500m or 2'),
   memory: z.string().regex(QUANTITY, 'must be a memory quantity such as 512Mi or 2Gi'),
   gpu_type: z.string().min(1).optional(),
-  gpu_count: z.number().int().min(0).max(8).optional(),
+  gpu_count: z.literal([1, 2, 4, 8]).optional(),
   labels: labels.optional(),
 });
 export type ResourceProfileConfig = z.infer<typeof ResourceProfileConfig>;
