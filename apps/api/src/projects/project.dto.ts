@@ -4,6 +4,7 @@ import { IsOptional, IsString, IsUUID, MaxLength, Matches, ValidateIf } from 'cl
 import { PaginationQuery } from '../common/http/pagination.dto';
 import { IsLabelFilter } from '../common/validation/label-filter';
 import { type Labels } from '@slipway/contracts';
+import { DescriptionAndLabelsDto } from '../common/validation/description-labels.dto';
 import { IsLabels, LabelsView, labelsOf } from '../common/validation/labels';
 import { type Project } from './project.entity';
 
@@ -29,7 +30,7 @@ export class CreateProjectDto {
 }
 
 /** The fields given change; those left out stay. */
-export class UpdateProjectDto {
+export class UpdateProjectDto extends DescriptionAndLabelsDto {
   @ApiPropertyOptional({
     example: 'web',
     maxLength: 100,
@@ -40,20 +41,6 @@ export class UpdateProjectDto {
   @MaxLength(100, { message: 'must be at most 100 characters' })
   @IsString({ message: 'must be a string' })
   name?: string;
-
-  @ApiPropertyOptional({
-    maxLength: 500,
-    nullable: true,
-    type: String,
-    description: 'null removes it',
-  })
-  @IsOptional()
-  @MaxLength(500, { message: 'must be at most 500 characters' })
-  @IsString({ message: 'must be a string' })
-  description?: string | null;
-
-  @IsLabels('Labels, replacing the current ones ({} removes them all)')
-  labels?: Labels;
 }
 
 export class ListProjectsQuery extends PaginationQuery {

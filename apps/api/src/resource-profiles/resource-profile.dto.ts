@@ -14,6 +14,7 @@ import {
 } from 'class-validator';
 import { PaginationQuery } from '../common/http/pagination.dto';
 import { IsLabelFilter } from '../common/validation/label-filter';
+import { DescriptionAndLabelsDto } from '../common/validation/description-labels.dto';
 import { IsLabels, LabelsView, labelsOf } from '../common/validation/labels';
 import {
   PROFILE_PURPOSES,
@@ -96,21 +97,7 @@ export class CreateResourceProfileDto {
  * What may change on a profile. Its name and size stay: deployments copy the size and
  * refer to the profile by id, so a changed size would misdescribe them.
  */
-export class UpdateResourceProfileDto {
-  @ApiPropertyOptional({
-    maxLength: 500,
-    nullable: true,
-    type: String,
-    description: 'null removes it',
-  })
-  @IsOptional()
-  @MaxLength(500, { message: 'must be at most 500 characters' })
-  @IsString({ message: 'must be a string' })
-  description?: string | null;
-
-  @IsLabels('Labels, replacing the current ones ({} removes them all)')
-  labels?: Labels;
-}
+export class UpdateResourceProfileDto extends DescriptionAndLabelsDto {}
 
 export class ResourceProfileView {
   @ApiProperty({ format: 'uuid' }) id!: string;

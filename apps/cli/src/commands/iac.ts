@@ -48,7 +48,7 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 async function planFor(session: Session, destroy = false): Promise<Plan> {
   return plan({
     stack: session.stack,
-    owned: await session.backend.owned(),
+    owned: await session.backend.state.owned(),
     variables: session.variables,
     comparable: session.backend.comparable,
     destroy,
@@ -231,13 +231,13 @@ export function registerIac(program: Command): void {
         throw new UsageError(
           `the stack declares no ${address} (it declares ${session.stack.resources.map((r) => r.address).join(', ') || 'nothing'})`,
         );
-      const owned = await session.backend.owned();
+      const owned = await session.backend.state.owned();
       const holder = owned.get(address);
       if (holder && holder.id !== id)
         throw new CliError(
           `${address} is already ${holder.id} in this stack: remove it from the API first or import elsewhere`,
         );
-      const adopted = await session.backend.adopt(declared, id);
+      const adopted = await session.backend.state.adopt(declared, id);
       output.result({ address, id: adopted.id }, () => `Imported ${address} (id ${adopted.id}).\n`);
     }),
   );

@@ -1,6 +1,6 @@
 /**
- * `slipway iac` against the API: reads what a stack owns (by its labels), and creates,
- * updates and deletes resources, following deployments to their outcome.
+ * `slipway iac` against the API: creates, updates and deletes a stack's resources (labelled
+ * as the stack's as they are made), following deployments to their outcome.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -8,25 +8,22 @@ import { resolve as resolvePath } from 'node:path';
 import {
   IacError,
   SECRET_ENV_LABEL,
-  STACK_LABEL,
   type ActualResource,
   type AttributeChange,
   type Backend,
   type Comparable,
   type Created,
   type DeclaredResource,
-  type ResourceType,
   type ServiceConfig,
   type Value,
 } from '@slipway/iac';
 import { packSource } from '../bundle';
-import { call, idempotencyKey, listAll, sleep, type Api, type Schemas } from '../client';
+import { call, idempotencyKey, sleep, type Api, type Schemas } from '../client';
 import { deploymentFailure, followDeployment, followOperation } from '../follow';
 import { type Output } from '../output';
 import { streamBuildLog, uploadSource } from '../upload';
 import {
   accessKeyResource,
-  addressOf,
   deploySettings,
   DEPLOYMENT_ATTRIBUTES,
   newSalt,
@@ -39,107 +36,24 @@ import {
   userLabels,
   type SecretEnvState,
 } from './attributes';
+import { StackState } from './stack-state';
 
 const DELETE_TIMEOUT_MS = 120_000;
 
 export class SlipwayBackend implements Backend {
-  private profiles: Schemas['ResourceProfileView'][] | undefined;
+  /** What the stack owns, as the API has it. */
+  readonly state: StackState;
 
   constructor(
     private readonly api: Api,
     private readonly output: Output,
     private readonly stack: string,
     /** Where projects and org keys go when they name no org, and where owned resources are looked up. */
-    readonly orgId: string,
+    private readonly orgId: string,
     /** The directory of the synthesized stack: source paths are relative to it. */
     private readonly stackDir: string,
-  ) {}
-
-  // ---- reading ---------------------------------------------------------------------------
-
-  /** Every resource the API keeps labelled as this stack's, by address. */
-  async owned(): Promise<Map<string, ActualResource>> {
-    const label = [`${STACK_LABEL}=${this.stack}`];
-    const query = { org_id: this.orgId, label, per_page: 100 };
-    const { client } = this.api;
-    const found = new Map<string, ActualResource>();
-    const keep = (
-      type: ResourceType,
-      labels: Record<string, string> | undefined,
-      make: (a: string) => ActualResource,
-    ) => {
-      const address = addressOf(type, labels);
-      if (address) found.set(address, make(address));
-    };
-    const projects = await listAll((page) =>
-      call(this.api, client.GET('/v1/projects', { params: { query: { ...query, page } } })),
-    );
-    for (const p of projects) keep('slipway_project', p.labels, (a) => projectResource(p, a));
-    const profiles = await listAll((page) =>
-      call(
-        this.api,
-        client.GET('/v1/resource-profiles', { params: { query: { label, per_page: 100, page } } }),
-      ),
-    );
-    for (const p of profiles)
-      keep('slipway_resource_profile', p.labels, (a) => profileResource(p, a));
-    const services = await listAll((page) =>
-      call(this.api, client.GET('/v1/services', { params: { query: { ...query, page } } })),
-    );
-    for (const s of services) {
-      const address = addressOf('slipway_service', s.labels);
-      if (address) found.set(address, await this.serviceResource(s, address));
-    }
-    const keys = await listAll((page) =>
-      call(this.api, client.GET('/v1/access-keys', { params: { query: { ...query, page } } })),
-    );
-    for (const k of keys) keep('slipway_access_key', k.labels, (a) => accessKeyResource(k, a));
-    return found;
-  }
-
-  private async serviceResource(
-    service: Schemas['ServiceView'],
-    address: string,
-  ): Promise<ActualResource> {
-    const { data: status } = await call(
-      this.api,
-      this.api.client.GET('/v1/services/{id}/status', { params: { path: { id: service.id } } }),
-    );
-    if (!status.live_deployment_id) return serviceResource(service, address, undefined);
-    const { data: deployment } = await call(
-      this.api,
-      this.api.client.GET('/v1/services/{id}/deployments/{deployment_id}', {
-        params: { path: { id: service.id, deployment_id: status.live_deployment_id } },
-      }),
-    );
-    const profileId = deployment.resource_profile_id;
-    const profileName = profileId
-      ? (await this.allProfiles()).find((p) => p.id === profileId)?.name
-      : undefined;
-    return serviceResource(service, address, { deployment, profileName });
-  }
-
-  private async allProfiles(): Promise<Schemas['ResourceProfileView'][]> {
-    this.profiles ??= await listAll((page) =>
-      call(
-        this.api,
-        this.api.client.GET('/v1/resource-profiles', {
-          params: { query: { per_page: 100, page } },
-        }),
-      ),
-    );
-    return this.profiles;
-  }
-
-  private async profileId(name: string | undefined): Promise<string | undefined> {
-    if (name === undefined) return undefined;
-    this.profiles = undefined; // one declared in this apply may have just been created
-    const profile = (await this.allProfiles()).find((p) => p.name === name);
-    if (!profile)
-      throw new IacError(
-        `no resource profile named "${name}" (slipway resource-profile list shows them)`,
-      );
-    return profile.id;
+  ) {
+    this.state = new StackState(api, stack, orgId);
   }
 
   /** Declared values in the shape the API's are compared in: sources packed, secrets digested. */
@@ -182,8 +96,6 @@ export class SlipwayBackend implements Backend {
       dockerContext: source.context,
     });
   }
-
-  // ---- writing ---------------------------------------------------------------------------
 
   async create(declared: DeclaredResource, resolved: Record<string, Value>): Promise<Created> {
     const labels = {
@@ -345,7 +257,7 @@ export class SlipwayBackend implements Backend {
         },
       }),
     );
-    let current = await this.serviceResource(service, address);
+    let current = await this.state.serviceResource(service, address);
     if (c.instances !== undefined && current.attributes.instances !== c.instances) {
       const { data: operation } = await call(
         this.api,
@@ -355,13 +267,13 @@ export class SlipwayBackend implements Backend {
         }),
       );
       await followOperation(this.api, this.output, operation);
-      current = await this.serviceResource(service, address);
+      current = await this.state.serviceResource(service, address);
     }
     return current;
   }
 
   private async deploy(address: string, id: string, c: ServiceConfig): Promise<void> {
-    const settings = deploySettings(c, await this.profileId(c.resource_profile));
+    const settings = deploySettings(c, await this.state.profileId(c.resource_profile));
     const headers = idempotencyKey();
     let started: Schemas['DeploymentView'];
     if (c.source) {
@@ -419,50 +331,5 @@ export class SlipwayBackend implements Backend {
       await sleep(500);
     }
     throw new IacError(`service ${id} is still being deleted after ${DELETE_TIMEOUT_MS / 1000} s`);
-  }
-
-  /** Adopts an existing resource: it gets the stack's labels; the next plan shows what differs. */
-  async adopt(declared: DeclaredResource, id: string): Promise<ActualResource> {
-    const { client } = this.api;
-    const owner = (labels: Record<string, string> | undefined) => {
-      const stack = labels?.[STACK_LABEL];
-      if (stack && stack !== this.stack)
-        throw new IacError(`${id} already belongs to stack "${stack}"`);
-      return { ...labels, ...ownershipLabels(this.stack, declared.address) };
-    };
-    const path = { params: { path: { id } } };
-    switch (declared.type) {
-      case 'slipway_project': {
-        const { data } = await call(this.api, client.GET('/v1/projects/{id}', path));
-        const updated = await call(
-          this.api,
-          client.PATCH('/v1/projects/{id}', { ...path, body: { labels: owner(data.labels) } }),
-        );
-        return projectResource(updated.data, declared.address);
-      }
-      case 'slipway_resource_profile': {
-        const { data } = await call(this.api, client.GET('/v1/resource-profiles/{id}', path));
-        const updated = await call(
-          this.api,
-          client.PATCH('/v1/resource-profiles/{id}', {
-            ...path,
-            body: { labels: owner(data.labels) },
-          }),
-        );
-        return profileResource(updated.data, declared.address);
-      }
-      case 'slipway_service': {
-        const { data } = await call(this.api, client.GET('/v1/services/{id}', path));
-        const updated = await call(
-          this.api,
-          client.PUT('/v1/services/{id}', { ...path, body: { labels: owner(data.labels) } }),
-        );
-        return this.serviceResource(updated.data, declared.address);
-      }
-      case 'slipway_access_key':
-        throw new IacError(
-          `${declared.address}: an access key cannot be imported (its key cannot be read back); let the stack create a new one and delete the old`,
-        );
-    }
   }
 }
