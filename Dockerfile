@@ -73,7 +73,8 @@ COPY --from=prod-deps /app/ ./
 COPY --from=build /out/ ./
 # The edge is HAProxy programmed by the agent (Debian's packages). tini forwards signals and
 # reaps HAProxy's parent-less processes after an agent restart.
-RUN if [ "$APP" = edge ]; then \
+# (A stand-in base image made by scripts/make-local-node-image.sh carries both already.)
+RUN if [ "$APP" = edge ] && ! command -v haproxy >/dev/null; then \
       apt-get update \
       && apt-get install -y --no-install-recommends haproxy tini \
       && rm -rf /var/lib/apt/lists/*; \

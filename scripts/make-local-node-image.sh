@@ -80,6 +80,24 @@ for tool in npm npx; do
   chmod 755 "$ROOTFS/usr/local/bin/$tool"
 done
 
+# The edge's data plane and init (Debian's haproxy and tini) when this machine has them: the
+# Dockerfile installs them with apt otherwise, which a machine without registries cannot.
+for tool in haproxy tini; do
+  path="$(command -v "$tool" 2>/dev/null || true)"
+  [ -n "$path" ] || continue
+  path="$(readlink -f "$path")"
+  mkdir -p "$ROOTFS$(dirname "$path")"
+  cp -L "$path" "$ROOTFS$path"
+  ldd "$path" 2>/dev/null | awk '
+    $2 == "=>" && $3 ~ /^\// { print $3 }
+    $1 ~ /^\// { print $1 }
+  ' | sort -u | while read -r lib; do
+    mkdir -p "$ROOTFS$(dirname "$lib")"
+    cp -L "$lib" "$ROOTFS$lib"
+  done
+  ln -sf "$path" "$ROOTFS/usr/local/bin/$tool"
+done
+
 # A shell and the usual tools for RUN steps.
 cp "$BUSYBOX" "$ROOTFS/bin/busybox"
 for applet in $("$BUSYBOX" --list); do

@@ -33,6 +33,20 @@ if (!process.env.SLIPWAY_TEST_BASE_IMAGE || !process.env.SLIPWAY_TEST_REGISTRY) 
     dockerEnv[match[1]] = match[2];
 }
 
+// The compose e2e test runs the local stack on stand-in images where none can be pulled;
+// make them when missing (seconds: they are copied from this machine's own packages).
+const standIns = [
+  ['slipway-local/node:20', 'scripts/make-local-node-image.sh'],
+  ['slipway-local/postgres:15', 'scripts/make-local-service-images.sh'],
+];
+for (const [image, script] of standIns) {
+  const present =
+    spawnSync('docker', ['image', 'inspect', image], { stdio: 'ignore' }).status === 0;
+  if (!present && !process.env.SLIPWAY_NODE_IMAGE) {
+    spawnSync('bash', [join(root, script)], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+}
+
 const run = spawnSync('npx', ['turbo', 'run', 'test', '--continue', ...process.argv.slice(2)], {
   cwd: root,
   stdio: 'inherit',
