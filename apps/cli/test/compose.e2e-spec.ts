@@ -69,6 +69,17 @@ async function leftovers(): Promise<string[]> {
   return [...new Set(found.flatMap((out) => out.split('\n')).filter(Boolean))].sort();
 }
 
+/** Slipway's instances on the stack's services network (the stack's own containers are there too). */
+const serviceInstances = () =>
+  docker(
+    'ps',
+    '-aq',
+    '--filter',
+    'label=slipway.managed-by=slipway',
+    '--filter',
+    `network=${ENV.SLIPWAY_DOCKER_NETWORK}`,
+  );
+
 async function healthy(service: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -146,7 +157,7 @@ describe('docker-compose up: the whole platform locally, and the quick start aga
       req.end();
     });
 
-  it('serves the quick start: config, create, deploy a directory, call it through the edge with an Access Key, logs, traces, delete; then down -v leaves nothing', async () => {
+  it('serves the quick start: config, create, deploy a directory, call it through the edge with an Access Key, logs, traces; stop/start keeps it; down -v leaves nothing', async () => {
     const config = await slipway([
       'config',
       '--api-url',
@@ -202,17 +213,23 @@ describe('docker-compose up: the whole platform locally, and the quick start aga
     const traces = await slipway(['service', 'traces', '--name', 'hello']);
     expect(traces.code).toBe(0);
 
-    const deleted = await slipway(['service', 'delete', '--name', 'hello']);
-    expect(deleted.code).toBe(0);
-    // Deleting is a job: wait until the instance is gone from the services' network.
-    for (
-      let i = 0;
-      i < 60 &&
-      (await docker('ps', '-a', '--filter', `network=${ENV.SLIPWAY_DOCKER_NETWORK}`, '-q'));
-      i += 1
-    )
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+    // `stop` takes the services' instances down with the stack (the janitor); `start` brings
+    // them back from their live deployments (the API's restorer).
+    await compose('stop');
+    expect(await serviceInstances()).toBe('');
+    await compose('start');
+    for (const name of ['api', 'edge']) await healthy(name, 180_000);
+    let back = { status: 0, body: '' };
+    for (let i = 0; i < 120 && back.status !== 200; i += 1) {
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, 500));
+      back = await through(service.hostname, { Authorization: `Bearer ${key.key}` }).catch(() => ({
+        status: 0,
+        body: '',
+      }));
+    }
+    expect(back).toEqual({ status: 200, body: 'hello from compose\n' });
 
+    // The service is left running: `down -v` removes it with everything else.
     await compose('down', '-v');
     expect(await leftovers()).toEqual([]);
   }, 900_000);

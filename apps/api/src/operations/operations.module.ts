@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DeploymentsModule } from '../deployments/deployments.module';
 import { RolloutsModule } from '../rollouts/rollouts.module';
 import { ServicesModule } from '../services/services.module';
+import { InstanceRestorer } from './instance-restorer';
 import { OperationJobHandler } from './operation-job.handler';
 import { OperationsController } from './operations.controller';
 import { OperationsService } from './operations.service';
@@ -9,6 +10,6 @@ import { OperationsService } from './operations.service';
 @Module({
   imports: [ServicesModule, DeploymentsModule, RolloutsModule],
   controllers: [OperationsController],
-  providers: [OperationsService, OperationJobHandler],
+  providers: [OperationsService, OperationJobHandler, InstanceRestorer],
 })
 export class OperationsModule {}

@@ -158,6 +158,10 @@ export async function restartInstances(
 ): Promise<RolloutResult> {
   const restartedAt = new Date().toISOString();
   const olds = await deploymentContainers(lifecycle, spec);
+  // Instances that are gone altogether (removed by hand, or with the local stack) come back
+  // too: a restart leaves the service at its instance count.
+  const indexes = new Set(olds.map(indexOf));
+  for (let index = 0; index < instanceCount(spec); index += 1) indexes.add(index);
   const started: NewInstance[] = [];
   const renamed: Inspected[] = [];
   try {
@@ -165,10 +169,20 @@ export async function restartInstances(
       await lifecycle.docker.getContainer(old.Id).rename({ name: retiredContainerName(old.Id) });
       renamed.push(old);
     }
+    if (olds.length < indexes.size) {
+      await ensureImage(
+        lifecycle.docker,
+        resolveImage(spec),
+        lifecycle.options.pullPolicy,
+        lifecycle.options.registryAuth,
+        options.signal,
+      );
+      await lifecycle.ensureNetwork();
+    }
     await Promise.all(
-      olds.map((old) =>
+      [...indexes].map((index) =>
         lifecycle.createAndStart(
-          containerCreateOptions({ ...spec, restartedAt }, indexOf(old), lifecycle.specOptions),
+          containerCreateOptions({ ...spec, restartedAt }, index, lifecycle.specOptions),
           started,
         ),
       ),
