@@ -95,6 +95,22 @@ export async function scaleInstances(
   return { endpoints: await currentEndpoints(lifecycle, serviceId), retiring };
 }
 
+/** The image present and the network there: what creating an instance from scratch needs. */
+async function readyToCreate(
+  lifecycle: DockerLifecycle,
+  spec: ServiceSpec,
+  signal: AbortSignal,
+): Promise<void> {
+  await ensureImage(
+    lifecycle.docker,
+    resolveImage(spec),
+    lifecycle.options.pullPolicy,
+    lifecycle.options.registryAuth,
+    signal,
+  );
+  await lifecycle.ensureNetwork();
+}
+
 /** Starts the stopped instances below `target` and creates the missing ones. */
 async function startMissing(
   lifecycle: DockerLifecycle,
@@ -123,14 +139,7 @@ async function startMissing(
     }
   }
   if (missing.length === 0) return;
-  await ensureImage(
-    lifecycle.docker,
-    resolveImage(spec),
-    lifecycle.options.pullPolicy,
-    lifecycle.options.registryAuth,
-    options.signal,
-  );
-  await lifecycle.ensureNetwork();
+  await readyToCreate(lifecycle, spec, options.signal);
   await Promise.all(
     missing.map(async (index) => {
       const before = created.length;
@@ -169,16 +178,7 @@ export async function restartInstances(
       await lifecycle.docker.getContainer(old.Id).rename({ name: retiredContainerName(old.Id) });
       renamed.push(old);
     }
-    if (olds.length < indexes.size) {
-      await ensureImage(
-        lifecycle.docker,
-        resolveImage(spec),
-        lifecycle.options.pullPolicy,
-        lifecycle.options.registryAuth,
-        options.signal,
-      );
-      await lifecycle.ensureNetwork();
-    }
+    if (olds.length < indexes.size) await readyToCreate(lifecycle, spec, options.signal);
     await Promise.all(
       [...indexes].map((index) =>
         lifecycle.createAndStart(
