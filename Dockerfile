@@ -30,9 +30,11 @@ RUN node -e ' \
   }; \
   prune(".");'
 
-# --- build: all dependencies, then the app and the workspace libraries it depends on --------
+# --- build: all dependencies, then every app and the workspace libraries they depend on ------
+# Nothing here depends on APP until the last step, so the four images share these layers and
+# a `docker compose build` installs and compiles once (a build arg declared earlier would
+# give every RUN after it a cache key of its own).
 FROM ${NODE_IMAGE} AS build
-ARG APP
 ENV TURBO_TELEMETRY_DISABLED=1 \
     NPM_CONFIG_UPDATE_NOTIFIER=false \
     NPM_CONFIG_FUND=false \
@@ -43,7 +45,9 @@ COPY --from=manifests /src/ ./
 # calls git, which the image does not have.
 RUN npm ci --ignore-scripts
 COPY . .
-RUN npx turbo run build --filter=@slipway/${APP}...
+RUN npx turbo run build --filter=@slipway/api... --filter=@slipway/builder... \
+      --filter=@slipway/collector... --filter=@slipway/edge...
+ARG APP
 # What the runtime needs from the build: the app's compiled code and base config (if any), and
 # the compiled workspace libraries (their package.json files come with the production install).
 RUN mkdir -p /out \
