@@ -48,6 +48,7 @@ function completeStack(): TerraformStack {
     instances: 2,
     healthCheckPath: '/health',
     labels: { team: 'payments' },
+    tags: ['payments', 'public-api'],
   });
   new Service(stack, 'ocr_worker', {
     project,
@@ -186,6 +187,11 @@ describe('the constructs', () => {
             maxInstances: 2,
           }),
         /minInstances must not exceed maxInstances/,
+      ],
+      [
+        'a tag that is not one',
+        (s, project) => new Service(s, 'x', { project, name: 'x', image: 'nginx', tags: ['GPU'] }),
+        /shop\/x: tags: "GPU" is not a tag/,
       ],
       [
         'a reserved label',

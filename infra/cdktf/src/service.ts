@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { BUILT_IN_PROFILES, ENV_NAME, SERVICE_NAME } from '@slipway/iac';
+import { BUILT_IN_PROFILES, ENV_NAME, SERVICE_NAME, tagsProblem } from '@slipway/iac';
 import { App, TerraformResource, TerraformStack, Token } from 'cdktn';
 import { type Construct } from 'constructs';
 import { checkLabels, checkPattern } from './labels';
@@ -27,6 +27,8 @@ export interface ServiceProps {
   readonly accessType?: 'private' | 'public';
   readonly domains?: readonly string[];
   readonly labels?: Readonly<Record<string, string>>;
+  /** Short lowercase words (`team-a`, `gpu`); `slipway service list --tag` filters by them. */
+  readonly tags?: readonly string[];
   /** A container image to run; or `source`, exactly one. */
   readonly image?: string;
   /** A directory with a Dockerfile, built by Slipway; redeployed when its content changes. */
@@ -100,6 +102,8 @@ export class Service extends TerraformResource {
     if (shared.length) throw new Error(`${path}: ${shared.join(', ')} in both env and secretEnv`);
     checkCounts(path, props);
     checkLabels(path, props.labels);
+    const tagProblem = props.tags && tagsProblem(props.tags);
+    if (tagProblem) throw new Error(`${path}: tags: ${tagProblem}`);
     // A declared profile must exist before the service that names it.
     if (props.resourceProfile instanceof ResourceProfile)
       this.dependsOn = [props.resourceProfile.fqn];
@@ -125,6 +129,7 @@ export class Service extends TerraformResource {
       access_type: p.accessType,
       domains: p.domains,
       labels: p.labels,
+      tags: p.tags,
       image: p.image,
       source: p.source && this.sourceBlock(p.source),
       env: p.env,

@@ -53,6 +53,8 @@ export interface ServiceResource {
   max_replicas: number | null;
   /** Key/value labels, e.g. `slipway.dev/stack` (the owning stack); `{}` when none. */
   labels: Record<string, string>;
+  /** Short lowercase words, filterable with `?tag=`; `[]` when none. */
+  tags: string[];
   created_by: string;
   created_at: string;
   updated_at: string;

@@ -72,3 +72,23 @@ export const STACK_RESOURCE_LABEL = 'slipway.dev/resource';
 function quote(text: string): string {
   return JSON.stringify(text);
 }
+
+/** Tags: short lowercase words on a service (`team-a`, `gpu`), filterable with `?tag=`. */
+export const MAX_TAGS = 20;
+const TAG = /^[a-z0-9]([a-z0-9._:-]{0,61}[a-z0-9])?$/;
+export const TAG_RULE =
+  'at most 63 lowercase letters, digits, "-", "_", "." or ":", starting and ending with a letter or digit';
+
+/** The first thing wrong with a tag list, or null when it is valid. */
+export function tagsProblem(tags: unknown): string | null {
+  if (!Array.isArray(tags)) return 'must be a list of strings';
+  if (tags.length > MAX_TAGS) return `must have at most ${MAX_TAGS} tags (got ${tags.length})`;
+  const seen = new Set<string>();
+  for (const tag of tags as unknown[]) {
+    if (typeof tag !== 'string' || !TAG.test(tag))
+      return `${quote(String(tag))} is not a tag: ${TAG_RULE}`;
+    if (seen.has(tag)) return `${quote(tag)} is given twice`;
+    seen.add(tag);
+  }
+  return null;
+}

@@ -16,7 +16,9 @@ export type PgType =
   | 'bigint'
   | 'double precision'
   | 'timestamp with time zone'
-  | 'jsonb';
+  | 'jsonb'
+  /** `text[]` (information_schema names every array type so). */
+  | 'ARRAY';
 
 export interface Column {
   readonly type: PgType;
@@ -41,6 +43,7 @@ interface JsTypes {
   'double precision': number;
   'timestamp with time zone': Date;
   jsonb: unknown;
+  ARRAY: string[];
 }
 
 type ValueOf<C extends Column> = C['nullable'] extends true
@@ -71,6 +74,7 @@ export const col = {
   double: { type: 'double precision', nullable: false },
   timestamptz: { type: 'timestamp with time zone', nullable: false },
   jsonb: { type: 'jsonb', nullable: false },
+  textArray: { type: 'ARRAY', nullable: false },
 } as const satisfies Record<string, Column>;
 
 /** The same column, nullable. */

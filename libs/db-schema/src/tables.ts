@@ -17,6 +17,7 @@ const {
   double,
   timestamptz,
   jsonb,
+  textArray,
 } = col;
 
 export const users = table('users', {
@@ -66,6 +67,7 @@ export const services = table('services', {
   min_replicas: nullable(integer),
   max_replicas: nullable(integer),
   labels: jsonb,
+  tags: textArray,
   created_by: uuid,
   created_at: timestamptz,
   updated_at: timestamptz,

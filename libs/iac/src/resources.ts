@@ -8,6 +8,7 @@ import {
   labelValueProblem,
   MAX_LABELS,
   RESERVED_LABEL_PREFIX,
+  tagsProblem,
 } from '@slipway/contracts';
 import { z } from 'zod';
 
@@ -18,6 +19,7 @@ export {
   RESERVED_LABEL_PREFIX,
   STACK_LABEL,
   STACK_RESOURCE_LABEL,
+  tagsProblem,
 } from '@slipway/contracts';
 
 export const PROVIDER_NAME = 'slipway';
@@ -106,6 +108,13 @@ export const ServiceConfig = z
     access_type: z.enum(['private', 'public']).optional(),
     domains: z.array(z.string()).optional(),
     labels: labels.optional(),
+    tags: z
+      .array(z.string())
+      .superRefine((value, ctx) => {
+        const problem = tagsProblem(value);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .optional(),
     image: z.string().min(1).optional(),
     source: z
       .strictObject({

@@ -28,6 +28,7 @@ import {
 import { PaginationQuery } from '../common/http/pagination.dto';
 import { IsLabelFilter } from '../common/validation/label-filter';
 import { IsLabels, LabelsView, labelsOf } from '../common/validation/labels';
+import { IsTagFilter, IsTags, TagsView } from '../common/validation/tags';
 import { MAX_DOMAINS_PER_SERVICE } from './custom-domains';
 import { type Service } from './service.entity';
 
@@ -65,6 +66,9 @@ export class ServiceFieldsDto {
     'Labels, e.g. the owning stack; on update they replace the current ones ({} removes them all)',
   )
   labels?: Labels;
+
+  @IsTags()
+  tags?: string[];
 }
 
 export class UpdateServiceDto extends ServiceFieldsDto {
@@ -156,6 +160,9 @@ export class ListServicesQuery extends PaginationQuery {
 
   @IsLabelFilter()
   label?: string[];
+
+  @IsTagFilter()
+  tag?: string[];
 }
 
 class AccessControlView {
@@ -195,6 +202,7 @@ export class ServiceView implements ServiceResource {
   @ApiProperty({ type: Number, nullable: true }) min_replicas!: number | null;
   @ApiProperty({ type: Number, nullable: true }) max_replicas!: number | null;
   @LabelsView() labels!: Labels;
+  @TagsView() tags!: string[];
   @ApiProperty({ format: 'uuid', description: 'The user who created the service' })
   created_by!: string;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
@@ -218,6 +226,7 @@ export function toServiceView(service: Service): ServiceView {
     min_replicas: service.minReplicas,
     max_replicas: service.maxReplicas,
     labels: labelsOf(service.labels),
+    tags: [...(service.tags ?? [])],
     created_by: service.createdBy,
     created_at: service.createdAt.toISOString(),
     updated_at: service.updatedAt.toISOString(),

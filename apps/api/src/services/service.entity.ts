@@ -83,6 +83,11 @@ export class Service {
   @Column({ type: 'jsonb', default: {} })
   labels!: Record<string, string>;
 
+  /** Short lowercase words; the GIN index serves `tags @> ARRAY[…]` filters. */
+  @Index('idx_services_tags', { synchronize: false })
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  tags!: string[];
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;

@@ -45,6 +45,7 @@ export class ServicesController {
       category: body.category,
       accessType: body.access_control?.access_type,
       labels: body.labels ?? {},
+      tags: body.tags ?? [],
     });
     return one(toServiceView(service));
   }
@@ -68,6 +69,7 @@ export class ServicesController {
         orgId: query.org_id,
         status: query.status,
         labels: parseLabelFilter(query.label),
+        tags: query.tag ?? [],
       },
       request,
     );
@@ -87,9 +89,9 @@ export class ServicesController {
   @Put(':id')
   @ApiOperation({
     summary:
-      'Update description, access control, category, the replica bounds, custom domains or labels',
+      'Update description, access control, category, the replica bounds, custom domains, labels or tags',
     description:
-      'Fields left out stay as they are; `domains` and `labels` replace the whole list or map.',
+      'Fields left out stay as they are; `domains`, `labels` and `tags` replace the whole list or map.',
   })
   @ApiDataResponse(ServiceView)
   @ApiResponse({
@@ -110,6 +112,7 @@ export class ServicesController {
       maxReplicas: body.max_replicas,
       domains: body.domains,
       labels: body.labels,
+      tags: body.tags,
     });
     return one(toServiceView(service));
   }

@@ -13,6 +13,7 @@ import {
   type FindOptionsWhere,
   In,
   QueryFailedError,
+  Raw,
   type Repository,
 } from 'typeorm';
 import { generateCredential } from '../common/crypto/credentials';
@@ -42,6 +43,7 @@ export interface NewService {
   category: string | undefined;
   accessType: AccessType | undefined;
   labels: Labels;
+  tags: readonly string[];
 }
 
 /** Which services to list: those of a project, or of every project of an org. */
@@ -51,6 +53,8 @@ export interface ServiceFilter {
   orgId?: string;
   status?: ServiceStatus;
   labels: readonly LabelSelector[];
+  /** Every one must be among the service's tags. */
+  tags: readonly string[];
 }
 
 export interface ServiceChanges {
@@ -64,6 +68,8 @@ export interface ServiceChanges {
   domains?: readonly string[];
   /** Replaces the labels; undefined leaves them. */
   labels?: Labels;
+  /** Replaces the tags; undefined leaves them. */
+  tags?: readonly string[];
 }
 
 @Injectable()
@@ -95,6 +101,7 @@ export class ServicesService {
         category: input.category ?? DEFAULT_SERVICE_CATEGORY,
         accessType: input.accessType ?? 'private',
         labels: input.labels,
+        tags: [...input.tags],
         hostname: this.hostnameFor(input.name, id),
         domains: [],
         status: 'created',
@@ -117,6 +124,9 @@ export class ServicesService {
     const where: FindOptionsWhere<Service> = {
       ...(filter.status ? { status: filter.status } : {}),
       ...labelsMatch(filter.labels),
+      ...(filter.tags.length > 0 && {
+        tags: Raw((column) => `${column} @> CAST(:tags AS text[])`, { tags: [...filter.tags] }),
+      }),
     };
     if (filter.projectId) {
       where.projectId = (
@@ -153,6 +163,7 @@ export class ServicesService {
     if (changes.minReplicas !== undefined) service.minReplicas = changes.minReplicas;
     if (changes.maxReplicas !== undefined) service.maxReplicas = changes.maxReplicas;
     if (changes.labels !== undefined) service.labels = changes.labels;
+    if (changes.tags !== undefined) service.tags = [...changes.tags];
     assertBoundsHold(service);
     if (changes.domains) assertCustomDomains(changes.domains, this.config.appsDomain);
     const domains = changes.domains ? [...changes.domains].sort() : undefined;

@@ -64,6 +64,14 @@ describe('service update', () => {
     });
   });
 
+  it('replaces the tags with --tag, clears them with --clear-tags, never both', () => {
+    expect(updateBody({ tag: ['gpu', 'team-a'] })).toEqual({ tags: ['gpu', 'team-a'] });
+    expect(updateBody({ clearTags: true })).toEqual({ tags: [] });
+    expect(() => updateBody({ tag: ['gpu'], clearTags: true })).toThrow(
+      'give --tag or --clear-tags, not both',
+    );
+  });
+
   it('refuses an update with nothing to change', () => {
     expect(() => updateBody({ id: 'x' })).toThrow('nothing to update');
   });

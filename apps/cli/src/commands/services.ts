@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import { call, idempotencyKey, listAll, type Schemas } from '../client';
+import { repeatable } from '../deploy-settings';
 import { UsageError } from '../errors';
 import { formatFields, formatTable, paintStatus } from '../output';
 import {
@@ -20,10 +21,12 @@ interface CreateOptions extends JsonOption {
   category?: string;
   description?: string;
   projectId?: string;
+  tag?: string[];
 }
 
 interface ListOptions extends JsonOption {
   projectId?: string;
+  tag?: string[];
 }
 
 interface UpdateOptions extends ServiceTarget {
@@ -32,6 +35,8 @@ interface UpdateOptions extends ServiceTarget {
   category?: string;
   minReplicas?: number | null;
   maxReplicas?: number | null;
+  tag?: string[];
+  clearTags?: boolean;
 }
 
 /** A bound that `none` removes: commander parser for `--min-replicas` / `--max-replicas`. */
@@ -48,10 +53,15 @@ export function updateBody(options: UpdateOptions): Schemas['UpdateServiceDto'] 
     ...(options.category !== undefined && { category: options.category }),
     ...(options.minReplicas !== undefined && { min_replicas: options.minReplicas }),
     ...(options.maxReplicas !== undefined && { max_replicas: options.maxReplicas }),
+    ...(options.tag !== undefined && { tags: options.tag }),
+    ...(options.clearTags === true && { tags: [] }),
   };
+  if (options.tag !== undefined && options.clearTags === true) {
+    throw new UsageError('give --tag or --clear-tags, not both');
+  }
   if (Object.keys(body).length === 0) {
     throw new UsageError(
-      'nothing to update: give --description, --access, --category, --min-replicas or --max-replicas',
+      'nothing to update: give --description, --access, --category, --min-replicas, --max-replicas, --tag or --clear-tags',
     );
   }
   return body;
@@ -65,6 +75,7 @@ function serviceFields(service: Schemas['ServiceView'], color: boolean): string 
     ['status', paintStatus(service.status, color)],
     ['access', service.access_control.access_type],
     ['category', service.category],
+    ['tags', service.tags.length ? service.tags.join(', ') : undefined],
     ['instances', service.instances],
     ['replicas', replicaBounds(service)],
     ['project', service.project_id],
@@ -100,6 +111,7 @@ export function registerServices(program: Command): Command {
     )
     .option('--category <category>', 'a free-form category (default: service)')
     .option('--description <text>', 'what the service is for')
+    .option('--tag <tag>', 'a tag (repeatable): lowercase letters, digits, - _ . :', repeatable)
     .option('--project-id <id>', 'the project (default: the current one)');
   handle<CreateOptions>(create, async (options, output, connect) => {
     const api = await connect();
@@ -113,16 +125,16 @@ export function registerServices(program: Command): Command {
           access_control: { access_type: options.access },
           ...(options.category !== undefined && { category: options.category }),
           ...(options.description !== undefined && { description: options.description }),
+          ...(options.tag !== undefined && { tags: options.tag }),
         },
       }),
     );
     output.result(created, () => serviceFields(created, output.color));
   });
 
-  const list = leaf(service, 'list', "List a project's services", 'slipway service list').option(
-    '--project-id <id>',
-    'the project (default: the current one)',
-  );
+  const list = leaf(service, 'list', "List a project's services", 'slipway service list --tag gpu')
+    .option('--project-id <id>', 'the project (default: the current one)')
+    .option('--tag <tag>', 'only services with this tag (repeatable: all of them)', repeatable);
   handle<ListOptions>(list, async (options, output, connect) => {
     const api = await connect();
     const projectId = projectIdOf(api, options.projectId);
@@ -130,7 +142,7 @@ export function registerServices(program: Command): Command {
       call(
         api,
         api.client.GET('/v1/services', {
-          params: { query: { project_id: projectId, page, per_page: 100 } },
+          params: { query: { project_id: projectId, page, per_page: 100, tag: options.tag } },
         }),
       ),
     );
@@ -164,7 +176,7 @@ export function registerServices(program: Command): Command {
     leaf(
       service,
       'update',
-      "Change a service's description, access, category or replica bounds",
+      "Change a service's description, access, category, replica bounds or tags",
       'slipway service update --id SERVICE_ID --access public --max-replicas 4',
       'Only the options given change; --min-replicas none or --max-replicas none removes a bound.',
     ),
@@ -178,7 +190,9 @@ export function registerServices(program: Command): Command {
     )
     .option('--category <category>', 'a free-form category')
     .option('--min-replicas <n>', 'lower bound for scaling (or none)', boundOrNone(0, 100))
-    .option('--max-replicas <n>', 'upper bound for scaling (or none)', boundOrNone(1, 100));
+    .option('--max-replicas <n>', 'upper bound for scaling (or none)', boundOrNone(1, 100))
+    .option('--tag <tag>', 'replaces the tags (repeatable)', repeatable)
+    .option('--clear-tags', 'removes every tag');
   handle<UpdateOptions>(update, async (options, output, connect) => {
     const body = updateBody(options);
     const { api, id } = await connectToService(options, connect);

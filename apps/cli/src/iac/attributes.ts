@@ -147,6 +147,7 @@ export function serviceResource(
       access_type: service.access_control.access_type,
       domains: service.domains,
       labels: userLabels(service.labels),
+      tags: service.tags,
       min_instances: service.min_replicas ?? undefined,
       max_instances: service.max_replicas ?? undefined,
       ...(d && {

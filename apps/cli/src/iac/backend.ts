@@ -251,6 +251,7 @@ export class SlipwayBackend implements Backend {
           category: c.category,
           ...(c.access_type && { access_control: { access_type: c.access_type } }),
           ...(c.domains && { domains: c.domains }),
+          ...(c.tags && { tags: c.tags }),
           ...(c.min_instances !== undefined && { min_replicas: c.min_instances }),
           ...(c.max_instances !== undefined && { max_replicas: c.max_instances }),
           labels,
