@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAccessKeys } from './commands/access-keys';
+import { registerAnalytics } from './commands/analytics';
 import { registerConfig } from './commands/config';
 import { registerDeploy } from './commands/deploy';
 import { registerIac } from './commands/iac';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerOperations(service);
   registerInspect(service);
   registerLogs(service);
+  registerAnalytics(service);
   registerIac(program);
   return program;
 }

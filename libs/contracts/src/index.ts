@@ -1,4 +1,5 @@
 export * from './access-logs';
+export * from './analytics';
 export * from './api';
 export * from './credential-hash';
 export * from './edge-token';
