@@ -13,6 +13,7 @@ export interface DeploySettingsFlags {
   envSecret?: string[];
   replicas?: number;
   healthCheckPath?: string;
+  port?: number;
   stopGracePeriod?: number;
   resourceProfile?: string;
   command?: string[];
@@ -97,6 +98,7 @@ export function deploySettings(flags: DeploySettingsFlags, currentProfile?: stri
     ...(env.length > 0 && { env }),
     ...(flags.replicas !== undefined && { replicas: flags.replicas }),
     ...(flags.healthCheckPath !== undefined && { health_check_path: flags.healthCheckPath }),
+    ...(flags.port !== undefined && { port: flags.port }),
     ...(flags.stopGracePeriod !== undefined && {
       stop_grace_period_seconds: flags.stopGracePeriod,
     }),

@@ -1,6 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { BUILT_IN_PROFILES, ENV_NAME, SERVICE_NAME, tagsProblem } from '@slipway/iac';
+import {
+  BUILT_IN_PROFILES,
+  ENV_NAME,
+  SERVICE_NAME,
+  SERVICE_PORT_RANGE,
+  tagsProblem,
+} from '@slipway/iac';
 import { App, TerraformResource, TerraformStack, Token } from 'cdktn';
 import { type Construct } from 'constructs';
 import { checkLabels, checkPattern } from './labels';
@@ -51,6 +57,8 @@ export interface ServiceProps {
     readonly maxInstances: number;
     readonly targetCpuPercent: number;
   };
+  /** The port the container listens on, given to it as `PORT` (default 8080). */
+  readonly port?: number;
   /** The readiness path (default: a TCP check on the port). */
   readonly healthCheckPath?: string;
   readonly command?: readonly string[];
@@ -101,6 +109,12 @@ export class Service extends TerraformResource {
     );
     if (shared.length) throw new Error(`${path}: ${shared.join(', ')} in both env and secretEnv`);
     checkCounts(path, props);
+    const { min, max } = SERVICE_PORT_RANGE;
+    if (
+      props.port !== undefined &&
+      !(Number.isInteger(props.port) && props.port >= min && props.port <= max)
+    )
+      throw new Error(`${path}: port must be an integer from ${min} to ${max} (got ${props.port})`);
     checkLabels(path, props.labels);
     const tagProblem = props.tags && tagsProblem(props.tags);
     if (tagProblem) throw new Error(`${path}: tags: ${tagProblem}`);
@@ -144,6 +158,7 @@ export class Service extends TerraformResource {
         max_instances: p.autoscaling.maxInstances,
         target_cpu_percent: p.autoscaling.targetCpuPercent,
       },
+      port: p.port,
       health_check_path: p.healthCheckPath,
       command: p.command,
       args: p.args,

@@ -46,6 +46,8 @@ export interface ServiceResource {
   /** Custom domains routed like `hostname` (TLS ends in front of the edge). */
   domains: string[];
   access_control: { access_type: AccessType };
+  /** The port the container listens on (given to it as `PORT`); 8080 unless set. */
+  port: number;
   /** Instances set by `POST /scale` (0 = paused); null: as the live deployment asks. */
   instances: number | null;
   /** Bounds for autoscaling and for `POST /scale` (null: unbounded). */

@@ -94,6 +94,8 @@ export interface DeploymentResource {
   autoscaling: DeploymentAutoscaling | null;
   startup_probe: DeploymentStartupProbe | null;
   health_check_path: string | null;
+  /** The port its containers listen on. */
+  port: number;
   /** Seconds between SIGTERM and SIGKILL after the drain; null: the runtime's default. */
   stop_grace_period_seconds: number | null;
   command: string[] | null;

@@ -8,5 +8,8 @@ export const INJECTED_ENV = {
   port: 'PORT',
 } as const;
 
-/** The port every service container listens on (the container contract). */
+/** The port a service container listens on unless its service names another (the contract's). */
 export const CONTAINER_PORT = 8080;
+
+/** The ports a service may name; below 1024 works because instances may bind them unprivileged. */
+export const SERVICE_PORT_RANGE = { min: 1, max: 65535 } as const;

@@ -33,6 +33,7 @@ export const DEPLOY_TRIGGERS = [
   'redeploy',
   'rollback',
   'env_update',
+  'port_update',
   'restart',
   'token_rotation',
 ] as const;

@@ -56,6 +56,7 @@ export const services = table('services', {
   description: nullable(varchar),
   category: varchar,
   access_type: varchar,
+  port: integer,
   hostname: varchar,
   status: varchar,
   status_reason: nullable(text),

@@ -8,6 +8,7 @@ import {
   labelValueProblem,
   MAX_LABELS,
   RESERVED_LABEL_PREFIX,
+  SERVICE_PORT_RANGE,
   tagsProblem,
 } from '@slipway/contracts';
 import { z } from 'zod';
@@ -17,6 +18,7 @@ export {
   labelValueProblem,
   MAX_LABELS,
   RESERVED_LABEL_PREFIX,
+  SERVICE_PORT_RANGE,
   STACK_LABEL,
   STACK_RESOURCE_LABEL,
   tagsProblem,
@@ -137,6 +139,7 @@ export const ServiceConfig = z
         target_cpu_percent: z.number().int().min(1).max(100),
       })
       .optional(),
+    port: z.number().int().min(SERVICE_PORT_RANGE.min).max(SERVICE_PORT_RANGE.max).optional(),
     health_check_path: z.string().startsWith('/').optional(),
     command: z.array(z.string()).optional(),
     args: z.array(z.string()).optional(),

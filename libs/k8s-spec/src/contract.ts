@@ -17,6 +17,11 @@ export const CONTAINER_CONTRACT = {
   containerName: 'app',
 } as const;
 
+/** The port the service's container listens on. */
+export function servicePort(spec: { readonly port?: number }): number {
+  return spec.port ?? CONTAINER_CONTRACT.port;
+}
+
 /** Extended resource the NVIDIA device plugin advertises. */
 export const GPU_RESOURCE = 'nvidia.com/gpu';
 

@@ -19,7 +19,7 @@ export {
   type BuildResources,
   type BuildSpec,
 } from './build-job';
-export { CONTAINER_CONTRACT, GPU_RESOURCE } from './contract';
+export { CONTAINER_CONTRACT, GPU_RESOURCE, servicePort } from './contract';
 export { SpecValidationError, type SpecProblem } from './errors';
 export { DEFAULT_CPU_UTILIZATION } from './hpa';
 export {

@@ -14,7 +14,7 @@ describe('renderNetworkPolicies', () => {
     });
   });
 
-  it('lets only the edge pods in, only on 8080', () => {
+  it("lets only the edge pods in, only on each container's named port", () => {
     const edge = byName.get(NETWORK_POLICY_NAMES.edge);
     expect(edge?.policyTypes).toEqual(['Ingress']);
     expect(edge?.ingress).toEqual([
@@ -25,7 +25,7 @@ describe('renderNetworkPolicies', () => {
             podSelector: { matchLabels: { 'app.kubernetes.io/name': 'slipway-edge' } },
           },
         ],
-        ports: [{ protocol: 'TCP', port: 8080 }],
+        ports: [{ protocol: 'TCP', port: 'http' }],
       },
     ]);
   });

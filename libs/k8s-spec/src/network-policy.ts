@@ -2,9 +2,9 @@
  * The project namespace denies all traffic, then allows exactly what the platform needs:
  * the edge in on 8080, DNS and the trace collector out, and (by default) public egress.
  */
-import { CONTAINER_PORT } from '@slipway/contracts';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
+import { CONTAINER_CONTRACT } from './contract';
 import { LABELS, MANAGED_BY, type ServiceObjectNames } from './metadata';
 import type { PeerSelector, ResolvedPlatform } from './platform';
 
@@ -72,7 +72,11 @@ export function renderNetworkPolicies(
       podSelector: everyPod,
       policyTypes: ['Ingress'],
       ingress: [
-        { from: [peer(platform.edge)], ports: [{ protocol: 'TCP', port: CONTAINER_PORT }] },
+        // The named port: each service's container port, whatever number it is.
+        {
+          from: [peer(platform.edge)],
+          ports: [{ protocol: 'TCP', port: CONTAINER_CONTRACT.portName }],
+        },
       ],
     }),
     policy(names, NETWORK_POLICY_NAMES.collector, {

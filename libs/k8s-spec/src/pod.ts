@@ -7,7 +7,7 @@ import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
-import { CONTAINER_CONTRACT, restrictedSecurityContext } from './contract';
+import { CONTAINER_CONTRACT, restrictedSecurityContext, servicePort } from './contract';
 import {
   ANNOTATIONS,
   LABELS,
@@ -57,10 +57,10 @@ export function renderEnv(
     { name: INJECTED_ENV.otlpEndpoint, value: platform.collector.endpoint },
     secretRef(names, INJECTED_ENV.otlpHeaders),
     { name: INJECTED_ENV.otelServiceName, value: spec.service.name },
-    { name: INJECTED_ENV.port, value: String(CONTAINER_CONTRACT.port) },
+    { name: INJECTED_ENV.port, value: String(servicePort(spec)) },
   ];
   for (const entry of spec.env ?? []) {
-    if (entry.name === INJECTED_ENV.port) continue; // validated to be 8080 already
+    if (entry.name === INJECTED_ENV.port) continue; // validated to equal the port already
     env.push(
       entry.secret === true
         ? secretRef(names, entry.name)
@@ -124,7 +124,7 @@ function renderContainer(
     ports: [
       {
         name: CONTAINER_CONTRACT.portName,
-        containerPort: CONTAINER_CONTRACT.port,
+        containerPort: servicePort(spec),
         protocol: 'TCP',
       },
     ],
@@ -172,6 +172,10 @@ export function renderPodTemplate(
         fsGroup: CONTAINER_CONTRACT.gid,
         fsGroupChangePolicy: 'OnRootMismatch',
         seccompProfile: { type: 'RuntimeDefault' },
+        // With every capability dropped, a port below 1024 needs this (a safe sysctl).
+        ...(servicePort(spec) < 1024
+          ? { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] }
+          : {}),
       },
       // The grace counts from the preStop hook: the drain, then SIGTERM and the service's grace.
       terminationGracePeriodSeconds:

@@ -65,7 +65,7 @@ export interface AutoscalingSpec {
 }
 
 export interface StartupProbeSpec {
-  /** @default the health check path; a TCP check on 8080 when neither is set */
+  /** @default the health check path; a TCP check on the port when neither is set */
   readonly path?: string;
   /** @default 0 */
   readonly initialDelaySeconds?: number;
@@ -113,7 +113,9 @@ export interface ServiceSpec {
   /** Fixed instance count; exclusive with `autoscaling`. @default 1 */
   readonly replicas?: number;
   readonly autoscaling?: AutoscalingSpec;
-  /** Readiness, liveness (and default startup) probe path. @default TCP checks on 8080 */
+  /** The port the container listens on, also given to it as `PORT`. @default 8080 */
+  readonly port?: number;
+  /** Readiness, liveness (and default startup) probe path. @default TCP checks on the port */
   readonly healthCheckPath?: string;
   readonly startupProbe?: StartupProbeSpec;
   /**

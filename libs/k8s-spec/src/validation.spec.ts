@@ -91,8 +91,17 @@ describe('validateServiceSpec', () => {
       'a PORT other than 8080',
       loose({ env: [{ name: 'PORT', value: '3000' }] }),
       'spec.env[0].value',
-      'PORT is set by Slipway to 8080 (got "3000")',
+      'PORT is set by Slipway to the service\'s port, 8080 (got "3000")',
     ],
+    [
+      'a PORT other than the port',
+      loose({ port: 9000, env: [{ name: 'PORT', value: '8080' }] }),
+      'spec.env[0].value',
+      'PORT is set by Slipway to the service\'s port, 9000 (got "8080")',
+    ],
+    ['port 0', loose({ port: 0 }), 'spec.port', 'must be'],
+    ['port 65536', loose({ port: 65536 }), 'spec.port', 'must be'],
+    ['a fractional port', loose({ port: 80.5 }), 'spec.port', 'must be'],
     [
       'a non-string env value',
       loose({ env: [{ name: 'A', value: 3 }] }),

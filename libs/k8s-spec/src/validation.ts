@@ -8,6 +8,7 @@ import {
   GPU_COUNTS,
   GPU_TYPES,
   INJECTED_ENV,
+  SERVICE_PORT_RANGE,
   TOKEN_PREFIX,
 } from '@slipway/contracts';
 import { Problems, SpecValidationError, type SpecProblem } from './errors';
@@ -74,7 +75,9 @@ function serviceToken(value: unknown): string | undefined {
   return undefined;
 }
 
-function validateEnv(problems: Problems, env: readonly EnvVarSpec[] | undefined): void {
+function validateEnv(problems: Problems, spec: ServiceSpec): void {
+  const env = spec.env;
+  const port = String(spec.port ?? CONTAINER_PORT);
   if (env === undefined) return;
   if (!Array.isArray(env)) return problems.add('spec.env', 'must be a list');
   if (env.length > 256)
@@ -89,10 +92,10 @@ function validateEnv(problems: Problems, env: readonly EnvVarSpec[] | undefined)
     seen.add(entry.name);
     if (entry.name === INJECTED_ENV.port) {
       // Users often pass PORT=8080 themselves (the seeds do); anything else breaks the contract.
-      if (entry.value !== String(CONTAINER_PORT) || entry.secret === true) {
+      if (entry.value !== port || entry.secret === true) {
         problems.add(
           `${path}.value`,
-          `PORT is set by Slipway to ${CONTAINER_PORT} (got "${entry.value}")`,
+          `PORT is set by Slipway to the service's port, ${port} (got "${entry.value}"); set the port instead`,
         );
       }
     } else if (RESERVED_ENV.has(entry.name) || entry.name.startsWith('SLIPWAY_')) {
@@ -219,6 +222,11 @@ function validateScaling(problems: Problems, spec: ServiceSpec): void {
 }
 
 function validateProbes(problems: Problems, spec: ServiceSpec): void {
+  problems.optional(
+    'spec.port',
+    spec.port,
+    integerRule(SERVICE_PORT_RANGE.min, SERVICE_PORT_RANGE.max),
+  );
   problems.optional('spec.healthCheckPath', spec.healthCheckPath, httpPath);
   problems.optional(
     'spec.stopGracePeriodSeconds',
@@ -334,7 +342,7 @@ export function validateServiceSpec(
   problems.optional('spec.args', spec.args, (list) => stringList(list, 256));
   problems.add('spec.serviceToken', serviceToken(spec.serviceToken));
   problems.optional('spec.resourceProfileId', spec.resourceProfileId, nonEmptyLabelValue);
-  validateEnv(problems, spec.env);
+  validateEnv(problems, spec);
   validateResources(problems, spec);
   validateScaling(problems, spec);
   validateProbes(problems, spec);

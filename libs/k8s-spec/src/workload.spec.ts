@@ -61,6 +61,23 @@ describe('renderDeployment: the container contract', () => {
     }
   });
 
+  it("listens on the service's port when it names one, and gives it as PORT", () => {
+    const custom = containerOf({ port: 3000, healthCheckPath: '/healthz' });
+    expect(custom.ports).toEqual([{ name: 'http', containerPort: 3000, protocol: 'TCP' }]);
+    expect(custom.env?.find((entry) => entry.name === 'PORT')?.value).toBe('3000');
+    // Probes use the named port, so they follow the number.
+    expect(custom.readinessProbe?.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    expect(pod?.securityContext?.sysctls).toBeUndefined();
+  });
+
+  it('lets a port below 1024 be bound without capabilities (a safe sysctl)', () => {
+    const low = deploymentOf({ port: 80 }).spec?.template.spec;
+    expect(low?.securityContext?.sysctls).toEqual([
+      { name: 'net.ipv4.ip_unprivileged_port_start', value: '0' },
+    ]);
+    expect(low?.containers[0]?.securityContext?.capabilities).toEqual({ drop: ['ALL'] });
+  });
+
   it('does not mount an API token and does not inject service links', () => {
     expect(pod?.automountServiceAccountToken).toBe(false);
     expect(pod?.enableServiceLinks).toBe(false);

@@ -23,6 +23,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { IsServicePort } from '../common/validation/port';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const HTTP_PATH = /^\/[\x21-\x7e]*$/;
@@ -241,9 +242,15 @@ export class DeploySettingsDto {
   @IsArray({ message: 'must be an array of strings' })
   args?: string[];
 
+  @IsServicePort(
+    "The port the container listens on, given to it as PORT. Default: the service's port (8080 unless set); a deploy that names one sets the service's port too.",
+  )
+  port?: number;
+
   @ApiPropertyOptional({
     example: '/healthz',
-    description: 'Readiness check path; TCP on 8080 when unset',
+    description:
+      'Readiness check path (the HTTP readiness probe); a TCP connect to the port when unset',
   })
   @IsOptional()
   @Matches(HTTP_PATH, { message: 'must be an absolute HTTP path such as /healthz' })

@@ -18,7 +18,8 @@ export class DeploymentSettingsResolver {
     private readonly secretBox: SecretBox,
   ) {}
 
-  async resolve(dto: DeploySettingsDto): Promise<DeploymentSettings> {
+  /** `servicePort`: the service's port, for a deploy that names none. */
+  async resolve(dto: DeploySettingsDto, servicePort: number): Promise<DeploymentSettings> {
     if (dto.replicas !== undefined && dto.autoscaling !== undefined) {
       throw DomainError.validation(
         'replicas: cannot be combined with autoscaling (set autoscaling.min_replicas instead)',
@@ -65,6 +66,7 @@ export class DeploymentSettingsResolver {
           }
         : null,
       healthCheckPath: dto.health_check_path ?? null,
+      port: dto.port ?? servicePort,
       stopGracePeriodSeconds: dto.stop_grace_period_seconds ?? null,
       command: dto.command ?? null,
       args: dto.args ?? null,

@@ -37,6 +37,8 @@ export interface DeploymentSettings {
   readonly autoscaling: StoredAutoscaling | null;
   readonly startupProbe: StoredStartupProbe | null;
   readonly healthCheckPath: string | null;
+  /** The container's port. Absent in settings stored before it existed: 8080. */
+  readonly port?: number | null;
   /** Absent in settings stored before it existed: the runtime's default applies. */
   readonly stopGracePeriodSeconds?: number | null;
   readonly command: readonly string[] | null;

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  CONTAINER_PORT,
   DEPLOYMENT_STATUSES,
   MASKED_SECRET_VALUE,
   type DeploymentAutoscaling,
@@ -57,6 +58,8 @@ export class DeploymentView implements DeploymentResource {
   @ApiPropertyOptional({ nullable: true, type: Object })
   startup_probe!: DeploymentStartupProbe | null;
   @ApiProperty({ nullable: true, type: String }) health_check_path!: string | null;
+  @ApiProperty({ example: 8080, description: 'The port its containers listen on (PORT)' })
+  port!: number;
   @ApiProperty({
     nullable: true,
     type: Number,
@@ -135,6 +138,7 @@ export function toDeploymentView(deployment: Deployment): DeploymentView {
       : null,
     startup_probe: probeView(settings.startupProbe),
     health_check_path: settings.healthCheckPath,
+    port: settings.port ?? CONTAINER_PORT,
     stop_grace_period_seconds: settings.stopGracePeriodSeconds ?? null,
     command: settings.command ? [...settings.command] : null,
     args: settings.args ? [...settings.args] : null,

@@ -14,6 +14,7 @@ import { DeploymentsController } from './deployments.controller';
 import { DeploymentsService } from './deployments.service';
 import { RegistryImages } from './registry-images';
 import { RelaunchController } from './relaunch.controller';
+import { ServiceUpdateController } from './service-update.controller';
 import { RelaunchService } from './relaunch.service';
 import { ServiceStatusUpdater } from './service-status';
 import { SourceUploadInterceptor } from './source-upload.interceptor';
@@ -25,7 +26,12 @@ import { SourceUploadInterceptor } from './source-upload.interceptor';
     ServicesModule,
     ResourceProfilesModule,
   ],
-  controllers: [DeploymentsController, RelaunchController, BundlesController],
+  controllers: [
+    DeploymentsController,
+    RelaunchController,
+    BundlesController,
+    ServiceUpdateController,
+  ],
   providers: [
     DeploymentsService,
     DeploymentSettingsResolver,

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
+  CONTAINER_PORT,
   ErrorCode,
   IN_PROGRESS_DEPLOYMENT_STATUSES,
   type BuildJobPayload,
@@ -63,7 +64,7 @@ export class DeploymentsService {
   async deploy(userId: string, serviceId: string, input: DeployRequestInput): Promise<Deployment> {
     const service = await this.services.get(userId, serviceId);
     const ref = await this.refOf(service);
-    const settings = await this.resolver.resolve(input.dto);
+    const settings = await this.resolver.resolve(input.dto, service.port);
     const id = randomUUID();
     const image =
       input.kind === 'image'
@@ -121,19 +122,7 @@ export class DeploymentsService {
 
   /** The deployment serving now, else the newest that succeeded. */
   async current(service: Service): Promise<Deployment> {
-    const deployments = this.dataSource.getRepository(Deployment);
-    const route = await this.dataSource
-      .getRepository(ServiceRoute)
-      .findOne({ where: { serviceId: service.id } });
-    const live = route?.deploymentId
-      ? await deployments.findOne({ where: { id: route.deploymentId } })
-      : null;
-    const current =
-      live ??
-      (await deployments.findOne({
-        where: { serviceId: service.id, status: 'succeeded' },
-        order: { createdAt: 'DESC' },
-      }));
+    const current = await this.findCurrent(service);
     if (!current) {
       throw new DomainError(
         ErrorCode.Conflict,
@@ -141,6 +130,24 @@ export class DeploymentsService {
       );
     }
     return current;
+  }
+
+  /** As `current`, null when the service has never run. */
+  async findCurrent(service: Service): Promise<Deployment | null> {
+    const deployments = this.dataSource.getRepository(Deployment);
+    const route = await this.dataSource
+      .getRepository(ServiceRoute)
+      .findOne({ where: { serviceId: service.id } });
+    const live = route?.deploymentId
+      ? await deployments.findOne({ where: { id: route.deploymentId } })
+      : null;
+    return (
+      live ??
+      deployments.findOne({
+        where: { serviceId: service.id, status: 'succeeded' },
+        order: { createdAt: 'DESC' },
+      })
+    );
   }
 
   /**
@@ -175,7 +182,13 @@ export class DeploymentsService {
         older.buildTokenHash = null;
       }
       await repo.save(superseded);
-      await manager.getRepository(Service).update({ id: service.id }, { status: 'deploying' });
+      // The service's port follows its newest deployment (a rollback brings the old one back).
+      await manager
+        .getRepository(Service)
+        .update(
+          { id: service.id },
+          { status: 'deploying', port: plan.settings.port ?? CONTAINER_PORT },
+        );
       const created = repo.create({
         id: plan.id,
         serviceId: service.id,

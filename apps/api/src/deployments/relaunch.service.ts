@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ErrorCode } from '@slipway/contracts';
+import { CONTAINER_PORT, ErrorCode } from '@slipway/contracts';
 import { DataSource } from 'typeorm';
 import { fetch } from 'undici';
 import { SecretBox } from '../common/crypto/crypto.module';
@@ -88,12 +88,37 @@ export class RelaunchService {
     return this.relaunch(userId, service, current, settings, 'env_update', { rebuild: false });
   }
 
+  /**
+   * The current deployment again on `port`, checked now and launched by the returned step
+   * (after the caller has saved the port). Null when no deployment would change: none ran
+   * yet, or it already listens there. A paused service is refused: nothing would roll out.
+   */
+  async preparePortChange(
+    userId: string,
+    service: Service,
+    port: number,
+  ): Promise<(() => Promise<Deployment>) | null> {
+    const current = await this.deployments.findCurrent(service);
+    if (!current?.image || (current.settings.port ?? CONTAINER_PORT) === port) return null;
+    if (service.instances === 0) {
+      throw new DomainError(
+        ErrorCode.Conflict,
+        `Service ${service.id} is paused; scale it up before changing its port`,
+      );
+    }
+    const settings: DeploymentSettings = { ...current.settings, port };
+    const ref = await this.deployments.refOf(service);
+    this.deployments.assertSpec(service, ref, randomUUID(), current.image, null, settings);
+    return () =>
+      this.relaunch(userId, service, current, settings, 'port_update', { rebuild: false });
+  }
+
   private async relaunch(
     userId: string,
     service: Service,
     from: Deployment,
     settings: DeploymentSettings,
-    trigger: 'redeploy' | 'rollback' | 'env_update',
+    trigger: 'redeploy' | 'rollback' | 'env_update' | 'port_update',
     { rebuild }: { rebuild: boolean },
   ): Promise<Deployment> {
     if (!from.image)

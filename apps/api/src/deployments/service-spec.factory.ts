@@ -91,6 +91,7 @@ export function serviceSpecOf(input: SpecInput): ServiceSpec {
             targetCpuUtilization: settings.autoscaling.targetCpuUtilization,
           }
         : undefined,
+    port: settings.port ?? undefined,
     healthCheckPath: settings.healthCheckPath ?? undefined,
     stopGracePeriodSeconds: settings.stopGracePeriodSeconds ?? undefined,
     startupProbe: settings.startupProbe ?? undefined,

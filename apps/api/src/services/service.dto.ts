@@ -28,6 +28,7 @@ import {
 import { PaginationQuery } from '../common/http/pagination.dto';
 import { IsLabelFilter } from '../common/validation/label-filter';
 import { IsLabels, LabelsView, labelsOf } from '../common/validation/labels';
+import { IsServicePort } from '../common/validation/port';
 import { IsTagFilter, IsTags, TagsView } from '../common/validation/tags';
 import { MAX_DOMAINS_PER_SERVICE } from './custom-domains';
 import { type Service } from './service.entity';
@@ -69,6 +70,11 @@ export class ServiceFieldsDto {
 
   @IsTags()
   tags?: string[];
+
+  @IsServicePort(
+    'The port the container listens on, given to it as PORT (default 8080). Changing it on a deployed service redeploys the current deployment with the new port.',
+  )
+  port?: number;
 }
 
 export class UpdateServiceDto extends ServiceFieldsDto {
@@ -193,6 +199,8 @@ export class ServiceView implements ServiceResource {
   })
   domains!: string[];
   @ApiProperty({ type: AccessControlView }) access_control!: { access_type: AccessType };
+  @ApiProperty({ example: 8080, description: 'The port the container listens on (PORT)' })
+  port!: number;
   @ApiProperty({
     type: Number,
     nullable: true,
@@ -222,6 +230,7 @@ export function toServiceView(service: Service): ServiceView {
     hostname: service.hostname,
     domains: [...(service.domains ?? [])],
     access_control: { access_type: service.accessType },
+    port: service.port,
     instances: service.instances,
     min_replicas: service.minReplicas,
     max_replicas: service.maxReplicas,

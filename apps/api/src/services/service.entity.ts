@@ -1,5 +1,6 @@
 import { type AccessType, type ServiceStatus } from '@slipway/contracts';
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -16,6 +17,7 @@ import { User } from '../users/user.entity';
 
 @Entity('services')
 @Unique('uq_services_project_name', ['projectId', 'name'])
+@Check('chk_services_port', '"port" BETWEEN 1 AND 65535')
 @Index(['orgId'])
 export class Service {
   @PrimaryGeneratedColumn('uuid') id!: string;
@@ -32,6 +34,9 @@ export class Service {
 
   @Column({ name: 'access_type', type: 'varchar', length: 16, default: 'private' })
   accessType!: AccessType;
+
+  /** What the next deployment listens on unless it names a port; each deployment records its own. */
+  @Column({ type: 'int', default: 8080 }) port!: number;
 
   @Column({ type: 'varchar', length: 253, unique: true }) hostname!: string;
 

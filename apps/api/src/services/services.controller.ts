@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { type DataEnvelope, type ListEnvelope } from '@slipway/contracts';
 import { CurrentPrincipal } from '../auth/decorators';
@@ -9,13 +9,7 @@ import { pageRequest } from '../common/http/pagination.dto';
 import { parseLabelFilter } from '../common/validation/label-filter';
 import { UuidParam } from '../common/validation/uuid-param.pipe';
 import { Idempotent } from '../idempotency/idempotent.decorator';
-import {
-  CreateServiceDto,
-  ListServicesQuery,
-  ServiceView,
-  toServiceView,
-  UpdateServiceDto,
-} from './service.dto';
+import { CreateServiceDto, ListServicesQuery, ServiceView, toServiceView } from './service.dto';
 import { ServiceRoutes } from './services-enabled.guard';
 import { ServicesService } from './services.service';
 
@@ -46,6 +40,7 @@ export class ServicesController {
       accessType: body.access_control?.access_type,
       labels: body.labels ?? {},
       tags: body.tags ?? [],
+      port: body.port,
     });
     return one(toServiceView(service));
   }
@@ -84,37 +79,6 @@ export class ServicesController {
     @UuidParam('id') id: string,
   ): Promise<DataEnvelope<ServiceView>> {
     return one(toServiceView(await this.services.get(principal.userId, id)));
-  }
-
-  @Put(':id')
-  @ApiOperation({
-    summary:
-      'Update description, access control, category, the replica bounds, custom domains, labels or tags',
-    description:
-      'Fields left out stay as they are; `domains`, `labels` and `tags` replace the whole list or map.',
-  })
-  @ApiDataResponse(ServiceView)
-  @ApiResponse({
-    status: 409,
-    type: ErrorResponse,
-    description: 'A requested custom domain is in use on the platform',
-  })
-  async update(
-    @CurrentPrincipal() principal: Principal,
-    @UuidParam('id') id: string,
-    @Body() body: UpdateServiceDto,
-  ): Promise<DataEnvelope<ServiceView>> {
-    const service = await this.services.update(principal.userId, id, {
-      description: body.description,
-      category: body.category,
-      accessType: body.access_control?.access_type,
-      minReplicas: body.min_replicas,
-      maxReplicas: body.max_replicas,
-      domains: body.domains,
-      labels: body.labels,
-      tags: body.tags,
-    });
-    return one(toServiceView(service));
   }
 
   @Delete(':id')

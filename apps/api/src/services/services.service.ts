@@ -44,6 +44,7 @@ export interface NewService {
   accessType: AccessType | undefined;
   labels: Labels;
   tags: readonly string[];
+  port: number | undefined;
 }
 
 /** Which services to list: those of a project, or of every project of an org. */
@@ -70,6 +71,7 @@ export interface ServiceChanges {
   labels?: Labels;
   /** Replaces the tags; undefined leaves them. */
   tags?: readonly string[];
+  port?: number;
 }
 
 @Injectable()
@@ -102,6 +104,7 @@ export class ServicesService {
         accessType: input.accessType ?? 'private',
         labels: input.labels,
         tags: [...input.tags],
+        ...(input.port !== undefined && { port: input.port }),
         hostname: this.hostnameFor(input.name, id),
         domains: [],
         status: 'created',
@@ -164,6 +167,7 @@ export class ServicesService {
     if (changes.maxReplicas !== undefined) service.maxReplicas = changes.maxReplicas;
     if (changes.labels !== undefined) service.labels = changes.labels;
     if (changes.tags !== undefined) service.tags = [...changes.tags];
+    if (changes.port !== undefined) service.port = changes.port;
     assertBoundsHold(service);
     if (changes.domains) assertCustomDomains(changes.domains, this.config.appsDomain);
     const domains = changes.domains ? [...changes.domains].sort() : undefined;

@@ -76,7 +76,7 @@ export function registerDeploy(service: Command): void {
       `${FOLLOW_HELP} A source directory is packed as docker build would send it (.dockerignore honoured), uploaded, built, and the build log is shown. Without --resource-profile, the one chosen with \`slipway resource-profile set\` is used.`,
     ),
   )
-    .option('--image <ref>', 'the image reference to run (it must listen on 8080)')
+    .option('--image <ref>', "the image reference to run (it must listen on the service's port)")
     .option('--source <dir>', 'a directory with a Dockerfile to build and deploy')
     .option('--docker-file <path>', 'the Dockerfile, relative to --source', 'Dockerfile')
     .option('--docker-context <path>', 'the build context, relative to --source', '.')
@@ -102,6 +102,11 @@ export function registerDeploy(service: Command): void {
       integerIn(1, 100),
     )
     .option('--health-check-path <path>', 'HTTP path that answers 2xx when an instance is ready')
+    .option(
+      '--port <port>',
+      "the port the container listens on (default: the service's, 8080)",
+      integerIn(1, 65535),
+    )
     .option(
       '--stop-grace-period <seconds>',
       'seconds an instance gets between SIGTERM and SIGKILL when it stops',

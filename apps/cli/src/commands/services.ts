@@ -15,6 +15,8 @@ import {
   type ServiceTarget,
 } from './common';
 
+const PORT_HELP = 'the port the container listens on, given to it as PORT (default 8080)';
+
 interface CreateOptions extends JsonOption {
   name: string;
   access: 'private' | 'public';
@@ -22,6 +24,7 @@ interface CreateOptions extends JsonOption {
   description?: string;
   projectId?: string;
   tag?: string[];
+  port?: number;
 }
 
 interface ListOptions extends JsonOption {
@@ -37,6 +40,7 @@ interface UpdateOptions extends ServiceTarget {
   maxReplicas?: number | null;
   tag?: string[];
   clearTags?: boolean;
+  port?: number;
 }
 
 /** A bound that `none` removes: commander parser for `--min-replicas` / `--max-replicas`. */
@@ -55,13 +59,14 @@ export function updateBody(options: UpdateOptions): Schemas['UpdateServiceDto'] 
     ...(options.maxReplicas !== undefined && { max_replicas: options.maxReplicas }),
     ...(options.tag !== undefined && { tags: options.tag }),
     ...(options.clearTags === true && { tags: [] }),
+    ...(options.port !== undefined && { port: options.port }),
   };
   if (options.tag !== undefined && options.clearTags === true) {
     throw new UsageError('give --tag or --clear-tags, not both');
   }
   if (Object.keys(body).length === 0) {
     throw new UsageError(
-      'nothing to update: give --description, --access, --category, --min-replicas, --max-replicas, --tag or --clear-tags',
+      'nothing to update: give --description, --access, --category, --min-replicas, --max-replicas, --tag, --clear-tags or --port',
     );
   }
   return body;
@@ -75,6 +80,7 @@ function serviceFields(service: Schemas['ServiceView'], color: boolean): string 
     ['status', paintStatus(service.status, color)],
     ['access', service.access_control.access_type],
     ['category', service.category],
+    ['port', service.port],
     ['tags', service.tags.length ? service.tags.join(', ') : undefined],
     ['instances', service.instances],
     ['replicas', replicaBounds(service)],
@@ -112,6 +118,7 @@ export function registerServices(program: Command): Command {
     .option('--category <category>', 'a free-form category (default: service)')
     .option('--description <text>', 'what the service is for')
     .option('--tag <tag>', 'a tag (repeatable): lowercase letters, digits, - _ . :', repeatable)
+    .option('--port <port>', PORT_HELP, integerIn(1, 65535))
     .option('--project-id <id>', 'the project (default: the current one)');
   handle<CreateOptions>(create, async (options, output, connect) => {
     const api = await connect();
@@ -126,6 +133,7 @@ export function registerServices(program: Command): Command {
           ...(options.category !== undefined && { category: options.category }),
           ...(options.description !== undefined && { description: options.description }),
           ...(options.tag !== undefined && { tags: options.tag }),
+          ...(options.port !== undefined && { port: options.port }),
         },
       }),
     );
@@ -176,7 +184,7 @@ export function registerServices(program: Command): Command {
     leaf(
       service,
       'update',
-      "Change a service's description, access, category, replica bounds or tags",
+      "Change a service's description, access, category, replica bounds, tags or port",
       'slipway service update --id SERVICE_ID --access public --max-replicas 4',
       'Only the options given change; --min-replicas none or --max-replicas none removes a bound.',
     ),
@@ -192,7 +200,12 @@ export function registerServices(program: Command): Command {
     .option('--min-replicas <n>', 'lower bound for scaling (or none)', boundOrNone(0, 100))
     .option('--max-replicas <n>', 'upper bound for scaling (or none)', boundOrNone(1, 100))
     .option('--tag <tag>', 'replaces the tags (repeatable)', repeatable)
-    .option('--clear-tags', 'removes every tag');
+    .option('--clear-tags', 'removes every tag')
+    .option(
+      '--port <port>',
+      `${PORT_HELP}; a deployed service is redeployed on it`,
+      integerIn(1, 65535),
+    );
   handle<UpdateOptions>(update, async (options, output, connect) => {
     const body = updateBody(options);
     const { api, id } = await connectToService(options, connect);

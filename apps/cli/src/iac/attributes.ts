@@ -174,6 +174,7 @@ export function serviceResource(
               target_cpu_percent: target,
             }
           : undefined,
+        port: service.port,
         health_check_path: d.health_check_path ?? undefined,
         command: d.command ?? undefined,
         args: d.args ?? undefined,
@@ -198,6 +199,7 @@ export const DEPLOYMENT_ATTRIBUTES: ReadonlySet<string> = new Set<keyof ServiceC
   'resource_profile',
   'resources',
   'autoscaling',
+  'port',
   'health_check_path',
   'command',
   'args',
@@ -243,6 +245,7 @@ export function deploySettings(
         ],
       },
     }),
+    ...(config.port !== undefined && { port: config.port }),
     ...(config.health_check_path && { health_check_path: config.health_check_path }),
     ...(config.command && { command: config.command }),
     ...(config.args && { args: config.args }),

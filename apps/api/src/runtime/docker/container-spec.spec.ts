@@ -153,6 +153,14 @@ describe('containerEnv', () => {
       'OTEL_SERVICE_NAME=api',
     ]);
   });
+
+  it("gives the service's port as PORT and records it on the container for the edge", () => {
+    const env = containerEnv({ ...spec, port: 3000 }, 'http://c');
+    expect(env.filter((entry) => entry.startsWith('PORT='))).toEqual(['PORT=3000']);
+    const create = containerCreateOptions({ ...spec, port: 3000 }, 0, options);
+    expect(create.Labels?.[DOCKER_LABELS.port]).toBe('3000');
+    expect(containerCreateOptions(spec, 0, options).Labels?.[DOCKER_LABELS.port]).toBe('8080');
+  });
 });
 
 describe('resourceLimits', () => {

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { INJECTED_ENV, otlpHeadersFor } from '@slipway/contracts';
 import {
   CONTAINER_CONTRACT,
+  servicePort,
   DEFAULT_RESOURCES,
   MANAGED_BY,
   resolveImage,
@@ -84,7 +85,7 @@ export function containerEnv(spec: ServiceSpec, collectorEndpoint: string): stri
   env.set(INJECTED_ENV.otlpEndpoint, collectorEndpoint);
   env.set(INJECTED_ENV.otlpHeaders, otlpHeadersFor(spec.serviceToken));
   env.set(INJECTED_ENV.otelServiceName, spec.service.name);
-  env.set(INJECTED_ENV.port, String(CONTAINER_CONTRACT.port));
+  env.set(INJECTED_ENV.port, String(servicePort(spec)));
   return [...env].map(([name, value]) => `${name}=${value}`);
 }
 
@@ -102,6 +103,7 @@ export function containerLabels(
     [DOCKER_LABELS.serviceId]: spec.service.id,
     [DOCKER_LABELS.deploymentId]: spec.deploymentId,
     [DOCKER_LABELS.instanceIndex]: String(index),
+    [DOCKER_LABELS.port]: String(servicePort(spec)),
     // A rolling restart changes only this, and with it the spec hash: every instance is replaced.
     ...(spec.restartedAt === undefined ? {} : { [DOCKER_LABELS.restartedAt]: spec.restartedAt }),
   };

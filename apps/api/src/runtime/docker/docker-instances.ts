@@ -91,13 +91,21 @@ export function toInstances(infos: readonly Inspected[]): Instance[] {
   });
 }
 
-/** IP:8080 of the live deployment's serving instances, on `network`. */
+/** The port a container listens on (its label; 8080 for containers made before it existed). */
+export function portOf(info: Inspected): number {
+  const port = Number(info.Config.Labels?.[DOCKER_LABELS.port]);
+  return Number.isInteger(port) && port > 0 ? port : CONTAINER_PORT;
+}
+
+/** IP:port of the live deployment's serving instances, on `network`. */
 export function liveEndpoints(infos: readonly Inspected[], network: string): Endpoint[] {
   const live = liveDeploymentId(infos);
   if (live === null) return [];
   return newestFirst(infos)
     .filter((info) => deploymentOf(info) === live && isServing(info) && passedReadiness(info))
-    .map((info) => info.NetworkSettings.Networks[network]?.IPAddress ?? '')
-    .filter((host) => host !== '')
-    .map((host) => ({ host, port: CONTAINER_PORT }));
+    .map((info) => ({
+      host: info.NetworkSettings.Networks[network]?.IPAddress ?? '',
+      port: portOf(info),
+    }))
+    .filter((endpoint) => endpoint.host !== '');
 }

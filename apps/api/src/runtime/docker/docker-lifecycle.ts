@@ -4,7 +4,7 @@
  * (once the route moved and they drained) stop them. Rollouts, scaling and restarts
  * compose these in different orders.
  */
-import { MANAGED_BY, type ServiceSpec } from '@slipway/k8s-spec';
+import { MANAGED_BY, servicePort, type ServiceSpec } from '@slipway/k8s-spec';
 import type Dockerode from 'dockerode';
 import {
   RolloutCancelledError,
@@ -152,6 +152,7 @@ export class DockerLifecycle {
     options.signal.addEventListener('abort', abort, { once: true });
     if (options.signal.aborted) abort();
     const check: ReadinessCheck = {
+      port: servicePort(spec),
       path: spec.healthCheckPath ?? spec.startupProbe?.path,
       timeoutMs: (spec.startupProbe?.timeoutSeconds ?? DEFAULT_CHECK_TIMEOUT_SECONDS) * 1000,
     };

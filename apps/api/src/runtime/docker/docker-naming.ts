@@ -13,6 +13,8 @@ export const DOCKER_LABELS = {
   serviceId: 'slipway.service-id',
   deploymentId: 'slipway.deployment-id',
   instanceIndex: 'slipway.instance-index',
+  /** The port the container listens on: where readiness checks and the edge connect. */
+  port: 'slipway.port',
   restartedAt: 'slipway.restarted-at',
   /** Hash of the create options: a retried rollout reuses a container only when it matches. */
   specHash: 'slipway.spec-hash',

@@ -1,12 +1,11 @@
 /**
  * Readiness of a new instance: poll its health check (HTTP GET of the path, or a TCP connect
- * to 8080 when there is none) while watching the container, so a crash fails the rollout at
+ * to its port when there is none) while watching the container, so a crash fails the rollout at
  * once with the exit code and the last log lines as evidence.
  */
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CONTAINER_PORT } from '@slipway/contracts';
 import type Dockerode from 'dockerode';
 import { RolloutFailedError, type Endpoint } from '../runtime-driver';
 import { lastLogLines } from './docker-logs';
@@ -21,6 +20,8 @@ export interface ProbeResult {
 }
 
 export interface ReadinessCheck {
+  /** The port the container listens on. */
+  readonly port: number;
   /** HTTP path to GET; a TCP connect when undefined. */
   readonly path: string | undefined;
   readonly timeoutMs: number;
@@ -28,7 +29,7 @@ export interface ReadinessCheck {
 
 export function describeCheck(check: ReadinessCheck): string {
   return check.path === undefined
-    ? `TCP connect to port ${CONTAINER_PORT}`
+    ? `TCP connect to port ${check.port}`
     : `health check GET ${check.path}`;
 }
 
@@ -40,12 +41,12 @@ function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** One check against `host:8080`: 2xx/3xx for HTTP, an accepted connection for TCP. */
+/** One check against `host:port`: 2xx/3xx for HTTP, an accepted connection for TCP. */
 export function probe(host: string, check: ReadinessCheck): Promise<ProbeResult> {
   const timedOut = `no answer within ${check.timeoutMs} ms`;
   return new Promise((resolve) => {
     if (check.path === undefined) {
-      const socket = connect({ host, port: CONTAINER_PORT, timeout: check.timeoutMs });
+      const socket = connect({ host, port: check.port, timeout: check.timeoutMs });
       socket.once('connect', () => {
         socket.destroy();
         resolve({ ok: true, detail: 'connected' });
@@ -57,7 +58,7 @@ export function probe(host: string, check: ReadinessCheck): Promise<ProbeResult>
     const req = request(
       {
         host,
-        port: CONTAINER_PORT,
+        port: check.port,
         path: check.path,
         method: 'GET',
         agent: false,
@@ -129,7 +130,7 @@ export async function waitForReady(
     const host = info.NetworkSettings.Networks[options.network]?.IPAddress ?? '';
     if (state.Running && host !== '') {
       const result = await probe(host, options.check);
-      if (result.ok) return { host, port: CONTAINER_PORT };
+      if (result.ok) return { host, port: options.check.port };
       last = result.detail;
     } else {
       last = state.Running ? 'no IP address on the network yet' : `container is ${state.Status}`;
