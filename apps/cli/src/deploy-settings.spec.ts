@@ -13,10 +13,13 @@ describe('deploy settings from flags', () => {
     });
   });
 
-  it('passes --health-check-path and --stop-grace-period by their API names', () => {
-    expect(deploySettings({ healthCheckPath: '/healthz', stopGracePeriod: 30 })).toEqual({
+  it('passes --health-check-path, --stop-grace-period and --port by their API names', () => {
+    expect(
+      deploySettings({ healthCheckPath: '/healthz', stopGracePeriod: 30, port: 3000 }),
+    ).toEqual({
       health_check_path: '/healthz',
       stop_grace_period_seconds: 30,
+      port: 3000,
     });
   });
 

@@ -91,7 +91,7 @@ describe('slipway service operations (the built CLI against a running API)', () 
     const url = await slipway(['service', 'url', '--name', name]);
     expect(url).toMatchObject({ code: 0, stdout: `https://${created.hostname}\n` });
 
-    const deleted = await slipway(['service', 'delete', '--name', name]);
+    const deleted = await slipway(['service', 'delete', '--name', name, '--force']);
     expect(deleted).toMatchObject({ code: 0, stdout: `Deleted service ${name} (${created.id})\n` });
     const gone = await slipway(['service', 'get', '--name', name]);
     expect(gone.code).toBe(1);

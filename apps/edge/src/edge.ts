@@ -146,7 +146,7 @@ export async function createEdge(options: CreateEdgeOptions = {}): Promise<Edge>
   const desiredMaps = async (): Promise<Record<MapName, MapEntries>> => {
     const keyEntries = await keys.snapshot();
     return {
-      ...routeMaps(routes.all()),
+      ...routeMaps(routes.all(), routes.deleted()),
       keys: keyEntries,
       hashes: new Map(),
       state: new Map([keys.validUntil()]),

@@ -242,6 +242,30 @@ describe('the edge in front of deployed services', () => {
     expect((await call(edge, service.hostname)).status).toBe(503);
   });
 
+  it('answers 503 "deleted" from the moment a delete starts, and after it', async () => {
+    const service = await deployed('deleted', 'public');
+    await reachable(service);
+    const deletion = stack.t.http.delete(`/v1/services/${service.id}`).set(admin()).then();
+    const during = await eventually(async () => {
+      const r = await call(edge, service.hostname);
+      expect(r.status).toBe(503);
+      return r;
+    });
+    expect(errorOf(during)).toMatchObject({
+      code: 'service_unavailable',
+      message: expect.stringMatching(/was deleted/),
+    });
+    // Nothing will serve here again: no Retry-After.
+    expect(during.headers['retry-after']).toBeUndefined();
+    expect((await deletion).status).toBe(200);
+    expect((await call(edge, service.hostname)).status).toBe(503);
+    // A full reload from the database, which no longer has it, keeps the answer.
+    await edge.resync();
+    const after = await call(edge, service.hostname);
+    expect(after.status).toBe(503);
+    expect(errorOf(after).message).toMatch(/was deleted/);
+  });
+
   it('loses no request through the edge while a redeploy rolls out', async () => {
     const service = await deployed('rolling', 'public');
     await reachable(service);

@@ -171,3 +171,6 @@ export interface ServiceRuntimeStatus {
   /** The scale or restart in progress, else the latest one (its outcome stays visible). */
   operation: ServiceOperationResource | null;
 }
+
+/** The longest stop grace period a deployment may ask for (SIGTERM to SIGKILL). */
+export const MAX_STOP_GRACE_SECONDS = 300;

@@ -102,7 +102,11 @@ export const RetireJobPayloadSchema = z.strictObject({
 export type RetireJobPayload = z.infer<typeof RetireJobPayloadSchema>;
 
 /** Removes a service: its instances, route, images, bundles, then its row. */
-export const DeleteJobPayloadSchema = z.strictObject({ serviceId: id });
+export const DeleteJobPayloadSchema = z.strictObject({
+  serviceId: id,
+  /** Stop the instances at once instead of draining them (absent in older jobs: drain). */
+  force: z.boolean().default(false),
+});
 export type DeleteJobPayload = z.infer<typeof DeleteJobPayloadSchema>;
 
 /**

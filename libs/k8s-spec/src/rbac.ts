@@ -36,7 +36,8 @@ export const API_PERMISSIONS: readonly Permission[] = [
   { apiGroup: 'networking.k8s.io', resource: 'ingresses', verbs: OWNED },
   // Reads: rollout progress, instances, logs, failure evidence, usage.
   { apiGroup: 'apps', resource: 'replicasets', verbs: ['list'] },
-  { apiGroup: '', resource: 'pods', verbs: ['get', 'list'] },
+  // Delete: a forced service delete stops its pods at once instead of after their grace.
+  { apiGroup: '', resource: 'pods', verbs: ['get', 'list', 'delete'] },
   { apiGroup: '', resource: 'pods/log', verbs: ['get'] },
   { apiGroup: '', resource: 'events', verbs: ['list'] },
   { apiGroup: 'metrics.k8s.io', resource: 'pods', verbs: ['list'] },

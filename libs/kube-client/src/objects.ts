@@ -39,18 +39,22 @@ export function describeObject(ref: ObjectRef): string {
  */
 export type PropagationPolicy = 'Background' | 'Foreground';
 
-/** Deletes one object; resolves false when it was already gone (a 404 is no failure). */
+/**
+ * Deletes one object; resolves false when it was already gone (a 404 is no failure).
+ * `gracePeriodSeconds` 0 stops a pod at once.
+ */
 export async function deleteObject(
   apis: KubeApis,
   ref: ObjectRef,
   propagation: PropagationPolicy,
+  gracePeriodSeconds?: number,
 ): Promise<boolean> {
   try {
     await apis.objects.delete(
       headerOf(ref),
       undefined,
       undefined,
-      undefined,
+      gracePeriodSeconds,
       undefined,
       propagation,
     );

@@ -23,6 +23,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { MAX_STOP_GRACE_SECONDS } from '@slipway/contracts';
 import { IsServicePort } from '../common/validation/port';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -265,7 +266,7 @@ export class DeploySettingsDto {
       'Seconds an instance gets between SIGTERM and SIGKILL when it stops, after the drain. Default: 10 on docker (SLIPWAY_DOCKER_STOP_TIMEOUT_SECONDS), 30 on Kubernetes',
   })
   @IsOptional()
-  @Max(300, { message: 'must be at most 300' })
+  @Max(MAX_STOP_GRACE_SECONDS, { message: `must be at most ${MAX_STOP_GRACE_SECONDS}` })
   @Min(1, { message: 'must be at least 1' })
   @IsInt({ message: 'must be an integer' })
   stop_grace_period_seconds?: number;

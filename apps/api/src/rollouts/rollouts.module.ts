@@ -1,8 +1,11 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { BlobStore } from '../blob-store/blob-store';
+import { APP_CONFIG } from '../config/config.module';
+import { type AppConfig } from '../config/config.schema';
 import { DeploymentsModule } from '../deployments/deployments.module';
 import { DeploymentsService } from '../deployments/deployments.service';
 import { RegistryImages } from '../deployments/registry-images';
@@ -42,20 +45,26 @@ export class RolloutsModule implements OnModuleInit {
     private readonly blobs: BlobStore,
     @Inject(RUNTIME_DRIVER) private readonly runtime: RuntimeDriver,
     @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
-    // Registered here, in this order: in-progress deployments end first, so no rollout starts instances after the delete.
+    // Registered here, in this order. The route goes first: from then on the edge answers
+    // 503 "deleted" and sends nothing new. In-progress deployments end before instances stop,
+    // so no rollout starts one after the delete (the job holds the lock; a rollout lets go).
+    this.teardown.register('route', (service) => this.routes.remove(service.id));
     this.teardown.register('deployments in progress', (service) =>
       cancelRollouts(this.dataSource, service.id),
     );
-    this.teardown.register('instances', async (service) =>
-      this.runtime.delete(
+    this.teardown.register('instances', async (service, { force }) => {
+      // Without force, requests already inside finish first, as when a rollout retires.
+      if (!force) await sleep(this.config.runtime.drainSeconds * 1000);
+      await this.runtime.delete(
         await this.deployments.refOf(service),
         await this.images.builtImages(service.id),
-      ),
-    );
-    this.teardown.register('route', (service) => this.routes.remove(service.id));
+        { force },
+      );
+    });
     this.teardown.register('built images', (service) => this.images.deleteBuiltImages(service.id));
     this.teardown.register('source bundles', (service) =>
       this.blobs.deletePrefix(`bundles/${service.id}`),

@@ -199,7 +199,12 @@ export interface RuntimeDriver {
    * Removes every instance and object of the service (idempotent), and the engine's copies of
    * `builtImages` (the images Slipway built for it) where the runtime keeps any.
    */
-  delete(ref: ServiceRef, builtImages?: readonly string[]): Promise<void>;
+  delete(ref: ServiceRef, builtImages?: readonly string[], options?: DeleteOptions): Promise<void>;
+}
+
+export interface DeleteOptions {
+  /** Stop at once (SIGKILL, no grace); otherwise each instance gets its stop grace period. */
+  readonly force?: boolean;
 }
 
 export const RUNTIME_DRIVER = Symbol('RUNTIME_DRIVER');

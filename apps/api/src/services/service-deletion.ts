@@ -1,6 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { ErrorCode, QUEUES, SERVICE_JOBS } from '@slipway/contracts';
+import { ErrorCode, MAX_STOP_GRACE_SECONDS, QUEUES, SERVICE_JOBS } from '@slipway/contracts';
 import { Queue, QueueEvents } from 'bullmq';
 import { DomainError } from '../common/errors/domain-error';
 import { APP_CONFIG } from '../config/config.module';
@@ -8,8 +8,11 @@ import { type AppConfig } from '../config/config.schema';
 import { serviceJobOptions } from '../queues/job-options';
 import { type Service } from './service.entity';
 
-/** How long a DELETE waits for its job; the job itself goes on whatever the client does. */
-const WAIT_MS = 120_000;
+/**
+ * How long a DELETE waits for its job beyond the drain: the longest stop grace period and a
+ * margin. The job itself goes on whatever the client does.
+ */
+const WAIT_BEYOND_DRAIN_MS = (MAX_STOP_GRACE_SECONDS + 60) * 1000;
 
 /**
  * Deleting a service is a job on the deploy queue like every other change (its handler
@@ -25,16 +28,19 @@ export class ServiceDeletion implements OnModuleDestroy {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async delete(service: Service): Promise<void> {
+  async delete(service: Service, force: boolean): Promise<void> {
     const events = await this.queueEvents();
     // A fresh job id per request: a retry after a failed deletion must run again.
     const job = await this.queue.add(
       'delete',
-      SERVICE_JOBS.delete.parse({ serviceId: service.id }),
+      SERVICE_JOBS.delete.parse({ serviceId: service.id, force }),
       serviceJobOptions(`delete-${service.id}-${Date.now().toString(36)}`, 1),
     );
     try {
-      await job.waitUntilFinished(events, WAIT_MS);
+      await job.waitUntilFinished(
+        events,
+        this.config.runtime.drainSeconds * 1000 + WAIT_BEYOND_DRAIN_MS,
+      );
     } catch (error) {
       // The row stays when a step failed, so the caller can retry; every step is idempotent.
       throw new DomainError(

@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { type Service } from './service.entity';
 
-export type TeardownStep = (service: Service) => Promise<void>;
+export interface TeardownOptions {
+  /** Stop instances at once rather than after the drain and their grace period. */
+  readonly force: boolean;
+}
+
+export type TeardownStep = (service: Service, options: TeardownOptions) => Promise<void>;
 
 /**
  * What deleting a service must remove besides its row: instances, routes, bundles,
@@ -17,10 +22,10 @@ export class ServiceTeardown {
   }
 
   /** Runs every step in registration order; the first failure stops and names the step. */
-  async run(service: Service): Promise<void> {
+  async run(service: Service, options: TeardownOptions): Promise<void> {
     for (const { name, step } of this.steps) {
       try {
-        await step(service);
+        await step(service, options);
       } catch (error) {
         throw new TeardownError(name, error instanceof Error ? error.message : String(error));
       }

@@ -8,10 +8,11 @@ import {
   type ServiceStatus,
   type Labels,
 } from '@slipway/contracts';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { MAX_REPLICAS } from '@slipway/k8s-spec';
 import {
   IsArray,
+  IsBoolean,
   IsDefined,
   IsIn,
   IsInt,
@@ -240,4 +241,19 @@ export function toServiceView(service: Service): ServiceView {
     created_at: service.createdAt.toISOString(),
     updated_at: service.updatedAt.toISOString(),
   };
+}
+
+/** `DELETE /v1/services/{id}?force=true`. */
+export class DeleteServiceQuery {
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'Skip the drain and the stop grace period: instances are killed at once. Without it, requests already inside finish (the drain), then each instance gets SIGTERM and its grace period.',
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'must be true or false' })
+  @Transform(({ value }: { value: unknown }) =>
+    value === 'true' ? true : value === 'false' ? false : value,
+  )
+  force?: boolean;
 }

@@ -9,7 +9,13 @@ import { pageRequest } from '../common/http/pagination.dto';
 import { parseLabelFilter } from '../common/validation/label-filter';
 import { UuidParam } from '../common/validation/uuid-param.pipe';
 import { Idempotent } from '../idempotency/idempotent.decorator';
-import { CreateServiceDto, ListServicesQuery, ServiceView, toServiceView } from './service.dto';
+import {
+  CreateServiceDto,
+  DeleteServiceQuery,
+  ListServicesQuery,
+  ServiceView,
+  toServiceView,
+} from './service.dto';
 import { ServiceRoutes } from './services-enabled.guard';
 import { ServicesService } from './services.service';
 
@@ -83,13 +89,16 @@ export class ServicesController {
 
   @Delete(':id')
   @ApiOperation({
-    summary: 'Delete the service (and, as they arrive, its deployments, sources and traces)',
+    summary: 'Delete the service with its instances, deployments, sources, logs and traces',
+    description:
+      'From the start, traffic to its hostname and domains answers 503 (`The service was deleted`). Without `force` the instances drain and stop with their grace period; with `force=true` they are killed at once. The answer comes when everything is gone.',
   })
   @ApiDataResponse(ServiceView)
   async remove(
     @CurrentPrincipal() principal: Principal,
     @UuidParam('id') id: string,
+    @Query() query: DeleteServiceQuery,
   ): Promise<DataEnvelope<ServiceView>> {
-    return one(toServiceView(await this.services.delete(principal.userId, id)));
+    return one(toServiceView(await this.services.delete(principal.userId, id, query.force)));
   }
 }

@@ -289,6 +289,15 @@ describe('services', () => {
       );
     });
 
+    it('refuses a force that is not true or false, deleting nothing', async () => {
+      const service = await newService();
+      const res = await t.http.delete(`/v1/services/${service.id}?force=yes`).set(auth).expect(400);
+      expect(expectError(res.body, ErrorCode.ValidationFailed).message).toBe(
+        'force: must be true or false',
+      );
+      await t.http.get(`/v1/services/${service.id}`).set(auth).expect(200);
+    });
+
     it('deletes with 200 and the deleted service; afterwards it is 404', async () => {
       const service = await newService();
       const res = await t.http.delete(`/v1/services/${service.id}`).set(auth).expect(200);

@@ -186,9 +186,9 @@ export class ServicesService {
     return saved;
   }
 
-  async delete(userId: string, id: string): Promise<Service> {
+  async delete(userId: string, id: string, force = false): Promise<Service> {
     const service = await this.get(userId, id);
-    await this.deletion.delete(service);
+    await this.deletion.delete(service, force);
     return service;
   }
 

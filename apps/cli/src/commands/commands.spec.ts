@@ -67,6 +67,7 @@ describe('service update', () => {
   it('replaces the tags with --tag, clears them with --clear-tags, never both', () => {
     expect(updateBody({ tag: ['gpu', 'team-a'] })).toEqual({ tags: ['gpu', 'team-a'] });
     expect(updateBody({ clearTags: true })).toEqual({ tags: [] });
+    expect(updateBody({ port: 3000 })).toEqual({ port: 3000 });
     expect(() => updateBody({ tag: ['gpu'], clearTags: true })).toThrow(
       'give --tag or --clear-tags, not both',
     );

@@ -222,13 +222,16 @@ export function registerServices(program: Command): Command {
       'delete',
       'Delete a service with its deployments, instances, stored sources and traces',
       'slipway service delete --id SERVICE_ID',
+      'Its hostname answers 503 from the start. Instances drain and stop with their grace period unless --force.',
     ),
-  );
-  handle<ServiceTarget>(remove, async (options, output, connect) => {
+  ).option('--force', 'kill the instances at once: no drain, no grace period');
+  handle<ServiceTarget & { force?: boolean }>(remove, async (options, output, connect) => {
     const { api, id } = await connectToService(options, connect);
     const { data: deleted } = await call(
       api,
-      api.client.DELETE('/v1/services/{id}', { params: { path: { id } } }),
+      api.client.DELETE('/v1/services/{id}', {
+        params: { path: { id }, query: { force: options.force === true } },
+      }),
     );
     output.result(deleted, () => `Deleted service ${deleted.name} (${deleted.id})\n`);
   });

@@ -211,6 +211,7 @@ ${answer(edgeErrors.invalidSession(), 'by_session !token_shape || by_session !to
 
   # Whether there is anything to answer with.
   http-request set-var(txn.state) var(txn.info),field(4,${sep}) unless exchange
+${answer(edgeErrors.deleted(), '{ var(txn.state) -m str deleted }')}
 ${answer(edgeErrors.notDeployed(), '{ var(txn.state) -m str not_deployed }')}
 ${answer(edgeErrors.paused(), '{ var(txn.state) -m str paused }')}
   http-request set-var(txn.ready) var(txn.info),field(5,${sep}) unless exchange
@@ -249,7 +250,7 @@ ${forwarded.map((line) => `  ${line}`).join('\n')}
   http-response del-header proxy-connection
   http-response lua.slipway_strip_response if { res.hdr(connection) -m reg -i ^(?!(close|keep-alive|upgrade)$) }
   http-after-response set-header X-Request-Id %[var(txn.rid)]
-  http-after-response set-status 502 if { status 503 } !{ res.hdr(retry-after) -m found }
+  http-after-response set-status 502 if { status 503 } !{ res.hdr(retry-after) -m found } !{ var(txn.state) -m str deleted }
   use_backend exchange if exchange
   default_backend services
 
@@ -274,7 +275,8 @@ function answer(
 
 /**
  * HAProxy's own answer for `status`. It answers 503 when no connection to the instance could
- * be made; that is a 502 here (the rules' own 503s carry Retry-After, these do not).
+ * be made; that is a 502 here (the rules' own 503s carry Retry-After or, for a deleted
+ * service, its state; these do not).
  */
 function httpError(error: EdgeError, status: number): string {
   return `  http-error status ${status}${errorReply(error)}`;

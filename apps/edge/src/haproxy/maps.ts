@@ -24,18 +24,31 @@ export function mapPaths(dir: string): MapPaths {
 }
 
 /** What a service's requests meet before an endpoint is picked. */
-export type ServiceState = 'ready' | 'paused' | 'not_deployed';
+export type ServiceState = 'ready' | 'paused' | 'not_deployed' | 'deleted';
 
 /**
  * The three routing maps for a set of routes: hostname → service id; service id →
  * `access|org|project|state|ready count`; `service id#i` → `ip/port` for each ready instance.
+ * Deleted services' hostnames say so, unless a live service has taken one since.
  */
 export function routeMaps(
   routes: Iterable<Route>,
+  deleted: Iterable<Route> = [],
 ): Record<'hosts' | 'services' | 'endpoints', Map<string, string>> {
   const hosts = new Map<string, string>();
   const services = new Map<string, string>();
   const endpoints = new Map<string, string>();
+  for (const route of deleted) {
+    for (const hostname of route.hostnames) {
+      hosts.set(hostname, route.serviceId);
+      hosts.set(`${hostname}.`, route.serviceId);
+    }
+    const state: ServiceState = 'deleted';
+    services.set(
+      route.serviceId,
+      [route.accessType, route.orgId, route.projectId, state, 0].join(MAP_FIELD_SEPARATOR),
+    );
+  }
   for (const route of routes) {
     for (const hostname of route.hostnames) {
       // `Host: name.` is the same name: HAProxy looks it up as sent, without a rewrite.

@@ -38,7 +38,7 @@ export class RouteProjector {
   private async loop(): Promise<void> {
     do {
       this.again = false;
-      const desired = routeMaps(this.routes.all());
+      const desired = routeMaps(this.routes.all(), this.routes.deleted());
       // Services and their endpoints before the hostnames that lead to them.
       await this.maps.sync('services', desired.services);
       await this.maps.sync('endpoints', desired.endpoints);

@@ -43,6 +43,13 @@ export const edgeErrors = {
       'The service has no successful deployment yet; deploy a version to serve requests',
       { 'Retry-After': String(RETRY_AFTER_NO_INSTANCE_SECONDS) },
     ),
+  /** No Retry-After: nothing will serve here again. */
+  deleted: () =>
+    new EdgeError(
+      503,
+      ErrorCode.ServiceUnavailable,
+      'The service was deleted; nothing serves this hostname any more',
+    ),
   paused: () =>
     new EdgeError(
       503,

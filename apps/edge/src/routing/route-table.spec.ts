@@ -1,5 +1,6 @@
 import type { RouteMessage } from '@slipway/contracts';
-import { type Route, RouteTable } from './route-table';
+import { routeMaps } from '../haproxy/maps';
+import { MAX_TOMBSTONES, type Route, RouteTable } from './route-table';
 
 const HOST = 'web-1a2b3c.localhost';
 
@@ -116,6 +117,64 @@ describe('RouteTable', () => {
       table.apply(upsert(1, { serviceId: 'svc-2', hostnames: ['two.localhost'] }));
       table.apply({ type: 'delete', serviceId: 'svc-2', version: 2 });
       expect([...table.all()].map((r) => r.serviceId)).toEqual(['svc-1']);
+    });
+  });
+
+  describe('deleted services', () => {
+    it('keep their hostnames, with no endpoints, until something newer names the service', () => {
+      const table = new RouteTable();
+      table.apply(upsert(1, { hostnames: [HOST, 'shop.example.com'] }));
+      table.apply({ type: 'delete', serviceId: 'svc-1', version: 2 });
+      expect(table.lookup(HOST)).toBeUndefined();
+      expect([...table.deleted()]).toEqual([
+        expect.objectContaining({
+          serviceId: 'svc-1',
+          hostnames: [HOST, 'shop.example.com'],
+          endpoints: [],
+        }),
+      ]);
+      // A resync from a database that no longer has the service keeps the tombstone.
+      table.replaceAll([], table.mark());
+      expect([...table.deleted()]).toHaveLength(1);
+      table.apply(upsert(3));
+      expect([...table.deleted()]).toEqual([]);
+      expect(table.lookup(HOST)?.version).toBe(3);
+    });
+
+    it('a delete for a service the table never had leaves no tombstone', () => {
+      const table = new RouteTable();
+      expect(table.apply({ type: 'delete', serviceId: 'never', version: 1 })).toBe(true);
+      expect([...table.deleted()]).toEqual([]);
+    });
+
+    it(`keep only the newest ${MAX_TOMBSTONES}`, () => {
+      const table = new RouteTable();
+      for (let i = 0; i <= MAX_TOMBSTONES; i += 1) {
+        table.apply(upsert(1, { serviceId: `svc-${i}`, hostnames: [`h${i}.localhost`] }));
+        table.apply({ type: 'delete', serviceId: `svc-${i}`, version: 2 });
+      }
+      const kept = [...table.deleted()];
+      expect(kept).toHaveLength(MAX_TOMBSTONES);
+      expect(kept[0]?.serviceId).toBe('svc-1');
+    });
+
+    it('map their hostnames to the deleted state, unless a live service took one', () => {
+      const table = new RouteTable();
+      table.apply(upsert(1, { hostnames: [HOST, 'shop.example.com'] }));
+      table.apply({ type: 'delete', serviceId: 'svc-1', version: 2 });
+      table.apply(upsert(1, { serviceId: 'svc-2', hostnames: ['shop.example.com'] }));
+      const maps = routeMaps(table.all(), table.deleted());
+      expect(maps.hosts.get(HOST)).toBe('svc-1');
+      expect(maps.hosts.get(`${HOST}.`)).toBe('svc-1');
+      expect(maps.hosts.get('shop.example.com')).toBe('svc-2');
+      expect(maps.services.get('svc-1')?.split('|')).toEqual([
+        'public',
+        'org-1',
+        'project-1',
+        'deleted',
+        '0',
+      ]);
+      expect([...maps.endpoints.keys()].filter((key) => key.startsWith('svc-1'))).toEqual([]);
     });
   });
 

@@ -21,6 +21,12 @@ export interface Route {
   readonly version: number;
 }
 
+/**
+ * Deleted services whose hostnames answer "deleted" (503) rather than "unknown host": the
+ * newest this many, for the life of the process.
+ */
+export const MAX_TOMBSTONES = 10_000;
+
 interface Entry {
   route: Route | null;
   version: number;
@@ -31,11 +37,14 @@ interface Entry {
 /**
  * The in-memory route table: hostname → service → ready endpoints. Every change carries the
  * service's version; a change older than what the table holds is ignored, so a late message
- * cannot undo a newer one. Deleted services keep a tombstone with the deleting version.
+ * cannot undo a newer one. Deleted services keep a tombstone with the deleting version, and
+ * their last route (no endpoints) so their hostnames can say the service was deleted.
  */
 export class RouteTable {
   private readonly services = new Map<string, Entry>();
   private readonly hosts = new Map<string, Entry>();
+  /** Service id → its route when deleted, oldest first. */
+  private readonly deletedRoutes = new Map<string, Route>();
   private sequence = 0;
 
   get size(): number {
@@ -56,10 +65,27 @@ export class RouteTable {
     for (const entry of this.services.values()) if (entry.route) yield entry.route;
   }
 
+  /** The last routes of deleted services (no endpoints), oldest first. */
+  deleted(): IterableIterator<Route> {
+    return this.deletedRoutes.values();
+  }
+
   /** Applies a published change; returns whether it was newer than what the table held. */
   apply(message: RouteMessage): boolean {
-    if (message.type === 'delete') return this.set(message.serviceId, null, message.version, false);
-    return this.set(message.serviceId, routeFromMessage(message), message.version, false);
+    if (message.type === 'upsert') {
+      return this.set(message.serviceId, routeFromMessage(message), message.version, false);
+    }
+    const last = this.services.get(message.serviceId)?.route;
+    if (!this.set(message.serviceId, null, message.version, false)) return false;
+    if (last) {
+      this.deletedRoutes.delete(message.serviceId);
+      this.deletedRoutes.set(message.serviceId, { ...last, endpoints: [] });
+      const oldest = this.deletedRoutes.keys().next();
+      if (this.deletedRoutes.size > MAX_TOMBSTONES && !oldest.done) {
+        this.deletedRoutes.delete(oldest.value);
+      }
+    }
+    return true;
   }
 
   /**
@@ -89,6 +115,7 @@ export class RouteTable {
     this.sequence += 1;
     const entry: Entry = { route, version, changedAt: this.sequence };
     this.services.set(serviceId, entry);
+    if (route) this.deletedRoutes.delete(serviceId);
     for (const hostname of route?.hostnames ?? []) this.hosts.set(hostname, entry);
     return true;
   }

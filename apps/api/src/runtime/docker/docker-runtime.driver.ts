@@ -22,6 +22,7 @@ import {
   type RuntimeDriver,
   type ServiceLogLine,
   type ServiceLogQuery,
+  type DeleteOptions,
   type ServiceRef,
 } from '../runtime-driver';
 import { containerCreateOptions, instanceCount } from './container-spec';
@@ -202,13 +203,21 @@ export class DockerRuntimeDriver implements RuntimeDriver {
     });
   }
 
-  async delete(ref: ServiceRef, builtImages: readonly string[] = []): Promise<void> {
+  async delete(
+    ref: ServiceRef,
+    builtImages: readonly string[] = [],
+    options: DeleteOptions = {},
+  ): Promise<void> {
     const containers = await this.docker.listContainers({
       all: true,
       filters: serviceContainersFilter(ref.service.id),
     });
     await Promise.all(
-      containers.map((info) => this.lifecycle.removeContainer(this.docker.getContainer(info.Id))),
+      containers.map(async (info) => {
+        // Removing a running container kills it; a stop first gives it SIGTERM and its grace.
+        if (options.force !== true) await this.lifecycle.stop(info.Id);
+        await this.lifecycle.removeContainer(this.docker.getContainer(info.Id));
+      }),
     );
     await removeImages(this.docker, builtImages);
   }

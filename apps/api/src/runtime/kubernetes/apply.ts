@@ -112,11 +112,16 @@ export async function listSelected(
 /** Deletes the selected objects except those in `keep` (object keys); a 404 is fine. */
 export async function deleteSelected(
   apis: KubeApis,
-  options: SelectionOptions & { readonly keep?: ReadonlySet<string> },
+  options: SelectionOptions & {
+    readonly keep?: ReadonlySet<string>;
+    readonly gracePeriodSeconds?: number;
+  },
 ): Promise<ObjectRef[]> {
   const doomed = (await listSelected(apis, options)).filter(
     (ref) => !(options.keep?.has(objectKey(ref)) ?? false),
   );
-  for (const ref of doomed) await deleteObject(apis, ref, 'Background');
+  for (const ref of doomed) {
+    await deleteObject(apis, ref, 'Background', options.gracePeriodSeconds);
+  }
   return doomed;
 }

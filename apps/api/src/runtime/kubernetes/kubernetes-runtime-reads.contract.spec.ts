@@ -228,6 +228,21 @@ describe('KubernetesRuntimeDriver reads (stand-in API server)', () => {
     expect(api.requests.filter((r) => r.path.endsWith('/log'))).toEqual([]);
   });
 
+  it("leaves a service's pods to their workload, unless forced: then at once, its pods only", async () => {
+    api.put(readyPod);
+    api.put(otherServicePod);
+    await driver.delete(ref);
+    expect(api.calls((r) => r.method === 'DELETE' && r.path.includes('/pods/'))).toEqual([]);
+
+    await driver.delete(ref, [], { force: true });
+    const podDeletes = api.requests.filter(
+      (r) => r.method === 'DELETE' && r.path.includes('/pods/'),
+    );
+    expect(podDeletes.map((r) => r.path)).toEqual([`/api/v1/namespaces/${ns}/pods/web-a`]);
+    expect(podDeletes[0]?.query.get('gracePeriodSeconds')).toBe('0');
+    expect(api.all('Pod').map((p) => p.metadata.name)).toEqual([otherServicePod.metadata.name]);
+  });
+
   it('deletes every object of the service, Ingresses in the edge namespace included, and is idempotent', async () => {
     const own = (apiVersion: string, kind: string, name: string, namespace = ns): KubeObject => ({
       apiVersion,

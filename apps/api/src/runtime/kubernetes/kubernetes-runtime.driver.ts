@@ -40,6 +40,7 @@ import {
   type RuntimeDriver,
   type ServiceLogLine,
   type ServiceLogQuery,
+  type DeleteOptions,
   type ServiceRef,
 } from '../runtime-driver';
 import { applyObjects, deleteSelected, objectKey, type Scope } from './apply';
@@ -199,10 +200,19 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
     return streamPodLogs(this.kubeConfig, this.apis.options, { namespace, pod: instance }, options);
   }
 
-  async delete(ref: ServiceRef): Promise<void> {
+  async delete(
+    ref: ServiceRef,
+    _builtImages?: readonly string[],
+    options?: DeleteOptions,
+  ): Promise<void> {
+    const labelSelector = serviceLabelSelector(ref.service.id);
+    const names = this.names(ref);
+    await deleteSelected(this.apis, { labelSelector, scopes: this.scopes(names, () => true) });
+    if (options?.force !== true) return; // the pods go with their workload, after their grace
     await deleteSelected(this.apis, {
-      labelSelector: serviceLabelSelector(ref.service.id),
-      scopes: this.scopes(this.names(ref), () => true),
+      labelSelector,
+      scopes: [{ namespace: names.namespace, kinds: [{ apiVersion: 'v1', kind: 'Pod' }] }],
+      gracePeriodSeconds: 0,
     });
   }
 

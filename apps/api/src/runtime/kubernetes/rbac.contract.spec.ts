@@ -64,7 +64,7 @@ describe('the API ClusterRole', () => {
     await driver.usage(ref).catch(() => undefined); // no metrics-server here: still a call
     await driver.applyDomains(ref, ['www.example.com']);
     await driver.applyDomains(ref, []);
-    await driver.delete(ref);
+    await driver.delete(ref, [], { force: true });
 
     const called = new Set(
       api.requests.map(permissionOf).filter((p): p is string => p !== undefined),
