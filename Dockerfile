@@ -77,10 +77,16 @@ COPY --from=prod-deps /app/ ./
 COPY --from=build /out/ ./
 # The edge is HAProxy programmed by the agent (Debian's packages). tini forwards signals and
 # reaps HAProxy's parent-less processes after an agent restart.
-# (A stand-in base image made by scripts/make-local-node-image.sh carries both already.)
+# (A stand-in base image made by scripts/make-local-node-image.sh carries them already.)
 RUN if [ "$APP" = edge ] && ! command -v haproxy >/dev/null; then \
       apt-get update \
       && apt-get install -y --no-install-recommends haproxy tini \
+      && rm -rf /var/lib/apt/lists/*; \
+    fi
+# The builder clones git repositories with git (Debian's, with its CA certificates).
+RUN if [ "$APP" = builder ] && ! command -v git >/dev/null; then \
+      apt-get update \
+      && apt-get install -y --no-install-recommends git ca-certificates \
       && rm -rf /var/lib/apt/lists/*; \
     fi
 ENV SLIPWAY_EDGE_RUN_DIR=/tmp/slipway-edge

@@ -80,12 +80,9 @@ for tool in npm npx; do
   chmod 755 "$ROOTFS/usr/local/bin/$tool"
 done
 
-# The edge's data plane and init (Debian's haproxy and tini) when this machine has them: the
-# Dockerfile installs them with apt otherwise, which a machine without registries cannot.
-for tool in haproxy tini; do
-  path="$(command -v "$tool" 2>/dev/null || true)"
-  [ -n "$path" ] || continue
-  path="$(readlink -f "$path")"
+# Copies a binary (at its own path) with every shared library it loads.
+copy_binary() {
+  local path="$1"
   mkdir -p "$ROOTFS$(dirname "$path")"
   cp -L "$path" "$ROOTFS$path"
   ldd "$path" 2>/dev/null | awk '
@@ -95,8 +92,26 @@ for tool in haproxy tini; do
     mkdir -p "$ROOTFS$(dirname "$lib")"
     cp -L "$lib" "$ROOTFS$lib"
   done
+}
+
+# The edge's data plane and init (Debian's haproxy and tini), and git for the builder's
+# clones, when this machine has them: the Dockerfile installs them with apt otherwise, which
+# a machine without registries cannot.
+for tool in haproxy tini git; do
+  path="$(command -v "$tool" 2>/dev/null || true)"
+  [ -n "$path" ] || continue
+  path="$(readlink -f "$path")"
+  copy_binary "$path"
   ln -sf "$path" "$ROOTFS/usr/local/bin/$tool"
 done
+# git runs its builtins and helpers (git-remote-http for http(s) clones) from its exec path.
+if command -v git >/dev/null 2>&1; then
+  GIT_EXEC="$(git --exec-path)"
+  mkdir -p "$ROOTFS$(dirname "$GIT_EXEC")"
+  cp -a "$GIT_EXEC" "$ROOTFS$GIT_EXEC"
+  # Its builtins are git itself; the http(s) transport links libcurl and friends.
+  copy_binary "$GIT_EXEC/git-remote-http"
+fi
 
 # A shell and the usual tools for RUN steps.
 cp "$BUSYBOX" "$ROOTFS/bin/busybox"

@@ -14,6 +14,7 @@ import { ConfigModule } from './config/config.module';
 import { type AppConfig } from './config/config.schema';
 import { dataSourceOptions } from './database/data-source-options';
 import { DeploymentsModule } from './deployments/deployments.module';
+import { GitModule } from './git/git.module';
 import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { InstancesModule } from './instances/instances.module';
@@ -56,6 +57,7 @@ export class AppModule {
         BlobStoreModule,
         RuntimeModule,
         DeploymentsModule,
+        GitModule,
         RolloutsModule,
         InstancesModule,
         OperationsModule,

@@ -18,6 +18,15 @@ import type {
 import type { ServiceResource } from '@slipway/contracts';
 
 export { SITE_TEXT } from './types';
+export {
+  GIT_TEST_AUTHOR,
+  type GitFileContent,
+  type GitFiles,
+  type GitRequest,
+  type GitServer,
+  type GitServerOptions,
+  startGitServer,
+} from './git-server';
 export type {
   ApiClient,
   ApiRequest,

@@ -1,5 +1,7 @@
 /** Resource shapes of the public REST API (`/v1`), shared by the API, the CLI and the edge. */
 
+import type { ServiceRepoResource } from './git';
+
 export interface Pagination {
   page: number;
   per_page: number;
@@ -57,6 +59,8 @@ export interface ServiceResource {
   labels: Record<string, string>;
   /** Short lowercase words, filterable with `?tag=`; `[]` when none. */
   tags: string[];
+  /** The git repository it deploys from; null when none. */
+  repo: ServiceRepoResource | null;
   created_by: string;
   created_at: string;
   updated_at: string;

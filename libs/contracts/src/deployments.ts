@@ -1,5 +1,7 @@
 /** Deployment, instance and runtime-status shapes of the public API (`/v1/services/{id}/…`). */
 
+import type { DeploymentRepo } from './git';
+
 /**
  * A source deployment goes `building → deploying → succeeded`; an image deployment starts
  * at `deploying`. `cancelled`: a newer deployment superseded it before it finished.
@@ -94,6 +96,8 @@ export interface DeploymentResource {
   autoscaling: DeploymentAutoscaling | null;
   startup_probe: DeploymentStartupProbe | null;
   health_check_path: string | null;
+  /** Built from a git repository: which branch and commit; null otherwise. */
+  repo: DeploymentRepo | null;
   /** The port its containers listen on. */
   port: number;
   /** Seconds between SIGTERM and SIGKILL after the drain; null: the runtime's default. */

@@ -6,6 +6,7 @@ export * from './edge-token';
 export * from './deployments';
 export * from './env';
 export * from './errors';
+export * from './git';
 export * from './tokens';
 export * from './channels';
 export * from './jobs';

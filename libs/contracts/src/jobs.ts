@@ -3,6 +3,7 @@
  * again before acting, so a payload from an older or newer process fails loudly.
  */
 import { z } from 'zod';
+import { branchProblem, repoUrlProblem } from './git';
 
 /** Ids travel as Kubernetes label values too, so they obey the label-value rules. */
 const id = z
@@ -34,41 +35,85 @@ export const DEPLOY_TRIGGERS = [
   'rollback',
   'env_update',
   'port_update',
+  'git_push',
+  'repo_update',
   'restart',
   'token_rotation',
 ] as const;
 export type DeployTrigger = (typeof DEPLOY_TRIGGERS)[number];
 
-export const BuildJobPayloadSchema = z.strictObject({
-  deploymentId: id,
-  serviceId: id,
-  projectId: id,
-  orgId: id,
-  bundle: z.strictObject({
-    /** The API's internal endpoint that serves the bundle once per token. */
-    url: z.url({ protocol: /^https?$/ }),
-    /** One-time build token; never logged, never written into a pod spec. */
-    token: z.string().min(16).max(512),
-    sha256: z.string().regex(/^[a-f0-9]{64}$/, 'must be 64 hex characters'),
-    sizeBytes: z.number().int().positive(),
-  }),
-  docker: z.strictObject({
-    /** Dockerfile path relative to the bundle root. */
-    file: bundlePath,
-    /** Build context directory relative to the bundle root. */
-    context: bundlePath,
-  }),
-  /** Where to push: `<registry>/<org>/<project>/<service>:<deployment id>`. */
-  destination: imageReference,
-  /** Layer cache repository, when the driver supports one. */
-  cacheRepository: z.string().min(1).max(512).optional(),
+/** An API address the builder calls with the deployment's build token. */
+const internalEndpoint = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }),
+  /** One-time build token; never logged, never written into a pod spec. */
+  token: z.string().min(16).max(512),
 });
+
+/** Built from a git repository: the builder clones the branch head. */
+export const GitSourceSchema = z.strictObject({
+  url: z.string().superRefine((value, ctx) => {
+    const problem = repoUrlProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+  branch: z.string().superRefine((value, ctx) => {
+    const problem = branchProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+  /** Where the repository's token is fetched, for a private repository (never in the job). */
+  credentials: internalEndpoint.optional(),
+});
+export type GitSource = z.infer<typeof GitSourceSchema>;
+
+/** What `GET` of the credentials endpoint answers: HTTP Basic for the clone. */
+export const GitCredentialsSchema = z.strictObject({
+  username: z.string().min(1).max(255),
+  password: z.string().min(1).max(4096),
+});
+export type GitCredentials = z.infer<typeof GitCredentialsSchema>;
+
+export const BuildJobPayloadSchema = z
+  .strictObject({
+    deploymentId: id,
+    serviceId: id,
+    projectId: id,
+    orgId: id,
+    /** An uploaded source bundle, served by the API's internal endpoint once per token. */
+    bundle: internalEndpoint
+      .extend({
+        sha256: z.string().regex(/^[a-f0-9]{64}$/, 'must be 64 hex characters'),
+        sizeBytes: z.number().int().positive(),
+      })
+      .optional(),
+    git: GitSourceSchema.optional(),
+    docker: z.strictObject({
+      /** Dockerfile path relative to the bundle root. */
+      file: bundlePath,
+      /** Build context directory relative to the bundle root. */
+      context: bundlePath,
+    }),
+    /** Where to push: `<registry>/<org>/<project>/<service>:<deployment id>`. */
+    destination: imageReference,
+    /** Layer cache repository, when the driver supports one. */
+    cacheRepository: z.string().min(1).max(512).optional(),
+  })
+  .refine((payload) => (payload.bundle === undefined) !== (payload.git === undefined), {
+    message: 'must name exactly one source: bundle or git',
+  });
 export type BuildJobPayload = z.infer<typeof BuildJobPayloadSchema>;
+
+/** The commit a git build checked out (SHA-1, or SHA-256 in such repositories). */
+export const BuiltCommitSchema = z.strictObject({
+  sha: z.string().regex(/^[a-f0-9]{40}([a-f0-9]{24})?$/, 'must be a commit hash'),
+  message: z.string().max(4096),
+});
+export type BuiltCommit = z.infer<typeof BuiltCommitSchema>;
 
 /** What a successful build job returns (BullMQ hands it to the deploy job). */
 export const BuildJobResultSchema = z.strictObject({
   image: imageReference,
   digest: sha256Digest,
+  /** Set by git builds. */
+  commit: BuiltCommitSchema.optional(),
 });
 export type BuildJobResult = z.infer<typeof BuildJobResultSchema>;
 

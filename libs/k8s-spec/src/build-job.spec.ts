@@ -136,6 +136,16 @@ describe('renderBuildJob', () => {
     );
   });
 
+  it('refuses a git source: the Job builds uploaded bundles only', () => {
+    const fromGit = {
+      ...buildSpec,
+      git: { url: 'https://github.com/acme/app.git', branch: 'main' },
+    };
+    expect(() => renderBuildJob(fromGit, buildOptions)).toThrow(
+      /build\.git: a Kaniko build takes an uploaded source bundle, not a git repository/,
+    );
+  });
+
   it('matches the snapshot', () => {
     expect([secret, job]).toMatchSnapshot();
   });

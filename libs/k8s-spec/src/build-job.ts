@@ -55,9 +55,12 @@ export const BUILD_POD_SECURITY_EXCEPTION = {
     `it keeps only ${KANIKO_CAPABILITIES.join(', ')}, all within the baseline profile.`,
 } as const;
 
-/** What one build needs: the build job payload, minus what only the API checks. */
-export type BuildSpec = Omit<BuildJobPayload, 'bundle'> & {
-  readonly bundle: Pick<BuildJobPayload['bundle'], 'url' | 'token'>;
+/**
+ * What one build needs: the build job payload, minus what only the API checks. The Job
+ * downloads an uploaded source bundle, so a bundle is required and a git source is not taken.
+ */
+export type BuildSpec = Omit<BuildJobPayload, 'bundle' | 'git'> & {
+  readonly bundle: Pick<NonNullable<BuildJobPayload['bundle']>, 'url' | 'token'>;
 };
 
 export interface BuildResources {

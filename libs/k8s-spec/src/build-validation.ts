@@ -24,6 +24,12 @@ export function validateBuild(spec: BuildSpec, options: BuildOptions): void {
   for (const key of ['deploymentId', 'serviceId', 'projectId', 'orgId'] as const) {
     problems.add(`build.${key}`, nonEmptyLabelValue(spec[key]));
   }
+  if ((spec as { git?: unknown }).git !== undefined) {
+    problems.add(
+      'build.git',
+      'a Kaniko build takes an uploaded source bundle, not a git repository',
+    );
+  }
   problems.add('build.bundle.url', httpUrl(spec.bundle?.url));
   if (typeof spec.bundle?.token !== 'string' || !/^[\x21-\x7e]{16,512}$/.test(spec.bundle.token)) {
     problems.add('build.bundle.token', 'must be 16-512 printable characters without spaces');

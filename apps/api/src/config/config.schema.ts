@@ -36,6 +36,8 @@ export const configSchema = z
     log: z.object({ level: z.enum(LOG_LEVELS) }),
     /** How builders (and other internal callers) reach this API. */
     internalUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+    /** How users and git hosts reach this API, when not the address a request came to. */
+    publicUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     queues: z.object({
       prefix: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 letters, digits, _ or -'),
     }),

@@ -146,6 +146,15 @@ export const ENV_VARS: readonly EnvVarDefinition[] = [
     sensitive: false,
   },
   {
+    name: 'SLIPWAY_PUBLIC_URL',
+    path: 'publicUrl',
+    kind: 'string',
+    description:
+      'URL at which users and git hosts reach this API (webhook URLs are built on it); unset: the address each request came to',
+    defaultValue: '(the request’s own address)',
+    sensitive: false,
+  },
+  {
     name: 'SLIPWAY_QUEUE_PREFIX',
     path: 'queues.prefix',
     kind: 'string',

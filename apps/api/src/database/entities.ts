@@ -11,6 +11,7 @@ import { Project } from '../projects/project.entity';
 import { ResourceProfile } from '../resource-profiles/resource-profile.entity';
 import { ServiceRoute } from '../routes/service-route.entity';
 import { ServiceDomain } from '../services/service-domain.entity';
+import { ServiceRepository } from '../services/service-repository.entity';
 import { Service } from '../services/service.entity';
 import { Span } from '../traces/span.entity';
 import { PersonalAccessToken } from '../tokens/personal-access-token.entity';
@@ -27,6 +28,7 @@ export const ENTITIES = [
   ResourceProfile,
   Service,
   ServiceDomain,
+  ServiceRepository,
   Deployment,
   ServiceRoute,
   ServiceOperation,

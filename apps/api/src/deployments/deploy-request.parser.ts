@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/errors/domain-error';
 import { createValidationPipe } from '../common/validation/validation.pipe';
 import { type UploadedBundle } from './bundle-intake';
-import { ImageDeployDto, SourceDeployDto } from './deploy.dto';
+import { ImageDeployDto, RepoDeployDto, SourceDeployDto } from './deploy.dto';
 import { type DeployRequestInput } from './deployments.service';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -25,6 +25,18 @@ export class DeployRequestParser {
         throw DomainError.validation(
           'docker: a source build is sent as multipart/form-data with a "source" bundle and a "data" field',
         );
+      }
+      if ('repo' in fields) {
+        if ('image' in fields) {
+          throw DomainError.validation(
+            'image: cannot be combined with repo (deploy one or the other)',
+          );
+        }
+        const dto = (await this.pipe.transform(fields, {
+          type: 'body',
+          metatype: RepoDeployDto,
+        })) as RepoDeployDto;
+        return { kind: 'repo', dto };
       }
       const dto = (await this.pipe.transform(fields, {
         type: 'body',
@@ -51,10 +63,12 @@ export class DeployRequestParser {
       throw DomainError.validation(`data: is not valid JSON (${(error as Error).message})`);
     }
     if (!isRecord(data)) throw DomainError.validation('data: must be a JSON object');
-    if ('image' in data) {
-      throw DomainError.validation(
-        'image: cannot be combined with a source bundle (deploy one or the other)',
-      );
+    for (const other of ['image', 'repo']) {
+      if (other in data) {
+        throw DomainError.validation(
+          `${other}: cannot be combined with a source bundle (deploy one or the other)`,
+        );
+      }
     }
     const dto = (await this.pipe.transform(data, {
       type: 'body',

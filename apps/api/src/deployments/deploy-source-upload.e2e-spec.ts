@@ -53,10 +53,15 @@ describe('source deploys: upload and bundle intake', () => {
   const data = (extra: Record<string, unknown> = {}) =>
     JSON.stringify({ docker: { file: 'Dockerfile', context: '.' }, ...extra });
 
-  async function buildJob(deploymentId: string): Promise<BuildJobPayload> {
+  /** The queued build of an uploaded bundle (which a source deploy always is). */
+  async function buildJob(
+    deploymentId: string,
+  ): Promise<BuildJobPayload & { bundle: NonNullable<BuildJobPayload['bundle']> }> {
     const job = await builds.getJob(deploymentJobId('build', deploymentId));
     expect(job?.name).toBe(JOB_NAMES.build);
-    return job!.data as BuildJobPayload;
+    const payload = job!.data as BuildJobPayload;
+    if (!payload.bundle) throw new Error('a source deploy queues a build of its bundle');
+    return { ...payload, bundle: payload.bundle };
   }
 
   it('accepts the Dynamiq CLI upload (archive.tar.gz as application/x-tar, data as a field) and queues a build', async () => {

@@ -25,6 +25,7 @@ import {
 } from 'class-validator';
 import { MAX_STOP_GRACE_SECONDS } from '@slipway/contracts';
 import { IsServicePort } from '../common/validation/port';
+import { RepoDto } from '../services/repo.dto';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const HTTP_PATH = /^\/[\x21-\x7e]*$/;
@@ -305,4 +306,17 @@ export class SourceDeployDto extends DeploySettingsDto {
     message: 'is required with a source bundle: {"file": "Dockerfile", "context": "."}',
   })
   docker!: DockerBuildDto;
+}
+
+/** `application/json` with `repo`: build the branch head of a git repository and deploy it. */
+export class RepoDeployDto extends DeploySettingsDto {
+  @ApiProperty({
+    type: RepoDto,
+    description:
+      'Connects the service to the repository (or changes it) and builds its branch head; pushes to the branch redeploy through the webhook',
+  })
+  @ValidateNested()
+  @Type(() => RepoDto)
+  @IsDefined({ message: 'is required' })
+  repo!: RepoDto;
 }

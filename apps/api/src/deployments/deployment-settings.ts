@@ -53,3 +53,15 @@ export interface StoredSource {
   /** Key in the blob store. */
   readonly blobKey: string;
 }
+
+export interface StoredRepo {
+  readonly url: string;
+  readonly branch: string;
+  readonly dockerFile: string;
+  readonly dockerContext: string;
+  /** Whether the builder fetches a token to clone it. */
+  readonly private: boolean;
+  /** Known once the builder has cloned it. */
+  readonly commitSha: string | null;
+  readonly commitMessage: string | null;
+}

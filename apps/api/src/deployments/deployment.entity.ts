@@ -10,7 +10,7 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import { Service } from '../services/service.entity';
-import { type DeploymentSettings, type StoredSource } from './deployment-settings';
+import { type DeploymentSettings, type StoredRepo, type StoredSource } from './deployment-settings';
 
 @Entity('deployments')
 @Index('idx_deployments_service_created', ['serviceId', 'createdAt'])
@@ -40,6 +40,9 @@ export class Deployment {
   imageDigest!: string | null;
 
   @Column({ type: 'jsonb', nullable: true }) source!: StoredSource | null;
+
+  /** Built from a git repository: which, and (once cloned) the commit. */
+  @Column({ type: 'jsonb', nullable: true }) repo!: StoredRepo | null;
 
   @Column({ type: 'jsonb' }) settings!: DeploymentSettings;
 

@@ -5,6 +5,7 @@ import {
   MASKED_SECRET_VALUE,
   type DeploymentAutoscaling,
   type DeploymentEnvVar,
+  type DeploymentRepo,
   type DeploymentResource,
   type DeploymentResources,
   type DeploymentSource,
@@ -38,6 +39,23 @@ class SourceView {
   docker!: { file: string; context: string };
 }
 
+class DeploymentRepoView {
+  @ApiProperty() url!: string;
+  @ApiProperty() branch!: string;
+  @ApiProperty({ example: { file: 'Dockerfile', context: '.' } })
+  docker!: { file: string; context: string };
+  @ApiProperty({ type: String, nullable: true, description: 'Known once the build has cloned it' })
+  commit_sha!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "The commit's subject line" })
+  commit_message!: string | null;
+}
+
+class WebhookView {
+  @ApiProperty({ description: 'Where GitHub or GitLab send push events' }) url!: string;
+  @ApiProperty({ description: 'Signs (GitHub) or accompanies (GitLab) each push event' })
+  secret!: string;
+}
+
 export class DeploymentView implements DeploymentResource {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) service_id!: string;
@@ -49,6 +67,13 @@ export class DeploymentView implements DeploymentResource {
   @ApiProperty({ nullable: true, type: String }) image!: string | null;
   @ApiProperty({ nullable: true, type: String, example: 'sha256:…' }) image_digest!: string | null;
   @ApiProperty({ type: SourceView, nullable: true }) source!: DeploymentSource | null;
+  @ApiProperty({ type: DeploymentRepoView, nullable: true }) repo!: DeploymentRepo | null;
+  @ApiPropertyOptional({
+    type: WebhookView,
+    description:
+      'Only in the answer of the deploy that connected the repository: the push webhook and its secret, shown once',
+  })
+  webhook?: { url: string; secret: string };
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) resource_profile_id!:
     string | null;
   @ApiProperty({ type: ResourcesView }) resources!: DeploymentResources;
@@ -105,6 +130,15 @@ export function toDeploymentView(deployment: Deployment): DeploymentView {
           sha256: source.sha256,
           size_bytes: source.sizeBytes,
           docker: { file: source.dockerFile, context: source.dockerContext },
+        }
+      : null,
+    repo: deployment.repo
+      ? {
+          url: deployment.repo.url,
+          branch: deployment.repo.branch,
+          docker: { file: deployment.repo.dockerFile, context: deployment.repo.dockerContext },
+          commit_sha: deployment.repo.commitSha,
+          commit_message: deployment.repo.commitMessage,
         }
       : null,
     resource_profile_id: settings.resourceProfileId,

@@ -17,7 +17,7 @@ import {
   ApiResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { type DataEnvelope, type ListEnvelope } from '@slipway/contracts';
+import { gitWebhookPath, type DataEnvelope, type ListEnvelope } from '@slipway/contracts';
 import { type Response } from 'express';
 import { CurrentPrincipal } from '../auth/decorators';
 import { type Principal } from '../auth/principal';
@@ -29,15 +29,18 @@ import {
 } from '../common/http/api-responses';
 import { one, page } from '../common/http/envelope';
 import { PaginationQuery, pageRequest } from '../common/http/pagination.dto';
+import { RequestOrigin } from '../common/http/request-origin';
 import { UuidParam } from '../common/validation/uuid-param.pipe';
 import { Idempotent } from '../idempotency/idempotent.decorator';
+import { ServiceViews } from '../services/service-views';
 import { ServiceRoutes } from '../services/services-enabled.guard';
 import { BuildLogsService } from './build-logs.service';
 import { DeployRequestParser } from './deploy-request.parser';
-import { ImageDeployDto, SourceDeployDto } from './deploy.dto';
+import { ImageDeployDto, RepoDeployDto, SourceDeployDto } from './deploy.dto';
 import { DeploymentView, toDeploymentView } from './deployment.view';
 import { DeploymentsService } from './deployments.service';
 import { FollowQuery } from './follow.query';
+import { GitDeploys } from './git-deploys';
 import { SourceUploadInterceptor, type DeployRequest } from './source-upload.interceptor';
 
 @ServiceRoutes('deployments')
@@ -47,6 +50,8 @@ export class DeploymentsController {
     private readonly deployments: DeploymentsService,
     private readonly parser: DeployRequestParser,
     private readonly buildLogs: BuildLogsService,
+    private readonly git: GitDeploys,
+    private readonly views: ServiceViews,
   ) {}
 
   @Post(':id/deploy')
@@ -54,16 +59,18 @@ export class DeploymentsController {
   @Idempotent()
   @UseInterceptors(SourceUploadInterceptor)
   @ApiOperation({
-    summary: 'Deploy an image (JSON) or build and deploy a source bundle (multipart)',
+    summary:
+      'Deploy an image or a git repository (JSON), or build and deploy a source bundle (multipart)',
     description:
-      'JSON: `{"image": ...}` plus settings. Multipart: a `source` file (.tar.gz build context) and a `data` field holding the same settings as JSON with `docker: {file, context}`.',
+      'JSON: `{"image": ...}` or `{"repo": {url, branch, docker?, auth?}}` plus settings; a repository is connected to the service (pushes to its branch redeploy) and its branch head built. Multipart: a `source` file (.tar.gz build context) and a `data` field holding the same settings as JSON with `docker: {file, context}`.',
   })
   @ApiConsumes('application/json', 'multipart/form-data')
-  @ApiExtraModels(ImageDeployDto, SourceDeployDto)
+  @ApiExtraModels(ImageDeployDto, RepoDeployDto, SourceDeployDto)
   @ApiBody({
     schema: {
       oneOf: [
         { $ref: getSchemaPath(ImageDeployDto) },
+        { $ref: getSchemaPath(RepoDeployDto) },
         {
           type: 'object',
           required: ['source', 'data'],
@@ -87,9 +94,17 @@ export class DeploymentsController {
     @UuidParam('id') id: string,
     @Req() req: DeployRequest,
     @Body() body: unknown,
+    @RequestOrigin() origin: string,
   ): Promise<DataEnvelope<DeploymentView>> {
     const input = await this.parser.parse(body, req.sourceUpload);
-    return one(toDeploymentView(await this.deployments.deploy(principal.userId, id, input)));
+    if (input.kind !== 'repo') {
+      return one(toDeploymentView(await this.deployments.deploy(principal.userId, id, input)));
+    }
+    const { deployment, webhookSecret } = await this.git.deploy(principal.userId, id, input.dto);
+    const view = toDeploymentView(deployment);
+    if (webhookSecret === undefined) return one(view);
+    const url = `${this.views.publicUrl(origin).replace(/\/$/, '')}${gitWebhookPath(id)}`;
+    return one({ ...view, webhook: { url, secret: webhookSecret } });
   }
 
   @Get(':id/deployments')

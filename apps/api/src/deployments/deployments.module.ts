@@ -15,6 +15,7 @@ import { DeploymentsService } from './deployments.service';
 import { RegistryImages } from './registry-images';
 import { RelaunchController } from './relaunch.controller';
 import { ServiceUpdateController } from './service-update.controller';
+import { GitDeploys } from './git-deploys';
 import { RelaunchService } from './relaunch.service';
 import { ServiceStatusUpdater } from './service-status';
 import { SourceUploadInterceptor } from './source-upload.interceptor';
@@ -43,7 +44,8 @@ import { SourceUploadInterceptor } from './source-upload.interceptor';
     RegistryImages,
     ServiceStatusUpdater,
     RelaunchService,
+    GitDeploys,
   ],
-  exports: [DeploymentsService, RegistryImages, ServiceStatusUpdater, DeployQueue],
+  exports: [DeploymentsService, RegistryImages, ServiceStatusUpdater, DeployQueue, GitDeploys],
 })
 export class DeploymentsModule {}

@@ -5,7 +5,6 @@ import {
   CONTAINER_PORT,
   ErrorCode,
   IN_PROGRESS_DEPLOYMENT_STATUSES,
-  type BuildJobPayload,
   type DeployTrigger,
 } from '@slipway/contracts';
 import { DataSource, In } from 'typeorm';
@@ -21,10 +20,11 @@ import { Service } from '../services/service.entity';
 import { ServicesService } from '../services/services.service';
 import { BundleIntake, type UploadedBundle } from './bundle-intake';
 import { DeployQueue } from './deploy-queue';
-import { type ImageDeployDto, type SourceDeployDto } from './deploy.dto';
+import { type ImageDeployDto, type RepoDeployDto, type SourceDeployDto } from './deploy.dto';
 import { Deployment } from './deployment.entity';
 import { DeploymentSettingsResolver } from './deployment-settings.resolver';
-import { type DeploymentSettings, type StoredSource } from './deployment-settings';
+import { type DeploymentSettings, type StoredRepo, type StoredSource } from './deployment-settings';
+import { buildPayloadOf } from './build-payload';
 import { type ServiceSpec } from '@slipway/k8s-spec';
 import { assertDeployable, serviceSpecOf } from './service-spec.factory';
 import { ServiceStatusUpdater } from './service-status';
@@ -35,13 +35,16 @@ export interface LaunchPlan {
   readonly image: string;
   readonly imageDigest: string | null;
   readonly source: StoredSource | null;
-  /** Build `source` first (a new upload, or a redeploy of a source deployment). */
+  /** Build from this repository's branch head (set instead of `source`). */
+  readonly repo?: StoredRepo | null;
+  /** Build `source` or `repo` first (a new upload or push, or a redeploy of one). */
   readonly build: boolean;
   readonly settings: DeploymentSettings;
 }
 
 export type DeployRequestInput =
   | { readonly kind: 'image'; readonly dto: ImageDeployDto }
+  | { readonly kind: 'repo'; readonly dto: RepoDeployDto }
   | { readonly kind: 'source'; readonly dto: SourceDeployDto; readonly upload: UploadedBundle };
 
 /** Creates deployments and answers for them; the deploy processor carries them out. */
@@ -61,7 +64,12 @@ export class DeploymentsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async deploy(userId: string, serviceId: string, input: DeployRequestInput): Promise<Deployment> {
+  /** An image, or an uploaded source bundle (repositories: GitDeploys). */
+  async deploy(
+    userId: string,
+    serviceId: string,
+    input: Exclude<DeployRequestInput, { kind: 'repo' }>,
+  ): Promise<Deployment> {
     const service = await this.services.get(userId, serviceId);
     const ref = await this.refOf(service);
     const settings = await this.resolver.resolve(input.dto, service.port);
@@ -84,6 +92,33 @@ export class DeploymentsService {
       imageDigest: null,
       source,
       build: input.kind === 'source',
+      settings,
+    });
+  }
+
+  /**
+   * A deployment built from `repo`'s branch head (the commit is recorded once cloned):
+   * a deploy naming the repository, a push, a redeploy or a change of what is built.
+   */
+  async launchFromRepo(
+    userId: string,
+    service: Service,
+    repo: Omit<StoredRepo, 'commitSha' | 'commitMessage'>,
+    trigger: DeployTrigger,
+    settings: DeploymentSettings,
+  ): Promise<Deployment> {
+    const ref = await this.refOf(service);
+    const id = randomUUID();
+    const image = buildDestination(this.config.registry.host, ref, id);
+    this.assertSpec(service, ref, id, image, null, settings);
+    return this.launch(userId, service, ref, {
+      id,
+      trigger,
+      image,
+      imageDigest: null,
+      source: null,
+      repo: { ...repo, commitSha: null, commitMessage: null },
+      build: true,
       settings,
     });
   }
@@ -202,6 +237,7 @@ export class DeploymentsService {
         image: plan.image,
         imageDigest: plan.imageDigest,
         source: plan.source,
+        repo: plan.repo ?? null,
         settings: plan.settings,
         failureReason: null,
         buildTokenHash: buildToken ? this.hasher.hash(buildToken) : null,
@@ -244,33 +280,17 @@ export class DeploymentsService {
 
   /** A deployment that cannot be queued ends failed at once: nothing is left `building`. */
   private async enqueue(deployment: Deployment, image: string, buildToken?: string): Promise<void> {
-    const ids = {
-      deploymentId: deployment.id,
-      serviceId: deployment.serviceId,
-      projectId: deployment.projectId,
-      orgId: deployment.orgId,
-    };
-    const build: BuildJobPayload | undefined =
-      deployment.source && buildToken
-        ? {
-            ...ids,
-            bundle: {
-              url: `${this.config.internalUrl.replace(/\/$/, '')}/internal/v1/bundles/${deployment.id}`,
-              token: buildToken,
-              sha256: deployment.source.sha256,
-              sizeBytes: deployment.source.sizeBytes,
-            },
-            docker: {
-              file: deployment.source.dockerFile,
-              context: deployment.source.dockerContext,
-            },
-            destination: image,
-          }
-        : undefined;
+    const build =
+      buildToken === undefined
+        ? undefined
+        : buildPayloadOf(deployment, image, buildToken, this.config.internalUrl);
     try {
       await this.queue.enqueue(
         {
-          ...ids,
+          deploymentId: deployment.id,
+          serviceId: deployment.serviceId,
+          projectId: deployment.projectId,
+          orgId: deployment.orgId,
           trigger: deployment.trigger,
           image: build ? undefined : image,
         },

@@ -9,10 +9,12 @@ import { DomainError } from '../common/errors/domain-error';
 import { APP_CONFIG } from '../config/config.module';
 import { type AppConfig } from '../config/config.schema';
 import { type Service } from '../services/service.entity';
+import { ServiceRepositories } from '../services/service-repositories';
 import { ServicesService } from '../services/services.service';
 import { Deployment } from './deployment.entity';
 import { type DeploymentSettings } from './deployment-settings';
 import { DeploymentsService } from './deployments.service';
+import { GitDeploys } from './git-deploys';
 import { registryAuthHeader, registryManifestUrl } from './registry-images';
 
 export interface EnvEntry {
@@ -33,13 +35,22 @@ export class RelaunchService {
     private readonly services: ServicesService,
     private readonly deployments: DeploymentsService,
     private readonly secretBox: SecretBox,
+    private readonly repos: ServiceRepositories,
+    private readonly git: GitDeploys,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** The current deployment again; a source deployment is rebuilt from its stored bundle. */
+  /**
+   * The current deployment again; a source deployment is rebuilt from its stored bundle, a
+   * git one from its repository's branch head (the latest commit, as a push would).
+   */
   async redeploy(userId: string, serviceId: string): Promise<Deployment> {
     const service = await this.services.get(userId, serviceId);
     const current = await this.deployments.current(service);
+    if (current.repo) {
+      const repo = await this.repos.find(service.id);
+      if (repo) return this.git.deployBranchHead(userId, service, repo, 'redeploy');
+    }
     return this.relaunch(userId, service, current, current.settings, 'redeploy', {
       rebuild: current.source !== null,
     });
@@ -52,7 +63,7 @@ export class RelaunchService {
       .getRepository(Deployment)
       .findOne({ where: { id: deploymentId, serviceId } });
     if (!target) throw DomainError.notFound('Deployment', deploymentId);
-    if (target.source !== null && target.imageDigest === null) {
+    if ((target.source !== null || target.repo !== null) && target.imageDigest === null) {
       throw new DomainError(
         ErrorCode.Conflict,
         `Deployment ${deploymentId} never produced an image (it ended ${target.status}); roll back to one that built`,

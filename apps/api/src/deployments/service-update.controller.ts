@@ -6,14 +6,18 @@ import { type Principal } from '../auth/principal';
 import { ApiDataResponse, ErrorResponse } from '../common/http/api-responses';
 import { one } from '../common/http/envelope';
 import { UuidParam } from '../common/validation/uuid-param.pipe';
-import { ServiceView, toServiceView, UpdateServiceDto } from '../services/service.dto';
+import { RequestOrigin } from '../common/http/request-origin';
+import { ServiceView, UpdateServiceDto } from '../services/service.dto';
+import { ServiceViews } from '../services/service-views';
 import { ServiceRoutes } from '../services/services-enabled.guard';
 import { ServicesService } from '../services/services.service';
+import { GitDeploys } from './git-deploys';
 import { RelaunchService } from './relaunch.service';
 
 /**
- * `PUT /v1/services/{id}`. It lives with the deployments because some fields (the port)
- * roll out a new deployment: that is checked before anything is saved, and started after.
+ * `PUT /v1/services/{id}`. It lives with the deployments because some fields (the port, the
+ * repository) roll out a new deployment: that is checked before anything is saved, and
+ * started after.
  */
 @ServiceRoutes('services')
 @Controller('v1/services')
@@ -21,14 +25,16 @@ export class ServiceUpdateController {
   constructor(
     private readonly services: ServicesService,
     private readonly relaunch: RelaunchService,
+    private readonly git: GitDeploys,
+    private readonly views: ServiceViews,
   ) {}
 
   @Put(':id')
   @ApiOperation({
     summary:
-      'Update description, access control, category, the replica bounds, custom domains, labels, tags or the port',
+      'Update description, access control, category, the replica bounds, custom domains, labels, tags, the port or the git repository',
     description:
-      'Fields left out stay as they are; `domains`, `labels` and `tags` replace the whole list or map. A new `port` on a deployed service redeploys its current deployment with that port (trigger `port_update`), without downtime.',
+      'Fields left out stay as they are; `domains`, `labels` and `tags` replace the whole list or map. A new `port` on a deployed service redeploys its current deployment with that port (trigger `port_update`), without downtime. Connecting a `repo`, or changing what is built from it, builds its branch head at once (trigger `repo_update`); the answer that connects it shows the webhook secret, once.',
   })
   @ApiDataResponse(ServiceView)
   @ApiResponse({
@@ -41,12 +47,17 @@ export class ServiceUpdateController {
     @CurrentPrincipal() principal: Principal,
     @UuidParam('id') id: string,
     @Body() body: UpdateServiceDto,
+    @RequestOrigin() origin: string,
   ): Promise<DataEnvelope<ServiceView>> {
     const before = await this.services.get(principal.userId, id);
     const portRollout =
       body.port === undefined
         ? null
         : await this.relaunch.preparePortChange(principal.userId, before, body.port);
+    const repoChange =
+      body.repo === undefined
+        ? null
+        : await this.git.prepareChange(principal.userId, before, body.repo, body.port);
     const service = await this.services.update(principal.userId, id, {
       description: body.description,
       category: body.category,
@@ -58,10 +69,12 @@ export class ServiceUpdateController {
       tags: body.tags,
       port: body.port,
     });
-    if (portRollout) {
-      await portRollout();
+    // A repository change that builds takes the new port with it: one deployment, not two.
+    const repo = await repoChange?.apply();
+    if (repo?.deployed || portRollout) {
+      if (!repo?.deployed) await portRollout?.();
       service.status = 'deploying';
     }
-    return one(toServiceView(service));
+    return one(await this.views.one(service, origin, repo?.webhookSecret));
   }
 }

@@ -60,6 +60,15 @@ export class DeployJobHandler implements ServiceJobHandler<'deploy'> {
         image: built.data.image,
         imageDigest: built.data.digest,
         buildTokenHash: null,
+        // A git build says which commit it cloned: the branch head when it ran.
+        ...(deployment.repo &&
+          built.data.commit && {
+            repo: {
+              ...deployment.repo,
+              commitSha: built.data.commit.sha,
+              commitMessage: built.data.commit.message,
+            },
+          }),
       })
       .where('id = :id AND status = :status', { id: deployment.id, status: 'building' })
       .execute();

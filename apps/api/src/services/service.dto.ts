@@ -32,6 +32,7 @@ import { IsLabels, LabelsView, labelsOf } from '../common/validation/labels';
 import { IsServicePort } from '../common/validation/port';
 import { IsTagFilter, IsTags, TagsView } from '../common/validation/tags';
 import { MAX_DOMAINS_PER_SERVICE } from './custom-domains';
+import { RepoDto, RepoView } from './repo.dto';
 import { type Service } from './service.entity';
 
 /** A DNS label that also leaves room for `-<short id>` in the 63-character hostname label. */
@@ -116,6 +117,18 @@ export class UpdateServiceDto extends ServiceFieldsDto {
   @IsString({ each: true, message: 'must be a list of hostnames' })
   @IsArray({ message: 'must be a list of hostnames' })
   domains?: string[];
+
+  @ApiPropertyOptional({
+    type: RepoDto,
+    nullable: true,
+    description:
+      'Deploy from this git repository: connecting it, or changing what is built (repository, branch, Dockerfile, context, token), deploys the branch head at once. null disconnects it (the running deployment stays).',
+  })
+  @ValidateIf((dto: { repo?: unknown }) => dto.repo !== null)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RepoDto)
+  repo?: RepoDto | null;
 }
 
 export class CreateServiceDto extends ServiceFieldsDto {
@@ -212,13 +225,19 @@ export class ServiceView implements ServiceResource {
   @ApiProperty({ type: Number, nullable: true }) max_replicas!: number | null;
   @LabelsView() labels!: Labels;
   @TagsView() tags!: string[];
+  @ApiProperty({
+    type: RepoView,
+    nullable: true,
+    description: 'The git repository it deploys from (pushes to the branch redeploy)',
+  })
+  repo!: RepoView | null;
   @ApiProperty({ format: 'uuid', description: 'The user who created the service' })
   created_by!: string;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiProperty({ format: 'date-time' }) updated_at!: string;
 }
 
-export function toServiceView(service: Service): ServiceView {
+export function toServiceView(service: Service, repo: RepoView | null = null): ServiceView {
   return {
     id: service.id,
     name: service.name,
@@ -237,6 +256,7 @@ export function toServiceView(service: Service): ServiceView {
     max_replicas: service.maxReplicas,
     labels: labelsOf(service.labels),
     tags: [...(service.tags ?? [])],
+    repo,
     created_by: service.createdBy,
     created_at: service.createdAt.toISOString(),
     updated_at: service.updatedAt.toISOString(),

@@ -6,6 +6,7 @@ import { type Principal } from '../auth/principal';
 import { ApiDataResponse, ApiListResponse, ErrorResponse } from '../common/http/api-responses';
 import { one, page } from '../common/http/envelope';
 import { pageRequest } from '../common/http/pagination.dto';
+import { RequestOrigin } from '../common/http/request-origin';
 import { parseLabelFilter } from '../common/validation/label-filter';
 import { UuidParam } from '../common/validation/uuid-param.pipe';
 import { Idempotent } from '../idempotency/idempotent.decorator';
@@ -16,13 +17,17 @@ import {
   ServiceView,
   toServiceView,
 } from './service.dto';
+import { ServiceViews } from './service-views';
 import { ServiceRoutes } from './services-enabled.guard';
 import { ServicesService } from './services.service';
 
 @ServiceRoutes('services')
 @Controller('v1/services')
 export class ServicesController {
-  constructor(private readonly services: ServicesService) {}
+  constructor(
+    private readonly services: ServicesService,
+    private readonly views: ServiceViews,
+  ) {}
 
   @Post()
   @HttpCode(200)
@@ -37,6 +42,7 @@ export class ServicesController {
   async create(
     @CurrentPrincipal() principal: Principal,
     @Body() body: CreateServiceDto,
+    @RequestOrigin() origin: string,
   ): Promise<DataEnvelope<ServiceView>> {
     const service = await this.services.create(principal.userId, {
       name: body.name,
@@ -48,7 +54,7 @@ export class ServicesController {
       tags: body.tags ?? [],
       port: body.port,
     });
-    return one(toServiceView(service));
+    return one(await this.views.one(service, origin));
   }
 
   @Get()
@@ -61,6 +67,7 @@ export class ServicesController {
   async list(
     @CurrentPrincipal() principal: Principal,
     @Query() query: ListServicesQuery,
+    @RequestOrigin() origin: string,
   ): Promise<ListEnvelope<ServiceView>> {
     const request = pageRequest(query);
     const [services, total] = await this.services.list(
@@ -74,7 +81,7 @@ export class ServicesController {
       },
       request,
     );
-    return page(services.map(toServiceView), total, request.page, request.perPage);
+    return page(await this.views.many(services, origin), total, request.page, request.perPage);
   }
 
   @Get(':id')
@@ -83,8 +90,9 @@ export class ServicesController {
   async get(
     @CurrentPrincipal() principal: Principal,
     @UuidParam('id') id: string,
+    @RequestOrigin() origin: string,
   ): Promise<DataEnvelope<ServiceView>> {
-    return one(toServiceView(await this.services.get(principal.userId, id)));
+    return one(await this.views.one(await this.services.get(principal.userId, id), origin));
   }
 
   @Delete(':id')

@@ -4,6 +4,9 @@ import { OrgsModule } from '../orgs/orgs.module';
 import { QueuesModule } from '../queues/queues.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { Service } from './service.entity';
+import { ServiceRepositories } from './service-repositories';
+import { ServiceRepository } from './service-repository.entity';
+import { ServiceViews } from './service-views';
 import { ServicesEnabledGuard } from './services-enabled.guard';
 import { ServicesController } from './services.controller';
 import { ServicesService } from './services.service';
@@ -12,9 +15,27 @@ import { ServiceTeardown } from './service-teardown';
 import { SignedUrlController } from './signed-url.controller';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Service]), OrgsModule, ProjectsModule, QueuesModule],
+  imports: [
+    TypeOrmModule.forFeature([Service, ServiceRepository]),
+    OrgsModule,
+    ProjectsModule,
+    QueuesModule,
+  ],
   controllers: [ServicesController, SignedUrlController],
-  providers: [ServicesService, ServicesEnabledGuard, ServiceTeardown, ServiceDeletion],
-  exports: [ServicesService, ServicesEnabledGuard, ServiceTeardown],
+  providers: [
+    ServicesService,
+    ServicesEnabledGuard,
+    ServiceTeardown,
+    ServiceDeletion,
+    ServiceRepositories,
+    ServiceViews,
+  ],
+  exports: [
+    ServicesService,
+    ServicesEnabledGuard,
+    ServiceTeardown,
+    ServiceRepositories,
+    ServiceViews,
+  ],
 })
 export class ServicesModule {}

@@ -43,7 +43,7 @@ export class BundleFetchError extends Error {
  * bundle is gone, too large, or not what was uploaded), BundleFetchError otherwise.
  */
 export async function fetchBundle(
-  bundle: BuildJobPayload['bundle'],
+  bundle: NonNullable<BuildJobPayload['bundle']>,
   destFile: string,
   options: FetchBundleOptions,
 ): Promise<FetchedBundle> {
@@ -133,7 +133,8 @@ function corrupt(detail: string): BuildFailedError {
   );
 }
 
-function messageOf(error: unknown): string {
+/** An HTTP client error's message, with its code (ECONNREFUSED, UND_ERR_...) when it has one. */
+export function messageOf(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const code = (error as Error & { code?: string }).code;
   return code && !error.message.includes(code) ? `${error.message} (${code})` : error.message;

@@ -34,6 +34,7 @@ export const builderConfigSchema = z
         .refine((dir) => isAbsolute(dir), 'must be an absolute path')
         .default(DEFAULT_WORK_DIR),
       shutdownGraceSeconds: z.number().int().min(0).default(20),
+      gitTimeoutSeconds: positiveInt.max(3600).default(120),
     }),
     bundle: z.strictObject({
       maxArchiveBytes: positiveInt.default(DEFAULT_BUNDLE_LIMITS.maxArchiveBytes),

@@ -71,6 +71,15 @@ export const ENV_VARS: readonly EnvVarDefinition[] = [
     sensitive: false,
   },
   {
+    name: 'SLIPWAY_BUILDER_GIT_TIMEOUT_SECONDS',
+    path: 'build.gitTimeoutSeconds',
+    kind: 'integer',
+    description:
+      'How long cloning a git repository may take (1-3600); its checkout is held to the bundle size limits',
+    defaultValue: '120',
+    sensitive: false,
+  },
+  {
     name: 'SLIPWAY_BUNDLE_MAX_BYTES',
     path: 'bundle.maxArchiveBytes',
     kind: 'integer',

@@ -15,6 +15,7 @@ export async function createBuildDriver(config: BuilderConfig): Promise<BuildDri
         docker: createDockerClient(config.docker.host),
         workDir: config.build.workDir,
         limits: { ...config.bundle },
+        gitTimeoutSeconds: config.build.gitTimeoutSeconds,
         credentials:
           config.registry.username && config.registry.password
             ? { username: config.registry.username, password: config.registry.password }

@@ -83,7 +83,7 @@ export class BundleServer {
   }
 
   /** Publishes `data` and returns the payload's `bundle` section for it. */
-  serve(data: Buffer): BuildJobPayload['bundle'] {
+  serve(data: Buffer): NonNullable<BuildJobPayload['bundle']> {
     const path = `/bundles/${this.bundles.size + 1}`;
     const token = `slp_bt_${randomBytes(16).toString('hex')}`;
     this.bundles.set(path, { token, data });

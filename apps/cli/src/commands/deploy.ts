@@ -12,6 +12,7 @@ import {
 import { deploymentFailure, followDeployment } from '../follow';
 import { formatSize, streamBuildLog, uploadSource } from '../upload';
 import { formatFields, paintStatus, type Output } from '../output';
+import { repoBody, webhookLines, type RepoFlags } from '../repo';
 import {
   connectToService,
   handle,
@@ -25,7 +26,7 @@ interface FollowOptions extends ServiceTarget {
   wait: boolean;
 }
 
-interface DeployOptions extends FollowOptions, DeploySettingsFlags {
+interface DeployOptions extends FollowOptions, DeploySettingsFlags, RepoFlags {
   image?: string;
   source?: string;
   dockerFile: string;
@@ -42,6 +43,12 @@ function deploymentFields(deployment: Schemas['DeploymentView'], color: boolean)
     ['deployment', deployment.id],
     ['status', paintStatus(deployment.status, color)],
     ['image', deployment.image],
+    ['repo', deployment.repo && `${deployment.repo.url} (${deployment.repo.branch})`],
+    [
+      'commit',
+      deployment.repo?.commit_sha &&
+        `${deployment.repo.commit_sha.slice(0, 7)} ${deployment.repo.commit_message ?? ''}`.trim(),
+    ],
     ['replicas', deployment.replicas],
     ['reason', deployment.failure_reason],
   ]);
@@ -57,8 +64,11 @@ async function report(
   options: FollowOptions,
   started: Schemas['DeploymentView'],
 ): Promise<void> {
+  if (started.webhook) output.progress(webhookLines(started.webhook));
   if (options.wait && started.status === 'building') await streamBuildLog(api, output, started);
-  const deployment = options.wait ? await followDeployment(api, output, started) : started;
+  const followed = options.wait ? await followDeployment(api, output, started) : started;
+  // The webhook secret is in this answer only: keep it in what --json prints.
+  const deployment = started.webhook ? { ...followed, webhook: started.webhook } : followed;
   output.result(deployment, () => deploymentFields(deployment, output.color));
   if (options.wait && deployment.status !== 'succeeded') throw deploymentFailure(deployment);
 }
@@ -71,15 +81,30 @@ export function registerDeploy(service: Command): void {
     leaf(
       service,
       'deploy',
-      'Deploy an image, or build a directory with a Dockerfile and deploy it',
+      'Deploy an image, a git repository, or a directory with a Dockerfile',
       'slipway service deploy --id SERVICE_ID --source . --env LOG_LEVEL info --env-secret API_KEY s3cret\n  slipway service deploy --id SERVICE_ID --image nginx:1.27 --resource-profile RESOURCE_PROFILE_ID\n  slipway service deploy --name my-api --image IMAGE --command sh --args -c --args "exec ./serve"\n  slipway service deploy --name my-api --image IMAGE --min-replicas 1 --max-replicas 4 --target-cpu-utilization 70',
       `${FOLLOW_HELP} A source directory is packed as docker build would send it (.dockerignore honoured), uploaded, built, and the build log is shown. Without --resource-profile, the one chosen with \`slipway resource-profile set\` is used.`,
     ),
   )
     .option('--image <ref>', "the image reference to run (it must listen on the service's port)")
+    .option('--repo <url>', 'an http(s) git repository to build from (pushes to --branch redeploy)')
+    .option('--branch <name>', 'with --repo: the branch to build (default: main)')
+    .option(
+      '--repo-token-env <VAR>',
+      'with --repo: the environment variable holding a token that can read a private repository',
+    )
+    .option('--repo-username <name>', 'with --repo-token-env: the user name sent with the token')
     .option('--source <dir>', 'a directory with a Dockerfile to build and deploy')
-    .option('--docker-file <path>', 'the Dockerfile, relative to --source', 'Dockerfile')
-    .option('--docker-context <path>', 'the build context, relative to --source', '.')
+    .option(
+      '--docker-file <path>',
+      'the Dockerfile, relative to --source or the repository root',
+      'Dockerfile',
+    )
+    .option(
+      '--docker-context <path>',
+      'the build context, relative to --source or the repository root',
+      '.',
+    )
     .option('--env <name value...>', 'an environment variable (repeatable): --env NAME VALUE')
     .option('--env-secret <name value...>', 'a secret variable, stored encrypted (repeatable)')
     .option('--resource-profile <id>', 'size the instances by a resource profile')
@@ -120,10 +145,13 @@ export function registerDeploy(service: Command): void {
     )
     .option('--no-wait', 'return once the deployment is accepted');
   handle<DeployOptions>(deploy, async (options, output, connect) => {
-    if ((options.image === undefined) === (options.source === undefined)) {
-      throw new UsageError('give exactly one of --image and --source');
+    const sources = [options.image, options.source, options.repo].filter((s) => s !== undefined);
+    if (sources.length !== 1) {
+      throw new UsageError('give exactly one of --image, --source and --repo');
     }
-    deploySettings(options); // a flag mistake is reported before connecting or packing
+    // Flag mistakes are reported before connecting or packing.
+    deploySettings(options);
+    const repo = repoBody(options, { file: options.dockerFile, context: options.dockerContext });
     const { api, id } = await connectToService(options, connect);
     const settings = deploySettings(options, api.settings.resourceProfileId);
     const header = idempotencyKey();
@@ -149,7 +177,7 @@ export function registerDeploy(service: Command): void {
         api,
         api.client.POST('/v1/services/{id}/deploy', {
           params: { path: { id }, header },
-          body: { image: options.image ?? '', ...settings },
+          body: repo ? { repo, ...settings } : { image: options.image ?? '', ...settings },
         }),
       ));
     }

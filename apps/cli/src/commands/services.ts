@@ -3,6 +3,7 @@ import { call, idempotencyKey, listAll, type Schemas } from '../client';
 import { repeatable } from '../deploy-settings';
 import { UsageError } from '../errors';
 import { formatFields, formatTable, paintStatus } from '../output';
+import { repoBody, webhookLines, type RepoFlags } from '../repo';
 import {
   connectToService,
   group,
@@ -32,7 +33,7 @@ interface ListOptions extends JsonOption {
   tag?: string[];
 }
 
-interface UpdateOptions extends ServiceTarget {
+interface UpdateOptions extends ServiceTarget, RepoFlags {
   description?: string;
   access?: 'private' | 'public';
   category?: string;
@@ -41,6 +42,9 @@ interface UpdateOptions extends ServiceTarget {
   tag?: string[];
   clearTags?: boolean;
   port?: number;
+  dockerFile?: string;
+  dockerContext?: string;
+  disconnectRepo?: boolean;
 }
 
 /** A bound that `none` removes: commander parser for `--min-replicas` / `--max-replicas`. */
@@ -51,7 +55,16 @@ export function boundOrNone(min: number, max: number): (value: string) => number
 
 /** The PUT body of `service update`: only the fields given; none at all is a usage error. */
 export function updateBody(options: UpdateOptions): Schemas['UpdateServiceDto'] {
+  const repo = repoBody(options, { file: options.dockerFile, context: options.dockerContext });
+  if (repo === undefined && (options.dockerFile ?? options.dockerContext) !== undefined) {
+    throw new UsageError('--docker-file and --docker-context need --repo');
+  }
+  if (repo !== undefined && options.disconnectRepo === true) {
+    throw new UsageError('give --repo or --disconnect-repo, not both');
+  }
   const body: Schemas['UpdateServiceDto'] = {
+    ...(repo !== undefined && { repo }),
+    ...(options.disconnectRepo === true && { repo: null }),
     ...(options.description !== undefined && { description: options.description }),
     ...(options.access !== undefined && { access_control: { access_type: options.access } }),
     ...(options.category !== undefined && { category: options.category }),
@@ -66,7 +79,7 @@ export function updateBody(options: UpdateOptions): Schemas['UpdateServiceDto'] 
   }
   if (Object.keys(body).length === 0) {
     throw new UsageError(
-      'nothing to update: give --description, --access, --category, --min-replicas, --max-replicas, --tag, --clear-tags or --port',
+      'nothing to update: give --description, --access, --category, --min-replicas, --max-replicas, --tag, --clear-tags, --port, --repo or --disconnect-repo',
     );
   }
   return body;
@@ -81,6 +94,7 @@ function serviceFields(service: Schemas['ServiceView'], color: boolean): string 
     ['access', service.access_control.access_type],
     ['category', service.category],
     ['port', service.port],
+    ['repo', service.repo && `${service.repo.url} (${service.repo.branch})`],
     ['tags', service.tags.length ? service.tags.join(', ') : undefined],
     ['instances', service.instances],
     ['replicas', replicaBounds(service)],
@@ -205,6 +219,16 @@ export function registerServices(program: Command): Command {
       '--port <port>',
       `${PORT_HELP}; a deployed service is redeployed on it`,
       integerIn(1, 65535),
+    )
+    .option('--repo <url>', 'deploy from this git repository: its branch head is built at once')
+    .option('--branch <name>', 'with --repo: the branch to build and follow (default: main)')
+    .option('--docker-file <path>', 'with --repo: the Dockerfile, relative to the repository root')
+    .option('--docker-context <path>', 'with --repo: the build context, relative to the root')
+    .option('--repo-token-env <VAR>', 'with --repo: the environment variable holding a token')
+    .option('--repo-username <name>', 'with --repo-token-env: the user name sent with the token')
+    .option(
+      '--disconnect-repo',
+      'stop deploying from the repository (the running deployment stays)',
     );
   handle<UpdateOptions>(update, async (options, output, connect) => {
     const body = updateBody(options);
@@ -213,6 +237,7 @@ export function registerServices(program: Command): Command {
       api,
       api.client.PUT('/v1/services/{id}', { params: { path: { id } }, body }),
     );
+    if (updated.repo?.webhook_secret !== undefined) output.progress(webhookLines(updated.repo));
     output.result(updated, () => serviceFields(updated, output.color));
   });
 

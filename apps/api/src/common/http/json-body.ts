@@ -1,8 +1,14 @@
 import { ErrorCode } from '@slipway/contracts';
+import { type IncomingMessage } from 'node:http';
 import express, { type RequestHandler } from 'express';
 import { sendError } from '../errors/error-response';
 import { JSON_TOO_DEEP_MESSAGE, jsonDepthExceeds } from './json-depth';
 import { requestIdOf } from './request-id';
+
+/** Requests under this path keep their raw body (webhooks, whose signatures cover it). */
+export const RAW_BODY_PATH_PREFIX = '/v1/hooks/';
+
+export type RawBodyRequest = IncomingMessage & { rawBody?: Buffer };
 
 interface BodyParserError extends Error {
   type?: string;
@@ -47,6 +53,10 @@ export function jsonBody(limitBytes: number): RequestHandler {
   const parse = express.json({
     limit: limitBytes,
     type: ['application/json', 'application/*+json'],
+    // Signed webhooks are verified over the bytes as sent, not over re-serialised JSON.
+    verify: (req, _res, buffer) => {
+      if (req.url?.startsWith(RAW_BODY_PATH_PREFIX)) (req as RawBodyRequest).rawBody = buffer;
+    },
   });
   return (req, res, next) => {
     parse(req, res, (error?: unknown) => {

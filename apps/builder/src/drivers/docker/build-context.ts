@@ -1,7 +1,7 @@
 /**
- * Turns a bundle and the deploy's docker.file / docker.context into what the Engine's build
- * API needs: a context (the bundle as it is, or an extracted directory) and a Dockerfile path
- * relative to it.
+ * Turns a bundle (or a repository's checkout, described the same way) and the deploy's
+ * docker.file / docker.context into what the Engine's build API needs: a context (the bundle
+ * as it is, or a directory) and a Dockerfile path relative to it.
  */
 import { constants } from 'node:fs';
 import { access, copyFile, lstat } from 'node:fs/promises';
@@ -27,16 +27,24 @@ export interface BuildContext {
 /** Name a Dockerfile from outside the context is copied in under (a suffix if taken). */
 export const COPIED_DOCKERFILE_NAME = '.slipway.Dockerfile';
 
+/** Where the files come from, as reasons name it. */
+export type SourceKind = 'bundle' | 'repository';
+const SOURCE_NAMES: Readonly<Record<SourceKind, string>> = {
+  bundle: 'the source bundle',
+  repository: 'the repository',
+};
+
 /** The user's paths, normalized; throws when the Dockerfile is not in the bundle. */
 function checkedPaths(
   summary: BundleSummary,
   docker: BuildJobPayload['docker'],
+  source: SourceKind,
 ): { contextPath: string; dockerfilePath: string } {
   const contextPath = checkedPath('docker.context', docker.context);
   const dockerfilePath = checkedPath('docker.file', docker.file);
   if (!summary.paths.has(dockerfilePath)) {
     throw new BuildFailedError(
-      `Dockerfile '${dockerfilePath}' not found in the source bundle (docker.file)${lookalikes(summary)}`,
+      `Dockerfile '${dockerfilePath}' not found in ${SOURCE_NAMES[source]} (docker.file)${lookalikes(summary)}`,
     );
   }
   return { contextPath, dockerfilePath };
@@ -57,21 +65,23 @@ export function wholeBundleContext(
   summary: BundleSummary,
   docker: BuildJobPayload['docker'],
 ): BuildContext {
-  const { contextPath, dockerfilePath } = checkedPaths(summary, docker);
+  const { contextPath, dockerfilePath } = checkedPaths(summary, docker, 'bundle');
   return { send: { archive: bundleFile }, dockerfile: dockerfilePath, contextPath, dockerfilePath };
 }
 
+/** The build context in `bundleDir`: an extracted bundle, or a repository's checkout. */
 export async function prepareBuildContext(
   bundleDir: string,
   summary: BundleSummary,
   docker: BuildJobPayload['docker'],
+  source: SourceKind = 'bundle',
 ): Promise<BuildContext> {
-  const { contextPath, dockerfilePath } = checkedPaths(summary, docker);
+  const { contextPath, dockerfilePath } = checkedPaths(summary, docker, source);
   const contextDir = contextPath === '.' ? bundleDir : join(bundleDir, contextPath);
   const info = await lstat(contextDir).catch(() => undefined);
   if (!info?.isDirectory()) {
     throw new BuildFailedError(
-      `build context '${contextPath}' ${info ? 'is not a directory' : 'not found'} in the source bundle (docker.context)`,
+      `build context '${contextPath}' ${info ? 'is not a directory' : 'not found'} in ${SOURCE_NAMES[source]} (docker.context)`,
     );
   }
 

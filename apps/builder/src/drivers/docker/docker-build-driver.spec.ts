@@ -70,10 +70,11 @@ class RecordingLog implements BuildLogSink {
 }
 
 let counter = 0;
+type Bundle = NonNullable<BuildJobPayload['bundle']>;
 function payload(
-  bundle: BuildJobPayload['bundle'],
+  bundle: Bundle,
   docker: BuildJobPayload['docker'] = { file: 'Dockerfile', context: '.' },
-): BuildJobPayload {
+): BuildJobPayload & { bundle: Bundle } {
   counter += 1;
   const deploymentId = `dep-${RUN_ID}-${counter}`;
   return {

@@ -1,12 +1,13 @@
 /**
- * The `docker` build driver: fetch the bundle, extract it safely, build with the Engine's
- * build API (classic builder, fed a reproducible tar of the context), push, report the
- * digest. The built image stays in the Engine: the docker runtime on the same engine uses it.
+ * The `docker` build driver: fetch the bundle and extract it safely, or clone the git
+ * repository; build with the Engine's build API (classic builder, fed a reproducible tar of
+ * the context), push, report the digest (and the commit built). The built image stays in
+ * the Engine: the docker runtime on the same engine uses it.
  */
 import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BuildJobPayload, BuildJobResult } from '@slipway/contracts';
+import type { BuildJobPayload, BuildJobResult, BuiltCommit, GitSource } from '@slipway/contracts';
 import {
   BundleRejectedError,
   type BundleLimits,
@@ -16,6 +17,7 @@ import {
 } from '@slipway/source-bundle';
 import type Docker from 'dockerode';
 import { fetchBundle } from '../../bundle-fetch/fetch-bundle';
+import { checkoutRepository } from '../../git/clone-repository';
 import { BuildFailedError, type BuildDriver, type BuildLogSink } from '../build-driver';
 import {
   type BuildContext,
@@ -34,7 +36,11 @@ export interface DockerDriverOptions {
   credentials?: RegistryCredentials;
   /** Extra labels on every image built (tests mark theirs to clean up). */
   labels?: Readonly<Record<string, string>>;
+  /** How long cloning a git repository may take. @default 120 */
+  gitTimeoutSeconds?: number;
 }
+
+const DEFAULT_GIT_TIMEOUT_SECONDS = 120;
 
 export class DockerBuildDriver implements BuildDriver {
   readonly kind = 'docker' as const;
@@ -49,15 +55,9 @@ export class DockerBuildDriver implements BuildDriver {
     await mkdir(this.options.workDir, { recursive: true });
     const jobDir = await mkdtemp(join(this.options.workDir, `${payload.deploymentId}-`));
     try {
-      log.write(`fetching source bundle (${payload.bundle.sizeBytes} bytes)`, 'system');
-      const bundleFile = join(jobDir, 'bundle.tar.gz');
-      await fetchBundle(payload.bundle, bundleFile, {
-        maxBytes: this.options.limits.maxArchiveBytes,
-        signal,
-      });
-      signal.throwIfAborted();
-
-      const context = await this.context(bundleFile, jobDir, payload, log);
+      const { context, commit } = payload.git
+        ? await this.repositoryContext(payload.git, jobDir, payload, log, signal)
+        : { context: await this.bundleContext(jobDir, payload, log, signal), commit: undefined };
       signal.throwIfAborted();
 
       log.write(
@@ -74,10 +74,57 @@ export class DockerBuildDriver implements BuildDriver {
         log,
         signal,
       );
-      return { image: payload.destination, digest };
+      return { image: payload.destination, digest, ...(commit ? { commit } : {}) };
     } finally {
       await rm(jobDir, { recursive: true, force: true, maxRetries: 3 });
     }
+  }
+
+  /** Fetches the source bundle into the job directory and makes the context of it. */
+  private async bundleContext(
+    jobDir: string,
+    payload: BuildJobPayload,
+    log: BuildLogSink,
+    signal: AbortSignal,
+  ): Promise<BuildContext> {
+    const { bundle } = payload;
+    if (bundle === undefined) {
+      throw new BuildFailedError(
+        'the build job names no source: neither a bundle nor a git repository',
+      );
+    }
+    log.write(`fetching source bundle (${bundle.sizeBytes} bytes)`, 'system');
+    const bundleFile = join(jobDir, 'bundle.tar.gz');
+    await fetchBundle(bundle, bundleFile, {
+      maxBytes: this.options.limits.maxArchiveBytes,
+      signal,
+    });
+    signal.throwIfAborted();
+    return this.context(bundleFile, jobDir, payload, log);
+  }
+
+  /**
+   * Clones the repository into the job directory; the checkout, held to the limits of an
+   * extracted bundle, is then built exactly as one.
+   */
+  private async repositoryContext(
+    git: GitSource,
+    jobDir: string,
+    payload: BuildJobPayload,
+    log: BuildLogSink,
+    signal: AbortSignal,
+  ): Promise<{ context: BuildContext; commit: BuiltCommit }> {
+    const { limits } = this.options;
+    const checkoutDir = join(jobDir, 'repository');
+    const { summary, ...commit } = await checkoutRepository(git, checkoutDir, {
+      timeoutMs: (this.options.gitTimeoutSeconds ?? DEFAULT_GIT_TIMEOUT_SECONDS) * 1000,
+      limits: { maxBytes: limits.maxExtractedBytes, maxFiles: limits.maxFiles },
+      signal,
+      log,
+    });
+    signal.throwIfAborted();
+    const context = await prepareBuildContext(checkoutDir, summary, payload.docker, 'repository');
+    return { context, commit };
   }
 
   /**

@@ -11,6 +11,7 @@ import {
   renderBuildJob,
   renderBuildNamespace,
   type BuildOptions,
+  type BuildSpec,
 } from '@slipway/k8s-spec';
 import {
   createKubeApis,
@@ -37,6 +38,10 @@ export interface KanikoDriverOptions {
   /** Bound on every API request (the log stream excepted). @default 30000 */
   readonly requestTimeoutMs?: number;
 }
+
+/** Why a git build fails here: the Job downloads a bundle, and only the docker driver clones. */
+export const GIT_NEEDS_DOCKER_DRIVER =
+  'deploying from a git repository needs the docker build driver (SLIPWAY_BUILD_DRIVER=docker); the kaniko driver builds uploaded source bundles';
 
 /** Log lines quoted in a failure reason. */
 const REASON_LINES = 20;
@@ -71,7 +76,7 @@ export class KanikoBuildDriver implements BuildDriver {
     signal: AbortSignal,
   ): Promise<BuildJobResult> {
     if (signal.aborted) throw new Error('build cancelled');
-    const [secret, job] = renderBuildJob(payload, this.options.build);
+    const [secret, job] = renderBuildJob(bundleBuild(payload), this.options.build);
     const target: Target = {
       namespace: this.options.build.namespace ?? DEFAULT_BUILD_NAMESPACE,
       name: buildJobName(payload),
@@ -168,4 +173,13 @@ export class KanikoBuildDriver implements BuildDriver {
       );
     }
   }
+}
+
+/** The payload as the Job takes it; a git source (or no bundle) fails the build at once. */
+function bundleBuild(payload: BuildJobPayload): BuildSpec {
+  const { bundle } = payload;
+  if (payload.git !== undefined || bundle === undefined) {
+    throw new BuildFailedError(GIT_NEEDS_DOCKER_DRIVER);
+  }
+  return { ...payload, bundle };
 }

@@ -3,9 +3,10 @@
  * Dockerfile, a failed download, the deadline, a pod that cannot start), against a
  * stand-in Kubernetes API server (no cluster runs here).
  */
+import type { BuildJobPayload } from '@slipway/contracts';
 import type { FakeKubeApi } from '@slipway/kube-client/testing';
 import { BuildFailedError } from '../build-driver';
-import type { KanikoBuildDriver } from './kaniko-build-driver';
+import { GIT_NEEDS_DOCKER_DRIVER, type KanikoBuildDriver } from './kaniko-build-driver';
 import { payload } from './testing/fixtures';
 import {
   RecordingSink,
@@ -94,6 +95,24 @@ describe('KanikoBuildDriver failed builds (stand-in API server)', () => {
     expect(sink.output).toEqual(['curl: (22) The requested URL returned error: 403']);
     const logRequest = api.requests.find((r) => r.path.endsWith(`/pods/${controller.podName}/log`));
     expect(logRequest?.query.get('container')).toBe('fetch-bundle');
+  });
+
+  it('fails a git build at once, creating nothing: only the docker driver clones', async () => {
+    const { bundle: _bundle, ...rest } = payload;
+    const fromGit: BuildJobPayload = {
+      ...rest,
+      git: { url: 'https://github.com/acme/web.git', branch: 'main' },
+    };
+
+    const error = await failure(
+      driver.build(fromGit, new RecordingSink(), new AbortController().signal),
+    );
+
+    expect(error).toEqual(new BuildFailedError(GIT_NEEDS_DOCKER_DRIVER));
+    expect(GIT_NEEDS_DOCKER_DRIVER).toBe(
+      'deploying from a git repository needs the docker build driver (SLIPWAY_BUILD_DRIVER=docker); the kaniko driver builds uploaded source bundles',
+    );
+    expect(api.requests).toEqual([]);
   });
 
   it('reports the Job deadline as a timeout', async () => {

@@ -5,7 +5,8 @@ import type { BuildOptions } from '@slipway/k8s-spec';
 export const BUNDLE_TOKEN = 'slp_bt_contract-one-time-token-7781';
 export const DIGEST = `sha256:${'4f'.repeat(32)}`;
 
-export const payload: BuildJobPayload = {
+/** A bundle build (its type keeps `bundle` required, as `renderBuildJob` wants it). */
+export const payload = {
   deploymentId: 'dep-0100',
   serviceId: 'svc-0001',
   projectId: 'prj-0001',
@@ -18,7 +19,7 @@ export const payload: BuildJobPayload = {
   },
   docker: { file: 'Dockerfile', context: '.' },
   destination: 'registry.slipway.local:5000/acme/default/web:dep-0100',
-};
+} satisfies BuildJobPayload;
 
 export const buildOptions: BuildOptions = {
   registrySecretName: 'slipway-registry',
