@@ -46,6 +46,7 @@ function completeStack(): TerraformStack {
     secretEnv: { OPENAI_API_KEY: openai.stringValue },
     resourceProfile: 'small',
     instances: 2,
+    port: 3000,
     healthCheckPath: '/health',
     labels: { team: 'payments' },
     tags: ['payments', 'public-api'],
@@ -73,6 +74,8 @@ describe('the constructs', () => {
       project_id: '${slipway_project.shop.id}',
       secret_env: { OPENAI_API_KEY: '${var.openai_api_key}' },
       resource_profile: 'small',
+      port: 3000,
+      health_check_path: '/health',
     });
     expect(json.resource.slipway_service.ocr_worker).toMatchObject({
       resource_profile: 'ocr-gpu',
@@ -187,6 +190,11 @@ describe('the constructs', () => {
             maxInstances: 2,
           }),
         /minInstances must not exceed maxInstances/,
+      ],
+      [
+        'a port out of range',
+        (s, project) => new Service(s, 'x', { project, name: 'x', image: 'nginx', port: 70000 }),
+        /shop\/x: port must be an integer from 1 to 65535 \(got 70000\)/,
       ],
       [
         'a tag that is not one',
