@@ -32,6 +32,8 @@ module.exports = function jestConfig(packageDir, overrides = {}) {
       '^@slipway/api-testing$': path.join(root, 'libs/api-testing/src/index.ts'),
       '^@slipway/app-config$': path.join(root, 'libs/app-config/src/index.ts'),
       '^@slipway/k8s-spec$': path.join(root, 'libs/k8s-spec/src/index.ts'),
+      '^@slipway/k8s-spec/testing$': path.join(root, 'libs/k8s-spec/src/testing/index.ts'),
+      '^@slipway/cli$': path.join(root, 'apps/cli/src/index.ts'),
       '^@slipway/db-schema$': path.join(root, 'libs/db-schema/src/index.ts'),
       '^@slipway/iac$': path.join(root, 'libs/iac/src/index.ts'),
       '^@slipway/cdktf$': path.join(root, 'infra/cdktf/src/index.ts'),

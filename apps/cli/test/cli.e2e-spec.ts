@@ -142,7 +142,7 @@ describe('slipway (the built CLI against a running API)', () => {
     const neither = await slipway(['service', 'deploy', '--id', randomUUID()]);
     expect(neither).toMatchObject({
       code: 2,
-      stderr: expect.stringContaining('error: give exactly one of --image and --source'),
+      stderr: expect.stringContaining('error: give exactly one of --image, --source and --repo'),
     });
   });
 

@@ -12,5 +12,6 @@ export * from './channels';
 export * from './jobs';
 export * from './labels';
 export * from './queues';
+export * from './resource-profiles';
 export * from './telemetry';
 export * from './traces';

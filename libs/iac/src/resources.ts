@@ -4,6 +4,7 @@
  * schema is checked where the JSON enters a process.
  */
 import {
+  BUILT_IN_RESOURCE_PROFILES,
   labelKeyProblem,
   labelValueProblem,
   MAX_LABELS,
@@ -39,7 +40,8 @@ export type ResourceType = (typeof RESOURCE_TYPES)[number];
 export const SECRET_ENV_LABEL = 'slipway.dev/secret-env';
 
 /** The profiles every installation seeds; others are declared in the stack or imported. */
-export const BUILT_IN_PROFILES = ['nano', 'small', 'medium', 'large', 'xlarge', 'gpu-l4'] as const;
+/** Profiles every installation has, by name (their sizes are in @slipway/contracts). */
+export const BUILT_IN_PROFILES = BUILT_IN_RESOURCE_PROFILES.map((profile) => profile.name);
 
 export const SERVICE_NAME = /^[a-z]([a-z0-9-]{0,52}[a-z0-9])?$/;
 export const PROFILE_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;

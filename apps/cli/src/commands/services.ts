@@ -198,7 +198,7 @@ export function registerServices(program: Command): Command {
     leaf(
       service,
       'update',
-      "Change a service's description, access, category, replica bounds, tags or port",
+      "Change a service's description, access, category, replica bounds, tags, port or git repository",
       'slipway service update --id SERVICE_ID --access public --max-replicas 4',
       'Only the options given change; --min-replicas none or --max-replicas none removes a bound.',
     ),

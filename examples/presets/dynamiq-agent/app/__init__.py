@@ -1,0 +1,1 @@
+"""A Dynamiq agent behind a small HTTP API (GET /health, POST /run)."""

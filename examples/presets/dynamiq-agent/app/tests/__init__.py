@@ -1,0 +1,1 @@
+"""Unit tests of app.handlers (standard library only)."""

@@ -1,0 +1,1 @@
+"""A LiveKit Agents voice worker with a health endpoint for Slipway."""

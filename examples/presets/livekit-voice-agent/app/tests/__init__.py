@@ -1,0 +1,1 @@
+"""Unit tests of app.handlers and app.main (standard library only)."""
