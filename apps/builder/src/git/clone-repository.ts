@@ -18,6 +18,7 @@ import type { BundleSummary } from '@slipway/source-bundle';
 import { BuildFailedError, type BuildLogSink } from '../drivers/build-driver';
 import { type CheckoutLimits, summarizeCheckout } from './checkout-summary';
 import { cloneFailure } from './clone-failure';
+import { cloneTargetConfig } from './clone-target';
 import { fetchGitCredentials } from './fetch-credentials';
 import { gitEnvironment, runGit } from './git-process';
 
@@ -87,7 +88,8 @@ export async function cloneRepository(
   const timer = setTimeout(() => deadline.abort(), options.timeoutMs);
   const gitSignal = AbortSignal.any([signal, deadline.signal]);
   try {
-    const env = gitEnvironment({ home, config: cloneConfig(credentials) });
+    const target = await cloneTargetConfig(url);
+    const env = gitEnvironment({ home, config: [...cloneConfig(credentials), ...target] });
     log.write(`cloning ${url} (branch ${branch})`, 'system');
     const clone = await runGit(
       [
