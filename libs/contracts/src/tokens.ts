@@ -9,3 +9,9 @@ export const TOKEN_PREFIX = {
 } as const;
 
 export type TokenKind = keyof typeof TOKEN_PREFIX;
+
+/** The browser session's cookie (HttpOnly; opened by `POST /v1/sessions`). */
+export const SESSION_COOKIE = 'slipway_session';
+
+/** Changes made with the session cookie carry its CSRF token in this header. */
+export const CSRF_HEADER = 'x-csrf-token';

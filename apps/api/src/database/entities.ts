@@ -12,6 +12,7 @@ import { ResourceProfile } from '../resource-profiles/resource-profile.entity';
 import { ServiceRoute } from '../routes/service-route.entity';
 import { ServiceDomain } from '../services/service-domain.entity';
 import { ServiceRepository } from '../services/service-repository.entity';
+import { Session } from '../sessions/session.entity';
 import { Service } from '../services/service.entity';
 import { Span } from '../traces/span.entity';
 import { PersonalAccessToken } from '../tokens/personal-access-token.entity';
@@ -24,6 +25,7 @@ export const ENTITIES = [
   Membership,
   Project,
   PersonalAccessToken,
+  Session,
   AccessKey,
   ResourceProfile,
   Service,

@@ -19,7 +19,17 @@ export class TokensService {
   ) {}
 
   async authenticate(value: string): Promise<Principal> {
-    const token = await this.tokens.findOne({ where: { tokenHash: this.hasher.hash(value) } });
+    return this.principalOf(
+      await this.tokens.findOne({ where: { tokenHash: this.hasher.hash(value) } }),
+    );
+  }
+
+  /** The caller behind a token already identified (a browser session's), if it still holds. */
+  async authenticateById(tokenId: string): Promise<Principal> {
+    return this.principalOf(await this.tokens.findOne({ where: { id: tokenId } }));
+  }
+
+  private async principalOf(token: PersonalAccessToken | null): Promise<Principal> {
     if (!token) throw DomainError.unauthorized('The token is not valid');
     if (token.revokedAt) throw DomainError.unauthorized('The token has been revoked');
     if (token.expiresAt && token.expiresAt.getTime() <= Date.now()) {
