@@ -6,6 +6,7 @@ import { jsonBody } from './common/http/json-body';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { type AppConfig } from './config/config.schema';
 import { setupOpenApi } from './openapi';
+import { webApp, webDirectory } from './web/web-app';
 
 /** Builds the API exactly as production runs it; tests use the same function. */
 export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
@@ -19,6 +20,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.disable('x-powered-by');
   app.set('trust proxy', config.http.trustProxy);
   app.use(jsonBody(config.http.bodyLimitBytes));
+  const webDir = webDirectory(config.webDir);
+  if (webDir !== undefined) app.use(webApp(webDir));
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   setupOpenApi(app);

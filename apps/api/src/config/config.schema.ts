@@ -36,6 +36,11 @@ export const configSchema = z
     log: z.object({ level: z.enum(LOG_LEVELS) }),
     /** How builders (and other internal callers) reach this API. */
     internalUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+    /** The built dashboard to serve at `/`, when not the one next to the API. */
+    webDir: z
+      .string()
+      .refine((dir) => dir.startsWith('/'), 'must be an absolute path')
+      .optional(),
     /** How users and git hosts reach this API, when not the address a request came to. */
     publicUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     queues: z.object({

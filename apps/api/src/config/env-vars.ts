@@ -146,6 +146,15 @@ export const ENV_VARS: readonly EnvVarDefinition[] = [
     sensitive: false,
   },
   {
+    name: 'SLIPWAY_WEB_DIR',
+    path: 'webDir',
+    kind: 'string',
+    description:
+      'The built dashboard (`apps/web/dist`) served at `/`; unset: that directory next to the API, when it was built',
+    defaultValue: '(apps/web/dist)',
+    sensitive: false,
+  },
+  {
     name: 'SLIPWAY_PUBLIC_URL',
     path: 'publicUrl',
     kind: 'string',
