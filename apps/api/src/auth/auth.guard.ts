@@ -1,10 +1,10 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { CSRF_HEADER, SESSION_COOKIE, TOKEN_PREFIX } from '@slipway/contracts';
-import { parse as parseCookie } from 'cookie';
+import { CSRF_HEADER, TOKEN_PREFIX } from '@slipway/contracts';
 import { DomainError } from '../common/errors/domain-error';
 import { TokensService } from '../tokens/tokens.service';
 import { IS_PUBLIC } from './decorators';
+import { sessionCookieOf } from '../sessions/session-cookie';
 import { SessionsService } from '../sessions/sessions.service';
 import { type AuthenticatedRequest, type Principal } from './principal';
 import { RateLimiter } from './rate-limiter.service';
@@ -32,7 +32,7 @@ export class AuthGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = req.headers.authorization;
     if (!header) {
-      const session = parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE];
+      const session = sessionCookieOf(req);
       if (!session) {
         throw DomainError.unauthorized(
           'Missing Authorization header; send "Authorization: Bearer <personal access token>"',

@@ -12,7 +12,7 @@ import { PersonalAccessToken } from '../tokens/personal-access-token.entity';
 /**
  * A browser session, opened with a Personal Access Token and held in an HttpOnly cookie (the
  * token itself never reaches browser storage). It lasts while its token does: revoking the
- * token ends it too. Only hashes of the cookie and of the CSRF token are stored.
+ * token ends it too. Only a hash of the cookie is stored; the CSRF token is derived from it.
  */
 @Entity('sessions')
 @Index('idx_sessions_token', ['tokenId'])
@@ -22,8 +22,6 @@ export class Session {
   @Column({ name: 'token_id', type: 'uuid' }) tokenId!: string;
 
   @Column({ name: 'secret_hash', type: 'char', length: 64, unique: true }) secretHash!: string;
-
-  @Column({ name: 'csrf_hash', type: 'char', length: 64 }) csrfHash!: string;
 
   @Column({ name: 'expires_at', type: 'timestamptz' }) expiresAt!: Date;
 

@@ -8,6 +8,7 @@ import { type Principal } from '../auth/principal';
 import { DomainError } from '../common/errors/domain-error';
 import { ApiDataResponse, ErrorResponse } from '../common/http/api-responses';
 import { one } from '../common/http/envelope';
+import { sessionCookieOf } from './session-cookie';
 import { type Session } from './session.entity';
 import { SessionsService } from './sessions.service';
 
@@ -24,8 +25,7 @@ export class SessionView {
   @ApiProperty({ format: 'date-time' }) expires_at!: string;
   @ApiProperty({
     required: false,
-    description:
-      'Only when the session is opened: send it as X-CSRF-Token with every change made through the cookie',
+    description: 'Send it as X-CSRF-Token with every change made through the cookie',
   })
   csrf_token?: string;
 }
@@ -72,10 +72,17 @@ export class SessionsController {
   }
 
   @Get('current')
-  @ApiOperation({ summary: 'The session this request came with' })
+  @ApiOperation({
+    summary: 'The session this request came with, and its CSRF token (for a page opened later)',
+  })
   @ApiDataResponse(SessionView)
-  async current(@CurrentPrincipal() principal: Principal): Promise<DataEnvelope<SessionView>> {
-    return one(view(await this.sessions.get(sessionOf(principal))));
+  async current(
+    @CurrentPrincipal() principal: Principal,
+    @Req() req: Request,
+  ): Promise<DataEnvelope<SessionView>> {
+    const session = await this.sessions.get(sessionOf(principal));
+    const secret = sessionCookieOf(req);
+    return one(view(session, secret && this.sessions.csrfTokenOf(secret)));
   }
 
   @Delete('current')

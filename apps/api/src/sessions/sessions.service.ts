@@ -31,26 +31,33 @@ export class SessionsService {
   async open(personalAccessToken: string): Promise<OpenedSession> {
     const principal = await this.tokens.authenticate(personalAccessToken);
     const secret = randomBytes(32).toString('base64url');
-    const csrfToken = randomBytes(32).toString('base64url');
     const session = await this.sessions.save(
       this.sessions.create({
         id: randomUUID(),
         tokenId: principal.tokenId,
         secretHash: this.hasher.hash(secret),
-        csrfHash: this.hasher.hash(csrfToken),
         expiresAt: new Date(Date.now() + SESSION_TTL_MS),
         revokedAt: null,
       }),
     );
-    return { session, secret, csrfToken };
+    return { session, secret, csrfToken: this.csrfTokenOf(secret) };
+  }
+
+  /**
+   * The session's CSRF token: derived from its cookie with the server's key, so any page of
+   * the session can ask for it (`GET /v1/sessions/current`) and nothing else can compute it.
+   */
+  csrfTokenOf(secret: string): string {
+    return this.hasher.hash(`csrf:${secret}`);
   }
 
   /** The caller behind a session cookie; `csrfToken` is checked when the request changes things. */
   async authenticate(secret: string, csrfToken: string | null): Promise<Principal> {
     const session = await this.find(secret);
     if (csrfToken !== null) {
-      const given = Buffer.from(this.hasher.hash(csrfToken));
-      if (!timingSafeEqual(given, Buffer.from(session.csrfHash))) {
+      const given = Buffer.from(csrfToken);
+      const expected = Buffer.from(this.csrfTokenOf(secret));
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
         throw DomainError.forbidden(
           'The X-CSRF-Token header does not match this session: send the csrf_token POST /v1/sessions answered',
         );
