@@ -46,12 +46,14 @@ COPY --from=manifests /src/ ./
 RUN npm ci --ignore-scripts
 COPY . .
 RUN npx turbo run build --filter=@slipway/api... --filter=@slipway/builder... \
-      --filter=@slipway/collector... --filter=@slipway/edge...
+      --filter=@slipway/collector... --filter=@slipway/edge... --filter=@slipway/web
 ARG APP
-# What the runtime needs from the build: the app's compiled code and base config (if any), and
-# the compiled workspace libraries (their package.json files come with the production install).
+# What the runtime needs from the build: the app's compiled code and base config (if any), the
+# dashboard for the API, and the compiled workspace libraries (their package.json files come
+# with the production install).
 RUN mkdir -p /out \
- && tar -cf - apps/${APP}/dist $(ls -d apps/${APP}/config libs/*/dist 2>/dev/null) | tar -xf - -C /out
+ && tar -cf - apps/${APP}/dist $(ls -d apps/${APP}/config libs/*/dist 2>/dev/null) \
+      $([ "$APP" = api ] && echo apps/web/dist) | tar -xf - -C /out
 
 # --- prod-deps: the app's production dependencies only ---------------------------------------
 # Workspace libraries the app depends on are linked as node_modules/@slipway/<name> ->

@@ -33,6 +33,16 @@ if (!process.env.SLIPWAY_TEST_BASE_IMAGE || !process.env.SLIPWAY_TEST_REGISTRY) 
     dockerEnv[match[1]] = match[2];
 }
 
+// The dashboard's browser test drives Debian's Chromium; install it when it is missing.
+if (!process.env.SLIPWAY_TEST_CHROMIUM) {
+  const chromium = spawnSync('bash', [join(root, 'scripts/setup-chromium.sh')], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (chromium.status !== 0)
+    console.error('Chromium is missing: the dashboard browser test will fail');
+}
+
 // The compose e2e test runs the local stack on stand-in images where none can be pulled;
 // make them when missing (seconds: they are copied from this machine's own packages).
 const standIns = [

@@ -1,0 +1,58 @@
+import { Code, DataList, Group, Paper, Text, Title } from '@mantine/core';
+import type { DeploymentView, ServiceView } from '../api/types';
+import { CopyValueButton } from './CopyValueButton';
+import { ServiceStatusBadge } from './StatusBadge';
+
+interface ServiceHeaderProps {
+  service: ServiceView;
+  /** The newest deployment; undefined when the service was never deployed. */
+  latest: DeploymentView | undefined;
+}
+
+export function ServiceHeader({ service, latest }: ServiceHeaderProps) {
+  return (
+    <Paper withBorder p="md" radius="md" data-testid="service-header">
+      <Group gap="sm" mb="xs">
+        <Title order={2}>{service.name}</Title>
+        <ServiceStatusBadge status={service.status} />
+      </Group>
+      {service.status_reason ? (
+        <Text size="sm" c="dimmed" mb="sm">
+          {service.status_reason}
+        </Text>
+      ) : null}
+      {service.description ? (
+        <Text size="sm" mb="sm">
+          {service.description}
+        </Text>
+      ) : null}
+      <DataList labelWidth={140}>
+        <DataList.Item>
+          <DataList.ItemLabel>Access Type</DataList.ItemLabel>
+          <DataList.ItemValue data-testid="service-access-type">
+            {service.access_control.access_type}
+          </DataList.ItemValue>
+        </DataList.Item>
+        <DataList.Item>
+          <DataList.ItemLabel>Hostname</DataList.ItemLabel>
+          <DataList.ItemValue>
+            <Group gap="xs">
+              <Code data-testid="service-hostname">{service.hostname}</Code>
+              <CopyValueButton value={service.hostname} label="the hostname" />
+            </Group>
+          </DataList.ItemValue>
+        </DataList.Item>
+        <DataList.Item>
+          <DataList.ItemLabel>Category</DataList.ItemLabel>
+          <DataList.ItemValue>{service.category}</DataList.ItemValue>
+        </DataList.Item>
+        <DataList.Item>
+          <DataList.ItemLabel>Deployed by</DataList.ItemLabel>
+          <DataList.ItemValue data-testid="service-deployed-by">
+            {latest ? <Code title="User id">{latest.started_by}</Code> : 'not deployed yet'}
+          </DataList.ItemValue>
+        </DataList.Item>
+      </DataList>
+    </Paper>
+  );
+}

@@ -1,0 +1,102 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { Route, Routes } from 'react-router';
+import { describe, expect, it } from 'vitest';
+import { apiError, fakeFetch, ok, page } from '../test/fakeApi';
+import { deployment, service } from '../test/fixtures';
+import { renderWithApi, testApi } from '../test/render';
+import { ServicePage } from './ServicePage';
+
+const renderPage = (routes: Parameters<typeof fakeFetch>[0]) =>
+  renderWithApi(
+    <Routes>
+      <Route path="/services/:id" element={<ServicePage />} />
+    </Routes>,
+    testApi(fakeFetch(routes).fetch),
+    '/services/s1',
+  );
+
+const deployments = [
+  deployment({
+    id: '9b1e4c7a-1111-4000-8000-000000000002',
+    service_id: 's1',
+    status: 'deploying',
+    ended_at: null,
+    started_by: 'a7d3e2f1-2222-4000-8000-000000000003',
+    env: [
+      { name: 'GREETING', value: 'hi', secret: false },
+      { name: 'API_KEY', value: '********', secret: true },
+    ],
+  }),
+  deployment({
+    id: '3c2d1e0f-3333-4000-8000-000000000004',
+    service_id: 's1',
+    status: 'build_failed',
+    failure_reason: 'Dockerfile not found',
+  }),
+];
+
+describe('the service page', () => {
+  it('shows the header: status, access type, hostname to copy, category, deployed by', async () => {
+    renderPage({
+      'GET /v1/services/s1': ok(service({ id: 's1', name: 'hello', category: 'agent' })),
+      'GET /v1/services/s1/deployments': page(deployments),
+    });
+    const header = await screen.findByTestId('service-header');
+    expect(within(header).getByRole('heading', { name: 'hello' })).toBeTruthy();
+    expect(within(header).getByTestId('service-status').textContent).toBe('running');
+    expect(within(header).getByTestId('service-access-type').textContent).toBe('private');
+    expect(screen.getByTestId('service-hostname').textContent).toBe(
+      'hello-1a2b3c4d.apps.example.com',
+    );
+    expect(within(header).getByRole('button', { name: 'Copy the hostname' })).toBeTruthy();
+    expect(within(header).getByText('agent')).toBeTruthy();
+    expect(within(header).getByTestId('service-deployed-by').textContent).toBe(
+      'a7d3e2f1-2222-4000-8000-000000000003',
+    );
+    expect(screen.getByTestId('python-snippet').textContent).toContain('Authorization');
+  });
+
+  it('lists the deployments with their resources and env var count (secrets as masked)', async () => {
+    renderPage({
+      'GET /v1/services/s1': ok(service({ id: 's1', name: 'hello' })),
+      'GET /v1/services/s1/deployments': page(deployments),
+    });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('tab', { name: 'Deployments' }));
+
+    const rows = await screen.findAllByTestId('deployment-row');
+    expect(rows).toHaveLength(2);
+    const [newest, oldest] = rows as [HTMLElement, HTMLElement];
+    expect(within(newest).getByText('9b1e4c7a')).toBeTruthy();
+    expect(within(newest).getByTestId('deployment-status').textContent).toBe('deploying');
+    expect(within(newest).getByText('a7d3e2f1')).toBeTruthy();
+    expect(within(newest).getByText('500m CPU · 512Mi')).toBeTruthy();
+    const envButton = within(newest).getByRole('button', {
+      name: /Show the 2 environment variables/,
+    });
+    expect(envButton.textContent).toBe('2 (1 secret)');
+    await user.click(envButton);
+    expect(await screen.findByText('API_KEY=********')).toBeTruthy();
+    expect(within(oldest).getByText('Dockerfile not found')).toBeTruthy();
+  });
+
+  it('shows placeholders for the views of the next slice', async () => {
+    renderPage({
+      'GET /v1/services/s1': ok(service({ id: 's1', name: 'hello' })),
+      'GET /v1/services/s1/deployments': page([]),
+    });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('tab', { name: 'Traces' }));
+    expect(await screen.findByText('Traces: coming next.')).toBeTruthy();
+    expect(screen.getByTestId('service-deployed-by').textContent).toBe('not deployed yet');
+  });
+
+  it("shows the API's error for a service that does not exist", async () => {
+    renderPage({
+      'GET /v1/services/s1': apiError(404, 'not_found', 'Service s1 not found'),
+      'GET /v1/services/s1/deployments': apiError(404, 'not_found', 'Service s1 not found'),
+    });
+    expect((await screen.findByTestId('api-error')).textContent).toContain('Service s1 not found');
+  });
+});
