@@ -41,7 +41,7 @@ export class ServiceUpdateController {
     status: 409,
     type: ErrorResponse,
     description:
-      'A requested custom domain is in use on the platform, or a port change on a paused service',
+      'A requested custom domain is in use on the platform, or a port or repository change on a paused service',
   })
   async update(
     @CurrentPrincipal() principal: Principal,
