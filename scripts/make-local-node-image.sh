@@ -60,6 +60,15 @@ ldd "$NODE_BIN" | awk '
   mkdir -p "$ROOTFS$(dirname "$lib")"
   cp -L "$lib" "$ROOTFS$lib"
 done
+# The rest of glibc, as the official image has it: native addons (a bundler's binding, say)
+# link librt or libdl even where Node itself does not.
+LIBC_DIR="$(dirname "$(ldd "$NODE_BIN" | awk '$1 ~ /^libc\.so/ { print $3 }')")"
+for lib in librt.so.1 libdl.so.2 libpthread.so.0 libresolv.so.2 libutil.so.1 libanl.so.1; do
+  if [ -e "$LIBC_DIR/$lib" ]; then
+    mkdir -p "$ROOTFS$LIBC_DIR"
+    cp -L "$LIBC_DIR/$lib" "$ROOTFS$LIBC_DIR/$lib"
+  fi
+done
 # Behind a TLS-intercepting egress proxy npm only reaches its registry when the host's CA bundle
 # is trusted too: carry it over (NODE_EXTRA_CA_CERTS adds it to Node's own roots).
 CA_BUNDLE="${SLIPWAY_CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}"

@@ -166,6 +166,12 @@ describe('docker-compose up: the whole platform locally, and the quick start aga
       BOOTSTRAP_TOKEN,
     ]);
     expect(config.code).toBe(0);
+    // The API serves the dashboard at /.
+    const dashboard = await fetch(`http://127.0.0.1:${PORTS.api}/`, {
+      headers: { accept: 'text/html' },
+    });
+    expect(dashboard.status).toBe(200);
+    expect(await dashboard.text()).toContain('<div id="root">');
     const projects = JSON.parse((await slipway(['project', 'list', '--json'])).stdout) as {
       id: string;
       name: string;
