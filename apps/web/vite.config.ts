@@ -23,5 +23,8 @@ export default defineConfig({
     setupFiles: ['src/test/setup.ts'],
     restoreMocks: true,
     unstubGlobals: true,
+    // The 5 s default fails a healthy test on a busy 2-core machine (as the jest preset says);
+    // a test that needs a tighter bound asserts it itself. Findings wait as long.
+    testTimeout: 30_000,
   },
 });
