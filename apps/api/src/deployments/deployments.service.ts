@@ -199,13 +199,7 @@ export class DeploymentsService {
     const now = new Date();
     const deployment = await this.dataSource.transaction(async (manager) => {
       // Lock the service row: two deploys at once must agree on which one supersedes.
-      const locked = await this.services.lockRow(manager, service.id);
-      if (locked.instances === 0) {
-        throw new DomainError(
-          ErrorCode.Conflict,
-          `Service ${service.id} is paused; scale it up (POST /v1/services/${service.id}/scale) before deploying`,
-        );
-      }
+      assertNotPaused(await this.services.lockRow(manager, service.id));
       const repo = manager.getRepository(Deployment);
       const superseded = await repo.find({
         where: { serviceId: service.id, status: In([...IN_PROGRESS_DEPLOYMENT_STATUSES]) },
@@ -316,5 +310,15 @@ export class DeploymentsService {
         `The deployment could not be queued; try again shortly (${reason})`,
       );
     }
+  }
+}
+
+/** A paused service (scaled to 0) takes no deployment: nothing would roll out. */
+export function assertNotPaused(service: Pick<Service, 'id' | 'instances'>): void {
+  if (service.instances === 0) {
+    throw new DomainError(
+      ErrorCode.Conflict,
+      `Service ${service.id} is paused; scale it up (POST /v1/services/${service.id}/scale) before deploying`,
+    );
   }
 }

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { ErrorCode } from '@slipway/contracts';
 import { BundleRejectedError, normalizeBundlePath } from '@slipway/source-bundle';
 import { DomainError } from '../common/errors/domain-error';
 import { type RepoDto } from '../services/repo.dto';
@@ -11,7 +10,7 @@ import { type RepoDeployDto } from './deploy.dto';
 import { type Deployment } from './deployment.entity';
 import { DeploymentSettingsResolver } from './deployment-settings.resolver';
 import { type DeploymentSettings, type StoredRepo } from './deployment-settings';
-import { DeploymentsService } from './deployments.service';
+import { assertNotPaused, DeploymentsService } from './deployments.service';
 
 export interface RepoDeployment {
   readonly deployment: Deployment;
@@ -116,15 +115,6 @@ export class GitDeploys {
   private async settingsFor(service: Service): Promise<DeploymentSettings> {
     const current = await this.deployments.findCurrent(service);
     return current?.settings ?? this.resolver.resolve({}, service.port);
-  }
-}
-
-function assertNotPaused(service: Service): void {
-  if (service.instances === 0) {
-    throw new DomainError(
-      ErrorCode.Conflict,
-      `Service ${service.id} is paused; scale it up (POST /v1/services/${service.id}/scale) before deploying`,
-    );
   }
 }
 
