@@ -27,6 +27,7 @@ export interface ApiClient {
   get(path: string): ApiRequest;
   post(path: string): ApiRequest;
   put(path: string): ApiRequest;
+  patch(path: string): ApiRequest;
   delete(path: string): ApiRequest;
 }
 

@@ -68,6 +68,8 @@ export const RESERVED_LABEL_PREFIX = 'slipway.dev/';
 /** The stack that owns a resource, and its logical name in that stack. */
 export const STACK_LABEL = 'slipway.dev/stack';
 export const STACK_RESOURCE_LABEL = 'slipway.dev/resource';
+/** The tool that manages a resource when no stack label says so (`terraform`). */
+export const MANAGED_BY_LABEL = 'slipway.dev/managed-by';
 
 function quote(text: string): string {
   return JSON.stringify(text);

@@ -17,6 +17,7 @@ import { z } from 'zod';
 export {
   labelKeyProblem,
   labelValueProblem,
+  MANAGED_BY_LABEL,
   MAX_LABELS,
   RESERVED_LABEL_PREFIX,
   SERVICE_PORT_RANGE,

@@ -52,6 +52,9 @@ export class SlipwayBackend implements Backend {
     private readonly orgId: string,
     /** The directory of the synthesized stack: source paths are relative to it. */
     private readonly stackDir: string,
+    /** The labels that mark a resource as this stack's (the Terraform provider's state owns its own). */
+    private readonly ownership: (address: string) => Record<string, string> = (address) =>
+      ownershipLabels(stack, address),
   ) {
     this.state = new StackState(api, stack, orgId);
   }
@@ -78,7 +81,8 @@ export class SlipwayBackend implements Backend {
     return wanted;
   };
 
-  private async sourceDigest(source: NonNullable<ServiceConfig['source']>): Promise<string> {
+  /** The SHA-256 of the source directory as it would be uploaded (packing is deterministic). */
+  async sourceDigest(source: NonNullable<ServiceConfig['source']>): Promise<string> {
     const packed = await this.pack(source);
     try {
       return createHash('sha256')
@@ -100,7 +104,7 @@ export class SlipwayBackend implements Backend {
   async create(declared: DeclaredResource, resolved: Record<string, Value>): Promise<Created> {
     const labels = {
       ...(resolved.labels as Record<string, string> | undefined),
-      ...ownershipLabels(this.stack, declared.address),
+      ...this.ownership(declared.address),
     };
     const { client } = this.api;
     const headers = idempotencyKey();
@@ -188,7 +192,7 @@ export class SlipwayBackend implements Backend {
     const labels = {
       ...userLabels(actual.attributes.labels as Record<string, string>),
       ...(resolved.labels as Record<string, string> | undefined),
-      ...ownershipLabels(this.stack, declared.address),
+      ...this.ownership(declared.address),
     };
     switch (declared.type) {
       case 'slipway_project': {

@@ -136,7 +136,8 @@ export async function openSession(
   };
 }
 
-async function onlyOrg(api: Api): Promise<string> {
+/** The organization when the token sees exactly one. */
+export async function onlyOrg(api: Api): Promise<string> {
   const { data } = await call(
     api,
     api.client.GET('/v1/orgs', { params: { query: { per_page: 2 } } }),

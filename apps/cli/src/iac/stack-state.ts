@@ -68,6 +68,45 @@ export class StackState {
     return found;
   }
 
+  /** One resource by id, as plans compare it; undefined when the API no longer has it. */
+  async read(type: ResourceType, id: string, address: string): Promise<ActualResource | undefined> {
+    const { client } = this.api;
+    const path = { params: { path: { id } } };
+    const found = async <T>(
+      request: Promise<{ data?: T; response: Response; error?: unknown }>,
+    ) => {
+      const answer = await request;
+      return answer.response.status === 404 ? undefined : call(this.api, Promise.resolve(answer));
+    };
+    switch (type) {
+      case 'slipway_project': {
+        const data = await found(client.GET('/v1/projects/{id}', path));
+        return data && projectResource(data.data, address);
+      }
+      case 'slipway_resource_profile': {
+        const data = await found(client.GET('/v1/resource-profiles/{id}', path));
+        return data && profileResource(data.data, address);
+      }
+      case 'slipway_access_key': {
+        // Keys are listed (there is no route for one); a revoked or expired key is gone.
+        const keys = await listAll((page) =>
+          call(
+            this.api,
+            client.GET('/v1/access-keys', {
+              params: { query: { org_id: this.orgId, per_page: 100, page } },
+            }),
+          ),
+        );
+        const key = keys.find((k) => k.id === id && k.status === 'active');
+        return key && accessKeyResource(key, address);
+      }
+      case 'slipway_service': {
+        const data = await found(client.GET('/v1/services/{id}', path));
+        return data && this.serviceResource(data.data, address);
+      }
+    }
+  }
+
   async serviceResource(service: Schemas['ServiceView'], address: string): Promise<ActualResource> {
     const { data: status } = await call(
       this.api,
@@ -109,8 +148,6 @@ export class StackState {
       );
     return profile.id;
   }
-
-  /** Declared values in the shape the API's are compared in: sources packed, secrets digested. */
 
   /** Adopts an existing resource: it gets the stack's labels; the next plan shows what differs. */
   async adopt(declared: DeclaredResource, id: string): Promise<ActualResource> {
