@@ -14,3 +14,23 @@ export function formatTime(iso: string | null | undefined): string {
 export const shortId = (id: string): string => id.split('-')[0] ?? id;
 
 export const humanize = (value: string): string => value.replace(/_/g, ' ');
+
+/** "12.5 ms" below a second, "1.25 s" from there on. */
+export function formatDuration(ms: number): string {
+  if (ms < 1) return `${Number(ms.toFixed(3))} ms`;
+  if (ms < 1000) return `${Number(ms.toFixed(1))} ms`;
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
+
+/** "512 B", "1.5 KiB", "2.0 GiB". */
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${value} ${BYTE_UNITS[0]}` : `${value.toFixed(1)} ${BYTE_UNITS[unit]}`;
+}

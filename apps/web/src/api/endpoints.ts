@@ -60,3 +60,35 @@ export async function listDeployments(
   const answer = await call(api.client.GET('/v1/services/{id}/deployments', { params }));
   return { deployments: answer.data, total: answer.pagination.total };
 }
+
+/**
+ * A retry-safe key for one user action: the API answers a repeat of the same request with
+ * the first answer instead of starting a second deployment. Made with getRandomValues, which
+ * (unlike randomUUID) also works on a plain-HTTP self-hosted install.
+ */
+export function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/** Deploys the current image and settings again; answers the new deployment. */
+export async function redeploy(
+  api: Api,
+  serviceId: string,
+  idempotencyKey: string,
+): Promise<DeploymentView> {
+  const params = { path: { id: serviceId }, header: { 'Idempotency-Key': idempotencyKey } };
+  return (await call(api.client.POST('/v1/services/{id}/redeploy', { params }))).data;
+}
+
+/** Restores an earlier deployment's image and whole configuration as a new deployment. */
+export async function rollback(
+  api: Api,
+  serviceId: string,
+  deploymentId: string,
+  idempotencyKey: string,
+): Promise<DeploymentView> {
+  const params = { path: { id: serviceId }, header: { 'Idempotency-Key': idempotencyKey } };
+  const body = { deployment_id: deploymentId };
+  return (await call(api.client.POST('/v1/services/{id}/rollback', { params, body }))).data;
+}

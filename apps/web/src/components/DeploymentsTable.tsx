@@ -36,7 +36,16 @@ function EnvVars({ deployment }: { deployment: DeploymentView }) {
 const limits = ({ resources }: DeploymentView): string =>
   `${resources.limits.cpu} CPU · ${resources.limits.memory}`;
 
-export function DeploymentsTable({ deployments }: { deployments: DeploymentView[] }) {
+interface DeploymentsTableProps {
+  deployments: DeploymentView[];
+  /**
+   * Offered on each row with an image to restore, except the newest: that one is what
+   * Redeploy repeats.
+   */
+  onRollback?: (deployment: DeploymentView) => void;
+}
+
+export function DeploymentsTable({ deployments, onRollback }: DeploymentsTableProps) {
   if (deployments.length === 0) {
     return (
       <Text size="sm" c="dimmed" data-testid="deployments-empty">
@@ -56,10 +65,11 @@ export function DeploymentsTable({ deployments }: { deployments: DeploymentView[
             <Table.Th>ENDED AT</Table.Th>
             <Table.Th>RESOURCES</Table.Th>
             <Table.Th>ENV VARS</Table.Th>
+            {onRollback ? <Table.Th aria-label="Actions" /> : null}
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {deployments.map((deployment) => (
+          {deployments.map((deployment, index) => (
             <Table.Tr key={deployment.id} data-testid="deployment-row">
               <Table.Td>
                 <Code title={deployment.id}>{shortId(deployment.id)}</Code>
@@ -81,6 +91,20 @@ export function DeploymentsTable({ deployments }: { deployments: DeploymentView[
               <Table.Td>
                 <EnvVars deployment={deployment} />
               </Table.Td>
+              {onRollback ? (
+                <Table.Td>
+                  {index > 0 && deployment.image !== null ? (
+                    <Button
+                      size="compact-sm"
+                      variant="light"
+                      onClick={() => onRollback(deployment)}
+                      aria-label={`Roll back to deployment ${shortId(deployment.id)}`}
+                    >
+                      Roll back
+                    </Button>
+                  ) : null}
+                </Table.Td>
+              ) : null}
             </Table.Tr>
           ))}
         </Table.Tbody>

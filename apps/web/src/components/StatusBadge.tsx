@@ -1,5 +1,5 @@
 import { Badge } from '@mantine/core';
-import type { DeploymentStatus, ServiceStatus } from '../api/types';
+import type { DeploymentStatus, PodStatus, ServiceStatus } from '../api/types';
 import { humanize } from '../format';
 
 const SERVICE_COLORS: Record<ServiceStatus, string> = {
@@ -20,6 +20,15 @@ const DEPLOYMENT_COLORS: Record<DeploymentStatus, string> = {
   cancelled: 'gray',
 };
 
+const POD_COLORS: Record<PodStatus, string> = {
+  starting: 'blue',
+  running: 'green',
+  restarting: 'orange',
+  exited: 'gray',
+  failed: 'red',
+  unknown: 'gray',
+};
+
 export function ServiceStatusBadge({ status }: { status: ServiceStatus }) {
   return (
     <Badge color={SERVICE_COLORS[status]} variant="light" data-testid="service-status">
@@ -32,6 +41,14 @@ export function DeploymentStatusBadge({ status }: { status: DeploymentStatus }) 
   return (
     <Badge color={DEPLOYMENT_COLORS[status]} variant="light" data-testid="deployment-status">
       {humanize(status)}
+    </Badge>
+  );
+}
+
+export function PodStatusBadge({ status }: { status: PodStatus }) {
+  return (
+    <Badge color={POD_COLORS[status]} variant="light" data-testid="pod-status">
+      {status}
     </Badge>
   );
 }

@@ -1,9 +1,9 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Route, Routes } from 'react-router';
 import { describe, expect, it } from 'vitest';
-import { apiError, fakeFetch, ok, page } from '../test/fakeApi';
-import { deployment, service } from '../test/fixtures';
+import { apiError, fakeFetch, json, ok, page } from '../test/fakeApi';
+import { deployment, metricSeries, service } from '../test/fixtures';
 import { renderWithApi, testApi } from '../test/render';
 import { ServicePage } from './ServicePage';
 
@@ -81,15 +81,61 @@ describe('the service page', () => {
     expect(within(oldest).getByText('Dockerfile not found')).toBeTruthy();
   });
 
-  it('shows placeholders for the views of the next slice', async () => {
+  it('opens each view in its own tab', async () => {
     renderPage({
       'GET /v1/services/s1': ok(service({ id: 's1', name: 'hello' })),
       'GET /v1/services/s1/deployments': page([]),
+      'GET /v1/services/s1/traces': json(200, { data: [], pagination: { next_cursor: null } }),
+      'GET /v1/services/s1/pods': page([]),
+      'GET /v1/services/s1/metrics': json(200, { data: [metricSeries('request_rate', [])] }),
     });
     const user = userEvent.setup();
     await user.click(await screen.findByRole('tab', { name: 'Traces' }));
-    expect(await screen.findByText('Traces: coming next.')).toBeTruthy();
+    expect(await screen.findByText('No traces in this window')).toBeTruthy();
+    await user.click(screen.getByRole('tab', { name: 'Pods' }));
+    expect(await screen.findByTestId('pods-empty')).toBeTruthy();
+    expect(screen.queryByText('No traces in this window')).toBeNull();
+    await user.click(screen.getByRole('tab', { name: 'Metrics' }));
+    expect(await screen.findByRole('heading', { name: 'Request rate' })).toBeTruthy();
     expect(screen.getByTestId('service-deployed-by').textContent).toBe('not deployed yet');
+  });
+
+  it('shows a redeployed service with its new deployment, following it until it ends', async () => {
+    const current = deployment({ id: '3c2d1e0f-3333-4000-8000-000000000004', service_id: 's1' });
+    const started = deployment({
+      id: 'f00dfeed-5555-4000-8000-000000000006',
+      service_id: 's1',
+      status: 'deploying',
+      ended_at: null,
+    });
+    let history = [current];
+    renderPage({
+      'GET /v1/services/s1': ok(service({ id: 's1', name: 'hello' })),
+      'GET /v1/services/s1/deployments': () => page(history),
+      'POST /v1/services/s1/redeploy': () => {
+        history = [started, current];
+        return ok(started);
+      },
+    });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('tab', { name: 'Deployments' }));
+    await user.click(screen.getByRole('button', { name: 'Redeploy' }));
+    const dialog = await screen.findByRole('dialog');
+    await user.click(within(dialog).getByRole('button', { name: 'Redeploy' }));
+    await waitFor(() => expect(screen.getAllByTestId('deployment-row')).toHaveLength(2));
+    const newest = screen.getAllByTestId('deployment-row')[0] as HTMLElement;
+    expect(within(newest).getByTestId('deployment-status').textContent).toBe('deploying');
+
+    history = [{ ...started, status: 'succeeded' }, current];
+    await waitFor(
+      () =>
+        expect(
+          within(screen.getAllByTestId('deployment-row')[0] as HTMLElement).getByTestId(
+            'deployment-status',
+          ).textContent,
+        ).toBe('succeeded'),
+      { timeout: 15_000 },
+    );
   });
 
   it("shows the API's error for a service that does not exist", async () => {

@@ -1,13 +1,21 @@
-import { Anchor, Center, Loader, Stack, Tabs, Text } from '@mantine/core';
+import { Anchor, Skeleton, Stack, Tabs } from '@mantine/core';
+import { lazy, Suspense, useEffect } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { useApi } from '../api/context';
 import { getService, listDeployments } from '../api/endpoints';
-import { useAsync } from '../api/useAsync';
+import { useQuery } from '../api/useQuery';
+import { AccessLogsTab } from '../components/access-logs/AccessLogsTab';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
-import { ComingNext } from '../components/ComingNext';
-import { DeploymentsTable } from '../components/DeploymentsTable';
+import { DeploymentsTab } from '../components/DeploymentsTab';
 import { EndpointTab } from '../components/EndpointTab';
+import { PodsTab } from '../components/pods/PodsTab';
 import { ServiceHeader } from '../components/ServiceHeader';
+import { TracesTab } from '../components/traces/TracesTab';
+
+// The charts (recharts) are most of the bundle's weight: they load when Metrics is opened.
+const MetricsTab = lazy(() =>
+  import('../components/metrics/MetricsTab').then(({ MetricsTab }) => ({ default: MetricsTab })),
+);
 
 const TABS = [
   { value: 'endpoint', label: 'Endpoint' },
@@ -24,19 +32,35 @@ const isTab = (value: string | null): value is TabValue => TABS.some((tab) => ta
 
 /** How many deployments the Deployments tab lists (newest first). */
 const DEPLOYMENTS_SHOWN = 50;
+/** While a deployment builds or rolls out, its status is read again this often. */
+const LIVE_POLL_MS = 3_000;
 
 /** One service: its header, then tabs (the one open is kept in `?tab=`). */
 export function ServicePage() {
-  const api = useApi();
   const { id = '' } = useParams();
+  // A new id is a new page: nothing of the previous service stays on screen meanwhile.
+  return <ServiceScreen key={id} id={id} />;
+}
+
+function ServiceScreen({ id }: { id: string }) {
+  const api = useApi();
   const [search, setSearch] = useSearchParams();
   const requested = search.get('tab');
   const tab: TabValue = isTab(requested) ? requested : 'endpoint';
 
-  const state = useAsync(
+  const query = useQuery(
     () => Promise.all([getService(api, id), listDeployments(api, id, DEPLOYMENTS_SHOWN)]),
     [api, id],
   );
+  const { state, reload } = query;
+  const inProgress =
+    state.status === 'ok' &&
+    state.data[1].deployments.some(({ status }) => status === 'building' || status === 'deploying');
+  useEffect(() => {
+    if (!inProgress) return;
+    const timer = setInterval(reload, LIVE_POLL_MS);
+    return () => clearInterval(timer);
+  }, [inProgress, reload]);
 
   const back = (
     <Anchor component={Link} to="/" size="sm">
@@ -45,11 +69,11 @@ export function ServicePage() {
   );
   if (state.status === 'loading') {
     return (
-      <Stack>
+      <Stack aria-busy="true" aria-label="Loading the service">
         {back}
-        <Center py="xl">
-          <Loader aria-label="Loading the service" />
-        </Center>
+        <Skeleton height={190} radius="md" />
+        <Skeleton height={36} radius="sm" />
+        <Skeleton height={240} radius="sm" />
       </Stack>
     );
   }
@@ -67,6 +91,9 @@ export function ServicePage() {
     <Stack gap="md">
       {back}
       <ServiceHeader service={service} latest={deployments[0]} />
+      {query.reloadError ? (
+        <ApiErrorAlert error={query.reloadError} title="The service could not be read again" />
+      ) : null}
       <Tabs
         value={tab}
         onChange={(value) => {
@@ -85,24 +112,28 @@ export function ServicePage() {
           <EndpointTab service={service} />
         </Tabs.Panel>
         <Tabs.Panel value="deployments" pt="md">
-          <DeploymentsTable deployments={deployments} />
-          {total > deployments.length ? (
-            <Text size="xs" c="dimmed" mt="xs">
-              The newest {deployments.length} of {total} deployments.
-            </Text>
-          ) : null}
+          <DeploymentsTab
+            serviceId={service.id}
+            deployments={deployments}
+            total={total}
+            onDeploymentStarted={reload}
+          />
         </Tabs.Panel>
         <Tabs.Panel value="pods" pt="md">
-          <ComingNext what="Pods (instances and their logs)" />
+          <PodsTab serviceId={service.id} />
         </Tabs.Panel>
         <Tabs.Panel value="traces" pt="md">
-          <ComingNext what="Traces" />
+          <TracesTab serviceId={service.id} />
         </Tabs.Panel>
         <Tabs.Panel value="metrics" pt="md">
-          <ComingNext what="Metrics" />
+          <Suspense
+            fallback={<Skeleton height={290} radius="md" aria-label="Loading the charts" />}
+          >
+            <MetricsTab serviceId={service.id} />
+          </Suspense>
         </Tabs.Panel>
         <Tabs.Panel value="access-logs" pt="md">
-          <ComingNext what="Access logs" />
+          <AccessLogsTab serviceId={service.id} hostname={service.hostname} />
         </Tabs.Panel>
       </Tabs>
     </Stack>

@@ -8,9 +8,11 @@ export interface Seen {
   headers: Headers;
   credentials: RequestCredentials;
   body: string;
+  /** Aborted when the caller gave up on the request (a stream it stopped following). */
+  signal: AbortSignal;
 }
 
-type Reply = Response | ((seen: Seen) => Response);
+type Reply = Response | ((seen: Seen) => Response | Promise<Response>);
 
 export function json(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), {
@@ -27,6 +29,36 @@ export const page = (data: unknown[]) =>
 export const apiError = (status: number, code: string, message: string) =>
   json(status, { error: { code, message, request_id: 'req-test' } });
 
+/** A reply that never comes: the view stays in its loading state. */
+export const never = (): Promise<Response> => new Promise(() => undefined);
+
+/**
+ * A streamed text/plain answer the test writes to: `write` sends a chunk, `end` closes it;
+ * `cancelled` says whether the reader cancelled it (as aborting a real fetch does).
+ */
+export function textStream() {
+  const encoder = new TextEncoder();
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const state = { cancelled: false };
+  const body = new ReadableStream<Uint8Array>({
+    start: (started) => {
+      controller = started;
+    },
+    cancel: () => {
+      state.cancelled = true;
+    },
+  });
+  return {
+    response: () =>
+      new Response(body, { status: 200, headers: { 'Content-Type': 'text/plain; charset=utf-8' } }),
+    write: (text: string) => controller.enqueue(encoder.encode(text)),
+    end: () => controller.close(),
+    get cancelled() {
+      return state.cancelled;
+    },
+  };
+}
+
 /**
  * A stand-in for `fetch` that answers by "METHOD /path" (the path without its query) and
  * records every request; an unknown route answers the API's 404.
@@ -42,6 +74,7 @@ export function fakeFetch(routes: Record<string, Reply>) {
       headers: request.headers,
       credentials: request.credentials,
       body: await request.text(),
+      signal: request.signal,
     };
     seen.push(entry);
     const reply = routes[`${entry.method} ${entry.path}`];

@@ -1,4 +1,16 @@
-import type { DeploymentView, OrgView, ProjectView, ServiceView } from '../api/types';
+import type {
+  AccessLogView,
+  DeploymentView,
+  MetricName,
+  MetricSeriesView,
+  OrgView,
+  PodView,
+  ProjectView,
+  ServiceView,
+  SpanView,
+  TraceSummaryView,
+  TraceView,
+} from '../api/types';
 
 const at = '2026-12-06T10:00:00.000Z';
 
@@ -76,4 +88,104 @@ export const deployment = (
   created_at: at,
   updated_at: at,
   ...overrides,
+});
+
+export const pod = (overrides: Partial<PodView> & { name: string }): PodView => ({
+  deployment_id: '9b1e4c7a-1111-4000-8000-000000000002',
+  status: 'running',
+  ready: true,
+  restarts: 0,
+  started_at: at,
+  message: null,
+  ...overrides,
+});
+
+export const accessLog = (
+  overrides: Partial<AccessLogView> & { request_id: string },
+): AccessLogView => ({
+  time: '2026-12-06T10:00:01.123Z',
+  method: 'GET',
+  path: '/orders/42',
+  status: 200,
+  duration_ms: 12.5,
+  bytes_in: 0,
+  bytes_out: 1536,
+  client_ip: '203.0.113.7',
+  user_agent: 'curl/8.5.0',
+  ...overrides,
+});
+
+/** A series with a point every 10 s from 10:00:00, one per value. */
+export const metricSeries = (name: MetricName, values: number[]): MetricSeriesView => ({
+  name,
+  status: 'ok',
+  points: values.map((value, index) => ({
+    time: new Date(Date.parse(at) + index * 10_000).toISOString(),
+    value,
+  })),
+});
+
+export const traceSummary = (
+  overrides: Partial<TraceSummaryView> & { trace_id: string },
+): TraceSummaryView => ({
+  root_span_name: 'GET /orders',
+  start_time: '2026-12-06T10:00:00.000000Z',
+  end_time: '2026-12-06T10:00:00.047000Z',
+  duration_ms: 47,
+  span_count: 3,
+  error: false,
+  ...overrides,
+});
+
+export const span = (
+  overrides: Partial<SpanView> & { span_id: string; name: string; start_time: string },
+): SpanView => ({
+  parent_span_id: null,
+  kind: 'internal',
+  end_time: overrides.start_time,
+  duration_ms: 0,
+  status: { code: 'unset', message: null },
+  attributes: {},
+  events: [],
+  links: [],
+  resource: {},
+  children: [],
+  ...overrides,
+});
+
+/** GET /orders (47 ms) calling SELECT orders (from +5 ms, 20 ms) and a failed fetch. */
+export const trace = (traceId: string): TraceView => ({
+  ...traceSummary({ trace_id: traceId, error: true }),
+  spans: [
+    span({
+      span_id: 'root',
+      name: 'GET /orders',
+      kind: 'server',
+      start_time: '2026-12-06T10:00:00.000000Z',
+      end_time: '2026-12-06T10:00:00.047000Z',
+      duration_ms: 47,
+      attributes: { 'http.route': '/orders' },
+      children: [
+        span({
+          span_id: 'db',
+          parent_span_id: 'root',
+          name: 'SELECT orders',
+          kind: 'client',
+          start_time: '2026-12-06T10:00:00.005000Z',
+          end_time: '2026-12-06T10:00:00.025000Z',
+          duration_ms: 20,
+        }),
+        span({
+          span_id: 'fetch',
+          parent_span_id: 'root',
+          name: 'POST /stock',
+          kind: 'client',
+          start_time: '2026-12-06T10:00:00.030500Z',
+          end_time: '2026-12-06T10:00:00.040000Z',
+          duration_ms: 9.5,
+          status: { code: 'error', message: 'connection refused' },
+        }),
+      ],
+    }),
+  ],
 });

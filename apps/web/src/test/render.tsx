@@ -9,7 +9,8 @@ import { theme } from '../theme';
 
 export function renderWithRouter(ui: ReactNode, route = '/'): RenderResult {
   return render(
-    <MantineProvider theme={theme}>
+    // env="test": no transitions and no portals, so dropdowns open at once and in place.
+    <MantineProvider theme={theme} env="test">
       <MemoryRouter initialEntries={[route]}>{ui}</MemoryRouter>
     </MantineProvider>,
   );
