@@ -40,6 +40,11 @@ const isResourceType = (name: unknown): name is ResourceType =>
 const isDataSourceType = (name: unknown): name is DataSourceType =>
   typeof name === 'string' && name in DATA_SOURCE_SCHEMAS;
 
+const unknownDataSource = (name: unknown) =>
+  new IacError(
+    `no data source ${String(name)}: there are ${Object.keys(DATA_SOURCE_SCHEMAS).join(' and ')}`,
+  );
+
 /** A thrown error as the diagnostic Terraform shows (its message is written for users). */
 function failure(summary: string, error: unknown): { diagnostics: Diagnostic[] } {
   return { diagnostics: [errorDiagnostic(summary, (error as Error).message)] };
@@ -154,7 +159,7 @@ export class SlipwayProvider {
 
     ValidateDataResourceConfig: (request) => {
       if (!isDataSourceType(request.type_name))
-        return failure('Unknown data source', new Error(String(request.type_name)));
+        return failure('Unknown data source', unknownDataSource(request.type_name));
       return { diagnostics: [] };
     },
 
@@ -250,7 +255,7 @@ export class SlipwayProvider {
 
     ReadDataSource: async (request) => {
       if (!isDataSourceType(request.type_name))
-        return failure('Unknown data source', new Error(String(request.type_name)));
+        return failure('Unknown data source', unknownDataSource(request.type_name));
       const type = request.type_name;
       const block: Block = DATA_SOURCE_SCHEMAS[type];
       try {

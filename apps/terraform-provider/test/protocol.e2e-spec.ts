@@ -222,6 +222,16 @@ describe('terraform-provider-slipway over gRPC (plugin protocol 6)', () => {
     expect(errors(key).map((d) => d.detail)).toEqual([
       'a project key names its project_id; an org key names none',
     ]);
+    const dataSource = await plugin.call('ValidateDataResourceConfig', {
+      type_name: 'slipway_resource_profile',
+    });
+    expect(errors(dataSource)).toEqual([]);
+    const unknownDataSource = await plugin.call('ValidateDataResourceConfig', {
+      type_name: 'slipway_nope',
+    });
+    expect(errors(unknownDataSource).map((d) => d.detail)).toEqual([
+      'no data source slipway_nope: there are slipway_project and slipway_resource_profile',
+    ]);
     const unknownType = await plugin.call('ValidateResourceConfig', { type_name: 'slipway_nope' });
     expect(errors(unknownType).map((d) => d.detail)).toEqual([
       'unknown resource type slipway_nope',
