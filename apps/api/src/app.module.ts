@@ -18,6 +18,7 @@ import { GitModule } from './git/git.module';
 import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { InstancesModule } from './instances/instances.module';
+import { VolumesModule } from './volumes/volumes.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OperationsModule } from './operations/operations.module';
 import { OrgsModule } from './orgs/orgs.module';
@@ -60,6 +61,7 @@ export class AppModule {
         GitModule,
         RolloutsModule,
         InstancesModule,
+        VolumesModule,
         OperationsModule,
         TracesModule,
         AccessLogsModule,

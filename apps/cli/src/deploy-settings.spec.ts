@@ -23,6 +23,21 @@ describe('deploy settings from flags', () => {
     });
   });
 
+  it('reads --volume NAME:MOUNT_PATH:SIZE, and refuses anything else with the expected form', () => {
+    expect(deploySettings({ volume: ['data:/var/lib/data:10Gi', 'cache:/cache:1Gi'] })).toEqual({
+      volumes: [
+        { name: 'data', mount_path: '/var/lib/data', size: '10Gi' },
+        { name: 'cache', mount_path: '/cache', size: '1Gi' },
+      ],
+    });
+    for (const bad of ['data:/var/lib/data', 'data', 'a:/b:1Gi:extra', ':/data:1Gi'])
+      expect(() => deploySettings({ volume: [bad] })).toThrow(
+        new UsageError(
+          `--volume takes NAME:MOUNT_PATH:SIZE, such as data:/var/lib/data:10Gi (got "${bad}")`,
+        ),
+      );
+  });
+
   it('passes --command and --args through in order', () => {
     const args = ['-c', 'echo hi'].reduce<string[] | undefined>(
       (all, a) => repeatable(a, all),

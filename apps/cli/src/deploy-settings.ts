@@ -25,6 +25,7 @@ export interface DeploySettingsFlags {
   minReplicas?: number;
   maxReplicas?: number;
   targetCpuUtilization?: number;
+  volume?: string[];
 }
 
 /** Commander collector for a repeatable flag: `--args a --args b` is [a, b]. */
@@ -42,6 +43,17 @@ export function envPairs(flag: string, values: readonly string[], secret: boolea
     pairs.push({ name: values[i] ?? '', value: values[i + 1] ?? '', secret });
   }
   return pairs;
+}
+
+/** `--volume data:/var/lib/data:10Gi`: a volume each instance gets its own disk of. */
+export function volumeFlag(value: string): Schemas['VolumeDto'] {
+  const [name, mountPath, size, ...rest] = value.split(':');
+  if (!name || !mountPath || !size || rest.length > 0) {
+    throw new UsageError(
+      `--volume takes NAME:MOUNT_PATH:SIZE, such as data:/var/lib/data:10Gi (got "${value}")`,
+    );
+  }
+  return { name, mount_path: mountPath, size };
 }
 
 function quantities(cpu: string | undefined, memory: string | undefined) {
@@ -107,6 +119,7 @@ export function deploySettings(flags: DeploySettingsFlags, currentProfile?: stri
     ...(flags.args !== undefined && { args: flags.args }),
     ...(sized && { resources: sized }),
     ...(scaling && { autoscaling: scaling }),
+    ...(flags.volume !== undefined && { volumes: flags.volume.map(volumeFlag) }),
   };
 }
 

@@ -5,6 +5,10 @@ import { useCliStack, type Result } from './support';
 
 const FIXTURE = join(__dirname, 'fixtures', 'iac-stack', 'main.js');
 
+// A whole stack's life (two deployments with a build, drift, import, destroy) in one test:
+// on a busy CI machine it outlasts the CLI suite's 120 s default.
+jest.setTimeout(300_000);
+
 interface Planned {
   changes: { add: number; change: number; destroy: number };
   resources: {

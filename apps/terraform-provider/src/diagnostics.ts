@@ -24,9 +24,16 @@ function stepsOf(block: Block, path: readonly PropertyKey[]): Step[] {
       if (!attribute) break;
       steps.push({ attribute_name: String(key) });
       const type: AttributeType = attribute.type;
-      current = typeof type === 'object' && 'object' in type ? type.object : undefined;
+      current =
+        typeof type !== 'object'
+          ? undefined
+          : 'object' in type
+            ? type.object
+            : 'objects' in type
+              ? type.objects
+              : undefined;
       collection =
-        typeof type === 'object' && 'list' in type
+        typeof type === 'object' && ('list' in type || 'objects' in type)
           ? 'list'
           : typeof type === 'object' && 'map' in type
             ? 'map'

@@ -151,6 +151,9 @@ describe('terraform-provider-slipway over gRPC (plugin protocol 6)', () => {
       'map',
       'string',
     ]);
+    expect(attribute('slipway_service', 'volumes')).toMatchObject({
+      nested_type: { nesting: 'LIST', attributes: expect.any(Array) },
+    });
     expect(attribute('slipway_access_key', 'key')).toMatchObject({
       sensitive: true,
       computed: true,

@@ -57,6 +57,7 @@ function completeStack(): TerraformStack {
     source: { directory: FIXTURE },
     resourceProfile: gpu,
     autoscaling: { minInstances: 1, maxInstances: 4, targetCpuPercent: 70 },
+    volumes: [{ name: 'models', mountPath: '/var/lib/models', size: '20Gi' }],
   });
   new AccessKey(stack, 'frontend', { name: 'frontend', scope: 'project', project });
   return stack;
@@ -195,6 +196,31 @@ describe('the constructs', () => {
         'a port out of range',
         (s, project) => new Service(s, 'x', { project, name: 'x', image: 'nginx', port: 70000 }),
         /shop\/x: port must be an integer from 1 to 65535 \(got 70000\)/,
+      ],
+      [
+        'a volume under /tmp',
+        (s, project) =>
+          new Service(s, 'x', {
+            project,
+            name: 'x',
+            image: 'nginx',
+            volumes: [{ name: 'data', mountPath: '/tmp/data', size: '1Gi' }],
+          }),
+        /shop\/x: volume data: mountPath must be an absolute path, not under \/tmp/,
+      ],
+      [
+        'two volumes of one name',
+        (s, project) =>
+          new Service(s, 'x', {
+            project,
+            name: 'x',
+            image: 'nginx',
+            volumes: [
+              { name: 'data', mountPath: '/a', size: '1Gi' },
+              { name: 'data', mountPath: '/b', size: '1Gi' },
+            ],
+          }),
+        /volume name "data" must be a unique lowercase DNS label/,
       ],
       [
         'a tag that is not one',

@@ -2,4 +2,4 @@ export { AccessKey, type AccessKeyProps } from './access-key';
 export { Project, type ProjectProps } from './project';
 export { SlipwayProvider, type SlipwayProviderProps } from './provider';
 export { ResourceProfile, type ResourceProfileProps } from './resource-profile';
-export { Service, type ServiceProps, type ServiceSource } from './service';
+export { Service, type ServiceProps, type ServiceSource, type ServiceVolume } from './service';

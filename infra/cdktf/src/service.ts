@@ -63,6 +63,21 @@ export interface ServiceProps {
   readonly healthCheckPath?: string;
   readonly command?: readonly string[];
   readonly args?: readonly string[];
+  /**
+   * Persistent storage: each instance gets its own volume of each (instance N always mounts
+   * ordinal N's), kept across deploys, restarts and scaling; rollouts then replace one
+   * instance at a time. At most 8.
+   */
+  readonly volumes?: readonly ServiceVolume[];
+}
+
+export interface ServiceVolume {
+  /** A DNS label, unique within the service. */
+  readonly name: string;
+  /** An absolute path, not under /tmp. */
+  readonly mountPath: string;
+  /** Per instance, 1Gi..16Ti: `10Gi`. */
+  readonly size: string;
 }
 
 /** `slipway_service`: a service and the deployment it should run. */
@@ -109,6 +124,7 @@ export class Service extends TerraformResource {
     );
     if (shared.length) throw new Error(`${path}: ${shared.join(', ')} in both env and secretEnv`);
     checkCounts(path, props);
+    checkVolumes(path, props.volumes ?? []);
     const { min, max } = SERVICE_PORT_RANGE;
     if (
       props.port !== undefined &&
@@ -162,6 +178,7 @@ export class Service extends TerraformResource {
       health_check_path: p.healthCheckPath,
       command: p.command,
       args: p.args,
+      volumes: p.volumes?.map((v) => ({ name: v.name, mount_path: v.mountPath, size: v.size })),
     };
   }
 
@@ -183,6 +200,20 @@ function checkSource(path: string, source: ServiceSource): void {
   const dockerfile = source.dockerfile ?? 'Dockerfile';
   if (!existsSync(join(dir, dockerfile)))
     throw new Error(`${path}: no ${dockerfile} in ${source.directory}`);
+}
+
+function checkVolumes(path: string, volumes: readonly ServiceVolume[]): void {
+  if (volumes.length > 8) throw new Error(`${path}: at most 8 volumes (got ${volumes.length})`);
+  const names = new Set<string>();
+  for (const volume of volumes) {
+    if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(volume.name) || names.has(volume.name))
+      throw new Error(`${path}: volume name "${volume.name}" must be a unique lowercase DNS label`);
+    names.add(volume.name);
+    if (!volume.mountPath.startsWith('/') || /^\/tmp(\/|$)/.test(volume.mountPath))
+      throw new Error(
+        `${path}: volume ${volume.name}: mountPath must be an absolute path, not under /tmp (got ${volume.mountPath})`,
+      );
+  }
 }
 
 function checkCounts(path: string, p: ServiceProps): void {

@@ -75,6 +75,14 @@ export interface DeploymentSource {
   docker: { file: string; context: string };
 }
 
+/** Persistent storage: each instance has its own volume of each. */
+export interface DeploymentVolume {
+  name: string;
+  mount_path: string;
+  /** Per instance, as given (`10Gi`). */
+  size: string;
+}
+
 export interface DeploymentResource {
   id: string;
   service_id: string;
@@ -104,6 +112,8 @@ export interface DeploymentResource {
   stop_grace_period_seconds: number | null;
   command: string[] | null;
   args: string[] | null;
+  /** Empty for a stateless service. */
+  volumes: DeploymentVolume[];
   /** Human-readable: what failed and the evidence (build step output, exit code, last log lines). */
   failure_reason: string | null;
   created_at: string;

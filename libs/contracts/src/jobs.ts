@@ -151,6 +151,8 @@ export const DeleteJobPayloadSchema = z.strictObject({
   serviceId: id,
   /** Stop the instances at once instead of draining them (absent in older jobs: drain). */
   force: z.boolean().default(false),
+  /** Leave a stateful service's volumes in place (absent in older jobs: delete them). */
+  keepVolumes: z.boolean().default(false),
 });
 export type DeleteJobPayload = z.infer<typeof DeleteJobPayloadSchema>;
 

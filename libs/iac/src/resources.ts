@@ -144,6 +144,18 @@ export const ServiceConfig = z
       .optional(),
     port: z.number().int().min(SERVICE_PORT_RANGE.min).max(SERVICE_PORT_RANGE.max).optional(),
     health_check_path: z.string().startsWith('/').optional(),
+    volumes: z
+      .array(
+        z.strictObject({
+          name: z.string().regex(PROFILE_NAME, 'must be a lowercase DNS label'),
+          mount_path: z
+            .string()
+            .regex(/^\/(?!tmp(\/|$))/, 'must be an absolute path, not under /tmp'),
+          size: z.string().regex(QUANTITY, 'must be a size such as 10Gi'),
+        }),
+      )
+      .max(8, 'at most 8 volumes')
+      .optional(),
     command: z.array(z.string()).optional(),
     args: z.array(z.string()).optional(),
   })

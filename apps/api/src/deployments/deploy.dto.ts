@@ -64,6 +64,36 @@ export class ResourcesDto {
   limits?: ResourceQuantitiesDto;
 }
 
+/** Volumes per service: each instance gets its own disk of each (docker: named volumes). */
+export const MAX_VOLUMES = 8;
+
+export class VolumeDto {
+  @ApiProperty({ example: 'data', description: 'A DNS label, unique within the service' })
+  @MaxLength(63, { message: 'must be at most 63 characters' })
+  @IsString({ message: 'must be a string' })
+  @IsDefined({ message: 'is required' })
+  name!: string;
+
+  @ApiProperty({
+    example: '/var/lib/data',
+    description: 'Where each instance sees its volume: an absolute path, not under /tmp',
+  })
+  @MaxLength(1024, { message: 'must be at most 1024 characters' })
+  @IsString({ message: 'must be a string' })
+  @IsDefined({ message: 'is required' })
+  mount_path!: string;
+
+  @ApiProperty({
+    example: '10Gi',
+    description:
+      "The size of each instance's volume (1Gi..16Ti). Enforced on Kubernetes; on docker the local volume driver cannot cap it, so it is recorded and reported",
+  })
+  @MaxLength(32, { message: 'must be at most 32 characters' })
+  @IsString({ message: 'must be a string such as "10Gi"' })
+  @IsDefined({ message: 'is required' })
+  size!: string;
+}
+
 export class EnvVarDto {
   @ApiProperty({ example: 'LOG_LEVEL' })
   @Matches(ENV_NAME, { message: 'must be letters, digits and _, not starting with a digit' })
@@ -215,6 +245,17 @@ export class DeploySettingsDto {
   @ArrayMaxSize(500, { message: 'must hold at most 500 variables' })
   @IsArray({ message: 'must be an array of {name, value, secret}' })
   env?: EnvVarDto[];
+
+  @ApiPropertyOptional({
+    type: [VolumeDto],
+    description: `Persistent storage: each instance gets its own volume of each (at most ${MAX_VOLUMES}), kept across deploys, restarts and scaling; rollouts replace instances one at a time`,
+  })
+  @IsOptional()
+  @ValidateNested({ each: true })
+  @Type(() => VolumeDto)
+  @ArrayMaxSize(MAX_VOLUMES, { message: `must hold at most ${MAX_VOLUMES} volumes` })
+  @IsArray({ message: 'must be an array of {name, mount_path, size}' })
+  volumes?: VolumeDto[];
 
   @ApiPropertyOptional({ type: AutoscalingDto })
   @IsOptional()

@@ -70,6 +70,9 @@ export class DeploymentSettingsResolver {
       stopGracePeriodSeconds: dto.stop_grace_period_seconds ?? null,
       command: dto.command ?? null,
       args: dto.args ?? null,
+      volumes: dto.volumes?.length
+        ? dto.volumes.map((v) => ({ name: v.name, mountPath: v.mount_path, size: v.size }))
+        : null,
     };
   }
 

@@ -29,6 +29,13 @@ export interface StoredStartupProbe {
   readonly failureThreshold?: number;
 }
 
+export interface StoredVolume {
+  readonly name: string;
+  readonly mountPath: string;
+  /** As given (`10Gi`): parsed by `@slipway/k8s-spec` when the spec is built. */
+  readonly size: string;
+}
+
 export interface DeploymentSettings {
   readonly resourceProfileId: string | null;
   readonly resources: StoredResources;
@@ -43,6 +50,8 @@ export interface DeploymentSettings {
   readonly stopGracePeriodSeconds?: number | null;
   readonly command: readonly string[] | null;
   readonly args: readonly string[] | null;
+  /** Absent in settings stored before it existed: stateless. */
+  readonly volumes?: readonly StoredVolume[] | null;
 }
 
 export interface StoredSource {

@@ -5,6 +5,7 @@ import {
   MASKED_SECRET_VALUE,
   type DeploymentAutoscaling,
   type DeploymentEnvVar,
+  type DeploymentVolume,
   type DeploymentRepo,
   type DeploymentResource,
   type DeploymentResources,
@@ -29,6 +30,12 @@ class EnvVarView {
   @ApiProperty() name!: string;
   @ApiProperty({ description: `"${MASKED_SECRET_VALUE}" for secret values` }) value!: string;
   @ApiProperty() secret!: boolean;
+}
+
+class VolumeView {
+  @ApiProperty({ example: 'data' }) name!: string;
+  @ApiProperty({ example: '/var/lib/data' }) mount_path!: string;
+  @ApiProperty({ example: '10Gi', description: "Each instance's volume" }) size!: string;
 }
 
 class SourceView {
@@ -93,6 +100,8 @@ export class DeploymentView implements DeploymentResource {
   stop_grace_period_seconds!: number | null;
   @ApiProperty({ nullable: true, type: [String] }) command!: string[] | null;
   @ApiProperty({ nullable: true, type: [String] }) args!: string[] | null;
+  @ApiProperty({ type: [VolumeView], description: 'Empty for a stateless service' })
+  volumes!: DeploymentVolume[];
   @ApiProperty({ nullable: true, type: String, description: 'What failed, with the evidence' })
   failure_reason!: string | null;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
@@ -176,6 +185,11 @@ export function toDeploymentView(deployment: Deployment): DeploymentView {
     stop_grace_period_seconds: settings.stopGracePeriodSeconds ?? null,
     command: settings.command ? [...settings.command] : null,
     args: settings.args ? [...settings.args] : null,
+    volumes: (settings.volumes ?? []).map((v) => ({
+      name: v.name,
+      mount_path: v.mountPath,
+      size: v.size,
+    })),
     failure_reason: deployment.failureReason,
     created_at: deployment.createdAt.toISOString(),
     updated_at: deployment.updatedAt.toISOString(),

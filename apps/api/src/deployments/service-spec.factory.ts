@@ -95,6 +95,11 @@ export function serviceSpecOf(input: SpecInput): ServiceSpec {
     healthCheckPath: settings.healthCheckPath ?? undefined,
     stopGracePeriodSeconds: settings.stopGracePeriodSeconds ?? undefined,
     startupProbe: settings.startupProbe ?? undefined,
+    volumes: settings.volumes?.map((volume, index) => ({
+      name: volume.name,
+      mountPath: volume.mountPath,
+      size: quantity(`volumes[${index}].size`, volume.size, (t) => Size.parse(t)),
+    })),
     accessType: input.accessType,
     customDomains: input.customDomains.length > 0 ? input.customDomains : undefined,
   };

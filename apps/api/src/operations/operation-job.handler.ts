@@ -7,6 +7,7 @@ import { type AppConfig } from '../config/config.schema';
 import { DeploymentsService } from '../deployments/deployments.service';
 import { ServiceStatusUpdater } from '../deployments/service-status';
 import { Retirements } from '../rollouts/retirements';
+import { TrafficShift } from '../rollouts/traffic-shift';
 import { HandlesServiceJob, type ServiceJobHandler } from '../rollouts/service-jobs';
 import { acquireServiceLock, releaseServiceLock } from '../rollouts/service-lock';
 import { RoutesService } from '../routes/routes.service';
@@ -35,6 +36,7 @@ export class OperationJobHandler implements ServiceJobHandler<'operation'>, OnAp
     private readonly routes: RoutesService,
     private readonly statuses: ServiceStatusUpdater,
     private readonly retirements: Retirements,
+    private readonly traffic: TrafficShift,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -77,6 +79,7 @@ export class OperationJobHandler implements ServiceJobHandler<'operation'>, OnAp
         readinessTimeoutMs: this.config.deploy.readinessTimeoutSeconds * 1000,
         onProgress: (message: string) =>
           this.logger.log(`${operation.kind} ${operation.id}: ${message}`),
+        reroute: this.traffic.forService(service.id),
       };
       const result =
         operation.kind === 'scale'

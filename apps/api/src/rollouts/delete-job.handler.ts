@@ -34,7 +34,7 @@ export class DeleteJobHandler implements ServiceJobHandler<'delete'> {
     private readonly teardown: ServiceTeardown,
   ) {}
 
-  async handle({ serviceId, force }: DeleteJobPayload): Promise<void> {
+  async handle({ serviceId, force, keepVolumes }: DeleteJobPayload): Promise<void> {
     const exists = async (): Promise<boolean> =>
       (await this.dataSource.getRepository(Service).existsBy({ id: serviceId })) === true;
     if (!(await exists())) return;
@@ -45,7 +45,7 @@ export class DeleteJobHandler implements ServiceJobHandler<'delete'> {
     try {
       const service = await this.dataSource.getRepository(Service).findOneBy({ id: serviceId });
       if (!service) return;
-      await this.teardown.run(service, { force });
+      await this.teardown.run(service, { force, keepVolumes });
       await this.dataSource.getRepository(Service).delete({ id: serviceId });
     } finally {
       await releaseServiceLock(lock, serviceId);

@@ -15,6 +15,7 @@ import {
 } from '../runtime/runtime-driver';
 import { Service } from '../services/service.entity';
 import { Retirements } from './retirements';
+import { TrafficShift } from './traffic-shift';
 import { acquireServiceLock, releaseServiceLock } from './service-lock';
 import { ServiceStatusUpdater } from '../deployments/service-status';
 
@@ -37,6 +38,7 @@ export class RolloutRunner {
     private readonly routes: RoutesService,
     private readonly statuses: ServiceStatusUpdater,
     private readonly retirements: Retirements,
+    private readonly traffic: TrafficShift,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -110,6 +112,7 @@ export class RolloutRunner {
         signal: abort.signal,
         readinessTimeoutMs: this.config.deploy.readinessTimeoutSeconds * 1000,
         onProgress: (message) => this.logger.log(`deployment ${deploymentId}: ${message}`),
+        reroute: this.traffic.forService(service.id),
       });
       // Deployment, route and status commit together; the edge hears of the route after.
       // Superseded meanwhile, the new instances still take the traffic: the old ones were

@@ -18,6 +18,7 @@ import { DeployJobHandler } from './deploy-job.handler';
 import { InstanceReaper } from './instance-reaper';
 import { LostJobSweeper } from './lost-job.sweeper';
 import { Retirements } from './retirements';
+import { TrafficShift } from './traffic-shift';
 import { RolloutRunner } from './rollout.runner';
 import { ServiceJobsProcessor } from './service-jobs.processor';
 import { StaleBuildSweeper } from './stale-build.sweeper';
@@ -30,11 +31,12 @@ import { StaleBuildSweeper } from './stale-build.sweeper';
     DeleteJobHandler,
     RolloutRunner,
     Retirements,
+    TrafficShift,
     StaleBuildSweeper,
     InstanceReaper,
     LostJobSweeper,
   ],
-  exports: [Retirements],
+  exports: [Retirements, TrafficShift],
 })
 export class RolloutsModule implements OnModuleInit {
   constructor(
@@ -56,13 +58,13 @@ export class RolloutsModule implements OnModuleInit {
     this.teardown.register('deployments in progress', (service) =>
       cancelRollouts(this.dataSource, service.id),
     );
-    this.teardown.register('instances', async (service, { force }) => {
+    this.teardown.register('instances', async (service, { force, keepVolumes }) => {
       // Without force, requests already inside finish first, as when a rollout retires.
       if (!force) await sleep(this.config.runtime.drainSeconds * 1000);
       await this.runtime.delete(
         await this.deployments.refOf(service),
         await this.images.builtImages(service.id),
-        { force },
+        { force, keepVolumes },
       );
     });
     this.teardown.register('built images', (service) => this.images.deleteBuiltImages(service.id));

@@ -43,6 +43,12 @@ export interface RolloutOptions {
   readonly readinessTimeoutMs: number;
   /** Progress lines for the deployment's event log (`2/2 instances ready`). */
   readonly onProgress?: (message: string) => void;
+  /**
+   * Points the route at exactly `endpoints` now and resolves once the drain has passed.
+   * Stateful services are replaced one instance at a time (a volume has one writer), each
+   * taken out of the route before it stops; without it they are replaced unrouted.
+   */
+  readonly reroute?: (endpoints: readonly Endpoint[]) => Promise<void>;
 }
 
 export interface RolloutResult {
@@ -189,6 +195,8 @@ export interface RuntimeDriver {
    * The docker runtime has nothing to do: its edge routes domains from the route table.
    */
   applyDomains(ref: ServiceRef, domains: readonly string[]): Promise<void>;
+  /** The service's volumes, one per declared volume and instance ordinal ever started. */
+  volumes(ref: ServiceRef): Promise<ServiceVolume[]>;
   /** Plain-text log lines of one instance; throws InstanceNotFoundError. */
   logs(ref: ServiceRef, instance: string, options: LogOptions): Promise<Readable>;
   /** Log lines of every instance of the service (stopped ones too), oldest first. */
@@ -205,6 +213,24 @@ export interface RuntimeDriver {
 export interface DeleteOptions {
   /** Stop at once (SIGKILL, no grace); otherwise each instance gets its stop grace period. */
   readonly force?: boolean;
+  /** Leave the service's volumes (and their data) in place. */
+  readonly keepVolumes?: boolean;
+}
+
+/** One instance's disk of one of the service's volumes. */
+export interface ServiceVolume {
+  /** The declared volume (`data`). */
+  readonly name: string;
+  /** The instance it belongs to: instance N always mounts ordinal N's volumes. */
+  readonly ordinal: number;
+  /** As declared (`10Gi`), or null when the runtime does not record it. */
+  readonly size: string | null;
+  /** What it holds now, where the runtime can tell. */
+  readonly usedBytes: number | null;
+  /** A running instance mounts it. */
+  readonly attached: boolean;
+  /** The runtime's own name (docker volume, PersistentVolumeClaim). */
+  readonly runtimeName: string;
 }
 
 export const RUNTIME_DRIVER = Symbol('RUNTIME_DRIVER');

@@ -7,6 +7,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { type AppConfig } from '../config/config.schema';
 import { serviceJobOptions } from '../queues/job-options';
 import { type Service } from './service.entity';
+import { type TeardownOptions } from './service-teardown';
 
 /**
  * How long a DELETE waits for its job beyond the drain: the longest stop grace period and a
@@ -28,12 +29,12 @@ export class ServiceDeletion implements OnModuleDestroy {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async delete(service: Service, force: boolean): Promise<void> {
+  async delete(service: Service, options: TeardownOptions): Promise<void> {
     const events = await this.queueEvents();
     // A fresh job id per request: a retry after a failed deletion must run again.
     const job = await this.queue.add(
       'delete',
-      SERVICE_JOBS.delete.parse({ serviceId: service.id, force }),
+      SERVICE_JOBS.delete.parse({ serviceId: service.id, ...options }),
       serviceJobOptions(`delete-${service.id}-${Date.now().toString(36)}`, 1),
     );
     try {

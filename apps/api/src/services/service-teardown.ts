@@ -4,6 +4,8 @@ import { type Service } from './service.entity';
 export interface TeardownOptions {
   /** Stop instances at once rather than after the drain and their grace period. */
   readonly force: boolean;
+  /** Leave the service's volumes in place. */
+  readonly keepVolumes: boolean;
 }
 
 export type TeardownStep = (service: Service, options: TeardownOptions) => Promise<void>;

@@ -276,4 +276,16 @@ export class DeleteServiceQuery {
     value === 'true' ? true : value === 'false' ? false : value,
   )
   force?: boolean;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      "Keep a stateful service's volumes (and their data) instead of deleting them with it. On docker they stay as named volumes `slipway-<service>-<id>-<volume>-<ordinal>`; on Kubernetes as PersistentVolumeClaims.",
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'must be true or false' })
+  @Transform(({ value }: { value: unknown }) =>
+    value === 'true' ? true : value === 'false' ? false : value,
+  )
+  keep_volumes?: boolean;
 }

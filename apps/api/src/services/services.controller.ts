@@ -107,6 +107,13 @@ export class ServicesController {
     @UuidParam('id') id: string,
     @Query() query: DeleteServiceQuery,
   ): Promise<DataEnvelope<ServiceView>> {
-    return one(toServiceView(await this.services.delete(principal.userId, id, query.force)));
+    return one(
+      toServiceView(
+        await this.services.delete(principal.userId, id, {
+          force: query.force ?? false,
+          keepVolumes: query.keep_volumes ?? false,
+        }),
+      ),
+    );
   }
 }

@@ -34,6 +34,7 @@ import { RUNTIME_DRIVER, type RuntimeDriver, type ServiceRef } from '../runtime/
 import { assertCustomDomains } from './custom-domains';
 import { ServiceDomain } from './service-domain.entity';
 import { Service } from './service.entity';
+import { type TeardownOptions } from './service-teardown';
 import { ServiceDeletion } from './service-deletion';
 
 export interface NewService {
@@ -186,9 +187,9 @@ export class ServicesService {
     return saved;
   }
 
-  async delete(userId: string, id: string, force = false): Promise<Service> {
+  async delete(userId: string, id: string, options: TeardownOptions): Promise<Service> {
     const service = await this.get(userId, id);
-    await this.deletion.delete(service, force);
+    await this.deletion.delete(service, options);
     return service;
   }
 

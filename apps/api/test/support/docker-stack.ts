@@ -292,6 +292,16 @@ export async function startDockerStack(options: DockerStackOptions = {}): Promis
         .getImage(siteImage)
         .remove({ force: true })
         .catch(() => undefined);
+      // Stateful services' volumes (a service deleted with keep_volumes leaves its own).
+      const { Volumes: volumes } = await docker.listVolumes({
+        filters: { label: [`slipway.installation-id=${installation?.id ?? 'none'}`] },
+      });
+      for (const volume of volumes ?? []) {
+        await docker
+          .getVolume(volume.Name)
+          .remove()
+          .catch(() => undefined);
+      }
       await docker
         .getNetwork(network)
         .remove()

@@ -138,6 +138,11 @@ export function registerDeploy(service: Command): void {
       integerIn(1, 300),
     )
     .option(
+      '--volume <name:path:size>',
+      'persistent storage, its own disk per instance, kept across deploys and scaling (repeatable): data:/var/lib/data:10Gi',
+      repeatable,
+    )
+    .option(
       '--max-upload-mb <mb>',
       'refuse a packed source larger than this',
       integerIn(1, 100_000),

@@ -249,14 +249,16 @@ export function registerServices(program: Command): Command {
       'slipway service delete --id SERVICE_ID',
       'Its hostname answers 503 from the start. Instances drain and stop with their grace period unless --force.',
     ),
-  ).option('--force', 'kill the instances at once: no drain, no grace period');
-  handle<ServiceTarget & { force?: boolean }>(remove, async (options, output, connect) => {
+  )
+    .option('--force', 'kill the instances at once: no drain, no grace period')
+    .option('--keep-volumes', "keep a stateful service's volumes and their data");
+  type DeleteOptions = ServiceTarget & { force?: boolean; keepVolumes?: boolean };
+  handle<DeleteOptions>(remove, async (options, output, connect) => {
     const { api, id } = await connectToService(options, connect);
+    const query = { force: options.force === true, keep_volumes: options.keepVolumes === true };
     const { data: deleted } = await call(
       api,
-      api.client.DELETE('/v1/services/{id}', {
-        params: { path: { id }, query: { force: options.force === true } },
-      }),
+      api.client.DELETE('/v1/services/{id}', { params: { path: { id }, query } }),
     );
     output.result(deleted, () => `Deleted service ${deleted.name} (${deleted.id})\n`);
   });

@@ -57,6 +57,7 @@ const deployment = {
   health_check_path: null,
   command: null,
   args: null,
+  volumes: [],
 } as unknown as Schemas['DeploymentView'];
 
 describe('service attributes', () => {

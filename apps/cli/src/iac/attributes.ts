@@ -178,6 +178,7 @@ export function serviceResource(
         health_check_path: d.health_check_path ?? undefined,
         command: d.command ?? undefined,
         args: d.args ?? undefined,
+        volumes: d.volumes.length ? d.volumes : undefined,
       }),
     }),
     computed: {
@@ -203,6 +204,7 @@ export const DEPLOYMENT_ATTRIBUTES: ReadonlySet<string> = new Set<keyof ServiceC
   'health_check_path',
   'command',
   'args',
+  'volumes',
 ]);
 
 /** The deployment settings a declared service asks for, as the deploy route takes them. */
@@ -249,5 +251,6 @@ export function deploySettings(
     ...(config.health_check_path && { health_check_path: config.health_check_path }),
     ...(config.command && { command: config.command }),
     ...(config.args && { args: config.args }),
+    ...(config.volumes && { volumes: config.volumes }),
   };
 }

@@ -7,7 +7,7 @@ export const SCHEMA_VERSION = 0;
 interface AttributeMessage {
   name: string;
   type?: Buffer;
-  nested_type?: { attributes: AttributeMessage[]; nesting: 'SINGLE' };
+  nested_type?: { attributes: AttributeMessage[]; nesting: 'SINGLE' | 'LIST' };
   description: string;
   required: boolean;
   optional: boolean;
@@ -17,11 +17,16 @@ interface AttributeMessage {
 
 function attributeMessage(name: string, attribute: Attribute): AttributeMessage {
   const { type } = attribute;
-  const nested = typeof type === 'object' && 'object' in type;
+  const nested =
+    typeof type !== 'object' || !('object' in type || 'objects' in type)
+      ? undefined
+      : 'object' in type
+        ? { attributes: attributeMessages(type.object), nesting: 'SINGLE' as const }
+        : { attributes: attributeMessages(type.objects), nesting: 'LIST' as const };
   return {
     name,
     ...(nested
-      ? { nested_type: { attributes: attributeMessages(type.object), nesting: 'SINGLE' } }
+      ? { nested_type: nested }
       : { type: Buffer.from(JSON.stringify(typeConstraint(type))) }),
     description: attribute.description,
     required: attribute.required ?? false,

@@ -140,6 +140,18 @@ const service: Block = {
   port: { type: 'number', optional: true, description: 'The port the container listens on.' },
   health_check_path: text('The readiness path (default: a TCP check on the port).'),
   command: { type: { list: 'string' }, optional: true, description: 'Replaces the entrypoint.' },
+  volumes: {
+    type: {
+      objects: {
+        name: text('A DNS label, unique within the service.', { optional: false, required: true }),
+        mount_path: text('An absolute path, not under /tmp.', { optional: false, required: true }),
+        size: text('Per instance, 1Gi..16Ti: 10Gi.', { optional: false, required: true }),
+      },
+    },
+    optional: true,
+    description:
+      'Persistent storage: each instance gets its own volume of each, kept across deploys and scaling (at most 8).',
+  },
   args: { type: { list: 'string' }, optional: true, description: 'Replaces the arguments.' },
 };
 

@@ -9,7 +9,9 @@ export type AttributeType =
   | { readonly list: PrimitiveType }
   | { readonly map: PrimitiveType }
   /** A nested attribute object (protocol 6's nested_type with SINGLE nesting). */
-  | { readonly object: Readonly<Record<string, Attribute>> };
+  | { readonly object: Readonly<Record<string, Attribute>> }
+  /** A list of nested attribute objects (nested_type with LIST nesting). */
+  | { readonly objects: Readonly<Record<string, Attribute>> };
 
 export interface Attribute {
   readonly type: AttributeType;
@@ -29,5 +31,5 @@ export function typeConstraint(type: AttributeType): unknown {
   if (typeof type === 'string') return type;
   if ('list' in type) return ['list', type.list];
   if ('map' in type) return ['map', type.map];
-  throw new Error('a nested object has no type constraint: it is sent as nested_type');
+  throw new Error('nested objects have no type constraint: they are sent as nested_type');
 }

@@ -17,13 +17,30 @@ const BLOCK: Block = {
     description: '',
     optional: true,
   },
+  volumes: {
+    type: {
+      objects: {
+        name: { type: 'string', description: '', required: true },
+        size: { type: 'string', description: '', required: true },
+      },
+    },
+    description: '',
+    optional: true,
+  },
 };
 
 const raw = (value: unknown) => ({ msgpack: encode(value) });
 
 describe('Terraform values on the wire', () => {
   it('round-trips every attribute, unknown ones included, and fills the ones left out with null', () => {
-    const value = { name: 'api', count: 2, tags: ['a'], env: { A: UNKNOWN }, source: null };
+    const value = {
+      name: 'api',
+      count: 2,
+      tags: ['a'],
+      env: { A: UNKNOWN },
+      source: null,
+      volumes: [{ name: 'data', size: UNKNOWN }],
+    };
     expect(decodeObject(BLOCK, encodeObject(BLOCK, value))).toEqual(value);
     expect(decodeObject(BLOCK, encodeObject(BLOCK, { name: 'api' }))).toEqual({
       name: 'api',
@@ -31,6 +48,7 @@ describe('Terraform values on the wire', () => {
       tags: null,
       env: null,
       source: null,
+      volumes: null,
     });
   });
 
@@ -43,6 +61,7 @@ describe('Terraform values on the wire', () => {
         tags: null,
         env: null,
         source: { path: '.', context: null },
+        volumes: null,
       },
     );
     const json = { json: Buffer.from(JSON.stringify({ name: 'web', count: 1 })) };

@@ -40,9 +40,13 @@ function fromType(type: AttributeType, raw: unknown, path: string): WireValue {
     else if (type === 'string' && typeof raw === 'string') return raw;
     throw new WireError(`${path}: expected a ${type}`);
   }
-  if ('list' in type) {
+  if ('list' in type || 'objects' in type) {
     if (!Array.isArray(raw)) throw new WireError(`${path}: expected a list`);
-    return raw.map((item, i) => fromType(type.list, item, `${path}[${i}]`));
+    return raw.map((item, i) =>
+      'list' in type
+        ? fromType(type.list, item, `${path}[${i}]`)
+        : fromType({ object: type.objects }, item, `${path}[${i}]`),
+    );
   }
   if (typeof raw !== 'object' || Array.isArray(raw))
     throw new WireError(`${path}: expected an object`);
@@ -88,6 +92,8 @@ function toType(type: AttributeType, value: WireValue | undefined): unknown {
   if (value === UNKNOWN) return new ExtData(0, new Uint8Array(0));
   if (typeof type === 'string') return value;
   if ('list' in type) return (value as readonly WireValue[]).map((item) => toType(type.list, item));
+  if ('objects' in type)
+    return (value as readonly ObjectValue[]).map((item) => toBlock(type.objects, item));
   const entries = Object.entries(value as ObjectValue);
   if ('map' in type) return Object.fromEntries(entries.map(([k, v]) => [k, toType(type.map, v)]));
   return toBlock(type.object, value as ObjectValue);

@@ -84,6 +84,7 @@ export const deployment = (
   stop_grace_period_seconds: null,
   command: null,
   args: null,
+  volumes: [],
   failure_reason: null,
   created_at: at,
   updated_at: at,

@@ -17,6 +17,7 @@ export const RESOURCES: readonly Resource[] = [
   ['v1', 'ServiceAccount', 'serviceaccounts', true],
   ['v1', 'Service', 'services', true],
   ['v1', 'Pod', 'pods', true],
+  ['v1', 'PersistentVolumeClaim', 'persistentvolumeclaims', true],
   ['v1', 'Event', 'events', true],
   ['apps/v1', 'Deployment', 'deployments', true],
   ['apps/v1', 'StatefulSet', 'statefulsets', true],

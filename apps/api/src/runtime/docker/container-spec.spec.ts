@@ -1,6 +1,5 @@
 import { otlpHeadersFor } from '@slipway/contracts';
 import { Cpu, Size, type ServiceSpec } from '@slipway/k8s-spec';
-import { RolloutFailedError } from '../runtime-driver';
 import {
   LIVE_RESTART_POLICY,
   STARTING_RESTART_POLICY,
@@ -98,13 +97,20 @@ describe('containerCreateOptions', () => {
     expect(hash({ ...spec, restartedAt: '2025-01-01T00:00:00Z' })).not.toBe(hash(spec));
   });
 
-  it('refuses volumes with a reason instead of silently dropping them', () => {
+  it("mounts instance N's own named volume of each declared volume, and only stateful ones get mounts", () => {
     const stateful = {
       ...spec,
-      volumes: [{ name: 'data', mountPath: '/data', size: Size.gibibytes(1) }],
+      volumes: [
+        { name: 'data', mountPath: '/var/lib/data', size: Size.gibibytes(1) },
+        { name: 'cache', mountPath: '/var/cache/app', size: Size.gibibytes(2) },
+      ],
     };
-    expect(() => containerCreateOptions(stateful, 0, options)).toThrow(RolloutFailedError);
-    expect(() => containerCreateOptions(stateful, 0, options)).toThrow(/volumes are not supported/);
+    const prefix = `slipway-${spec.service.name}-${shortId(spec.service.id)}`;
+    expect(containerCreateOptions(stateful, 2, options).HostConfig?.Mounts).toEqual([
+      { Type: 'volume', Source: `${prefix}-data-2`, Target: '/var/lib/data', ReadOnly: false },
+      { Type: 'volume', Source: `${prefix}-cache-2`, Target: '/var/cache/app', ReadOnly: false },
+    ]);
+    expect(containerCreateOptions(spec, 0, options).HostConfig?.Mounts).toBeUndefined();
   });
 
   it('requests GPUs from the nvidia runtime', () => {

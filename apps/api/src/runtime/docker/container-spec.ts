@@ -15,8 +15,7 @@ import {
   type Size,
 } from '@slipway/k8s-spec';
 import type Dockerode from 'dockerode';
-import { RolloutFailedError } from '../runtime-driver';
-import { DOCKER_LABELS, containerName } from './docker-naming';
+import { DOCKER_LABELS, containerName, volumeName } from './docker-naming';
 
 /** Enough for any web server's workers, low enough that a fork bomb cannot take the host. */
 export const PIDS_LIMIT = 512;
@@ -109,12 +108,14 @@ export function containerLabels(
   };
 }
 
-function assertSupported(spec: ServiceSpec): void {
-  if ((spec.volumes ?? []).length > 0) {
-    throw new RolloutFailedError(
-      'volumes are not supported by the docker runtime; deploy stateful services on kubernetes',
-    );
-  }
+/** Each instance mounts its own named volume of each of the service's volumes. */
+function volumeMounts(spec: ServiceSpec, index: number): Dockerode.MountSettings[] {
+  return (spec.volumes ?? []).map((volume) => ({
+    Type: 'volume',
+    Source: volumeName(spec, volume.name, index),
+    Target: volume.mountPath,
+    ReadOnly: false,
+  }));
 }
 
 /** Create options of instance `index`, labelled with a hash of everything that shapes it. */
@@ -123,7 +124,6 @@ export function containerCreateOptions(
   index: number,
   options: ContainerSpecOptions,
 ): Dockerode.ContainerCreateOptions & { name: string } {
-  assertSupported(spec);
   const name = containerName({
     serviceName: spec.service.name,
     serviceId: spec.service.id,
@@ -164,6 +164,7 @@ export function containerCreateOptions(
       PidsLimit: PIDS_LIMIT,
       RestartPolicy: { Name: STARTING_RESTART_POLICY },
       LogConfig: LOG_CONFIG,
+      ...((spec.volumes ?? []).length > 0 ? { Mounts: volumeMounts(spec, index) } : {}),
       ...(gpus > 0
         ? { DeviceRequests: [{ Driver: 'nvidia', Count: gpus, Capabilities: [['gpu']] }] }
         : {}),

@@ -71,7 +71,7 @@ function startedAt(state: Inspected['State']): Date | null {
   return Number.isNaN(time) || time <= 0 ? null : new Date(time);
 }
 
-function isServing(info: Inspected): boolean {
+export function isServing(info: Inspected): boolean {
   return info.State.Running && !info.State.Restarting;
 }
 
@@ -103,9 +103,11 @@ export function liveEndpoints(infos: readonly Inspected[], network: string): End
   if (live === null) return [];
   return newestFirst(infos)
     .filter((info) => deploymentOf(info) === live && isServing(info) && passedReadiness(info))
-    .map((info) => ({
-      host: info.NetworkSettings.Networks[network]?.IPAddress ?? '',
-      port: portOf(info),
-    }))
-    .filter((endpoint) => endpoint.host !== '');
+    .flatMap((info) => endpointOf(info, network) ?? []);
+}
+
+/** Where a container takes traffic on the service network, while it has an address there. */
+export function endpointOf(info: Inspected, network: string): Endpoint | undefined {
+  const host = info.NetworkSettings.Networks[network]?.IPAddress ?? '';
+  return host === '' ? undefined : { host, port: portOf(info) };
 }

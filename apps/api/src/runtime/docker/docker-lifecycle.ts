@@ -19,6 +19,7 @@ import {
 } from './container-spec';
 import { engineMessage, ignoringGone, isStatus } from './docker-errors';
 import { type PullPolicy, type RegistryAuth } from './docker-images';
+import { DockerVolumes } from './docker-volumes';
 import {
   DOCKER_LABELS,
   isSetAside,
@@ -61,11 +62,15 @@ export type Progress = (message: string) => void;
 
 export class DockerLifecycle {
   private pendingNetwork: Promise<void> | undefined;
+  /** Stateful services' named volumes. */
+  readonly volumes: DockerVolumes;
 
   constructor(
     readonly docker: Dockerode,
     readonly options: DockerRuntimeOptions,
-  ) {}
+  ) {
+    this.volumes = new DockerVolumes(docker, this.specOptions.labels ?? {});
+  }
 
   get specOptions(): ContainerSpecOptions {
     return {

@@ -20,6 +20,9 @@ export const DOCKER_LABELS = {
   specHash: 'slipway.spec-hash',
   /** The installation that created it: installations sharing an engine leave others' alone. */
   installationId: 'slipway.installation-id',
+  /** On volumes: which of the service's volumes, and the size it was asked for. */
+  volumeName: 'slipway.volume-name',
+  volumeSize: 'slipway.volume-size',
 } as const;
 
 /** Docker's own rule for container names (`[a-zA-Z0-9][a-zA-Z0-9_.-]+`). */
@@ -69,6 +72,26 @@ export function containerName(parts: ContainerNameParts): string {
   const fixed = 'slp-'.length + 1 + 8 + 1 + 8 + 1 + INDEX_DIGITS;
   const name = slug(parts.serviceName, MAX_CONTAINER_NAME_LENGTH - fixed);
   return `slp-${name}-${shortId(parts.serviceId)}-${shortId(parts.deploymentId)}-${parts.index}`;
+}
+
+export interface VolumeOwner {
+  readonly service: { readonly id: string; readonly name: string };
+}
+
+/**
+ * `slipway-<service name>-<8 hex of service id>-<volume>-<ordinal>`: instance `ordinal` of
+ * the service always mounts this one, whatever deployment runs there, so its data survives
+ * redeploys, restarts and scaling to zero and back.
+ */
+export function volumeName(owner: VolumeOwner, volume: string, ordinal: number): string {
+  const fixed = 'slipway-'.length + 1 + 8 + 1 + volume.length + 1 + INDEX_DIGITS;
+  const name = slug(owner.service.name, Math.max(8, 100 - fixed));
+  return `slipway-${name}-${shortId(owner.service.id)}-${volume}-${ordinal}`;
+}
+
+/** `filters` for listing a service's volumes. */
+export function serviceVolumesFilter(serviceId: string): { label: string[] } {
+  return serviceContainersFilter(serviceId);
 }
 
 /** Whether `name` could be a container name at all (anything else cannot exist). */

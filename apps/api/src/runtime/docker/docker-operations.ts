@@ -144,6 +144,8 @@ async function startMissing(
     missing.map(async (index) => {
       const before = created.length;
       try {
+        // A scale-up reattaches the ordinal's volumes kept by the scale-down.
+        await lifecycle.volumes.prepare(spec, resolveImage(spec), index);
         await lifecycle.createAndStart(
           containerCreateOptions(spec, index, lifecycle.specOptions),
           created,

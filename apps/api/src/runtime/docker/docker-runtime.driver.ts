@@ -24,6 +24,7 @@ import {
   type ServiceLogQuery,
   type DeleteOptions,
   type ServiceRef,
+  type ServiceVolume,
 } from '../runtime-driver';
 import { containerCreateOptions, instanceCount } from './container-spec';
 import { engineUnreachableReason, isEngineUnreachable, isStatus } from './docker-errors';
@@ -46,10 +47,13 @@ import {
   type NewInstance,
 } from './docker-lifecycle';
 import { restartInstances, scaleInstances } from './docker-operations';
+import { rollStateful } from './docker-stateful';
 
 export type { DockerRuntimeOptions } from './docker-lifecycle';
 
 export const DEFAULT_DOCKER_NETWORK = 'slipway';
+
+const isStateful = (spec: ServiceSpec): boolean => (spec.volumes ?? []).length > 0;
 const PING_TIMEOUT_MS = 2000;
 
 export class DockerRuntimeDriver implements RuntimeDriver {
@@ -69,6 +73,7 @@ export class DockerRuntimeDriver implements RuntimeDriver {
   }
 
   private async rollOut(spec: ServiceSpec, options: RolloutOptions): Promise<RolloutResult> {
+    if (isStateful(spec)) return rollStateful(this.lifecycle, spec, options);
     const { signal } = options;
     const progress = (message: string): void => options.onProgress?.(message);
     if (signal.aborted) throw new RolloutCancelledError();
@@ -136,7 +141,15 @@ export class DockerRuntimeDriver implements RuntimeDriver {
   }
 
   restart(spec: ServiceSpec, options: RolloutOptions): Promise<RolloutResult> {
-    return failingFastWithoutEngine(() => restartInstances(this.lifecycle, spec, options));
+    return failingFastWithoutEngine(() =>
+      isStateful(spec)
+        ? rollStateful(this.lifecycle, { ...spec, restartedAt: new Date().toISOString() }, options)
+        : restartInstances(this.lifecycle, spec, options),
+    );
+  }
+
+  volumes(ref: ServiceRef): Promise<ServiceVolume[]> {
+    return this.lifecycle.volumes.list(ref.service.id);
   }
 
   async ping(): Promise<void> {
@@ -219,6 +232,7 @@ export class DockerRuntimeDriver implements RuntimeDriver {
         await this.lifecycle.removeContainer(this.docker.getContainer(info.Id));
       }),
     );
+    if (options.keepVolumes !== true) await this.lifecycle.volumes.removeAll(ref.service.id);
     await removeImages(this.docker, builtImages);
   }
 

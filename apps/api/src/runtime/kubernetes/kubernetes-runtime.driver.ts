@@ -4,7 +4,7 @@
  * service's pods by its id label. A project's services share its namespace.
  */
 import type { Readable } from 'node:stream';
-import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
+import type { KubeConfig, V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
 import {
   LABELS,
   SERVICE_OBJECT_KINDS,
@@ -42,6 +42,7 @@ import {
   type ServiceLogQuery,
   type DeleteOptions,
   type ServiceRef,
+  type ServiceVolume,
 } from '../runtime-driver';
 import { applyObjects, deleteSelected, objectKey, type Scope } from './apply';
 import { newestFirst, toInstance } from './instances';
@@ -207,6 +208,7 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
   ): Promise<void> {
     const labelSelector = serviceLabelSelector(ref.service.id);
     const names = this.names(ref);
+    if (options?.keepVolumes === true) await this.retainClaims(names);
     await deleteSelected(this.apis, { labelSelector, scopes: this.scopes(names, () => true) });
     if (options?.force !== true) return; // the pods go with their workload, after their grace
     await deleteSelected(this.apis, {
@@ -214,6 +216,30 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
       scopes: [{ namespace: names.namespace, kinds: [{ apiVersion: 'v1', kind: 'Pod' }] }],
       gracePeriodSeconds: 0,
     });
+  }
+
+  /** A StatefulSet deletes its claims with it unless told to retain them. */
+  private async retainClaims(names: ServiceObjectNames): Promise<void> {
+    const ref = {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      namespace: names.namespace,
+      name: names.base,
+    };
+    try {
+      await this.apis.objects.mergePatch(
+        {
+          apiVersion: ref.apiVersion,
+          kind: ref.kind,
+          metadata: { namespace: ref.namespace, name: ref.name },
+        },
+        { spec: { persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain' } } },
+        `${this.fieldManager}-delete`,
+      );
+    } catch (error) {
+      if (isNotFound(error)) return; // stateless, or already gone
+      throw kubernetesApiError(error, `keep the volumes of ${names.base}`, this.apis.options);
+    }
   }
 
   private render(spec: ServiceSpec): readonly ServiceObject[] {
@@ -263,6 +289,45 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
 
   private names(ref: ServiceRef): ServiceObjectNames {
     return namesForRef(ref, this.options.platform);
+  }
+
+  /** The StatefulSet's claims: `<volume>-<statefulset>-<ordinal>`, labelled as the service's. */
+  async volumes(ref: ServiceRef): Promise<ServiceVolume[]> {
+    const { namespace, base } = this.names(ref);
+    let claims: V1PersistentVolumeClaim[];
+    try {
+      const list = await this.apis.core.listNamespacedPersistentVolumeClaim({
+        namespace,
+        labelSelector: serviceLabelSelector(ref.service.id),
+      });
+      claims = list.items;
+    } catch (error) {
+      if (isNotFound(error)) return [];
+      throw kubernetesApiError(error, `list the volumes of ${ref.service.name}`, this.apis.options);
+    }
+    const pods = await this.pods(ref);
+    const mounted = new Set(
+      pods
+        .filter((pod) => pod.status?.phase === 'Running')
+        .flatMap((pod) => (pod.spec?.volumes ?? []).map((v) => v.persistentVolumeClaim?.claimName)),
+    );
+    return claims
+      .flatMap((claim) => {
+        const name = claim.metadata?.name ?? '';
+        const match = new RegExp(`^(.+)-${base}-(\\d+)$`).exec(name);
+        if (!match?.[1] || !match[2]) return [];
+        return [
+          {
+            name: match[1],
+            ordinal: Number(match[2]),
+            size: claim.spec?.resources?.requests?.storage ?? null,
+            usedBytes: null,
+            attached: mounted.has(name),
+            runtimeName: name,
+          },
+        ];
+      })
+      .sort((a, b) => a.name.localeCompare(b.name) || a.ordinal - b.ordinal);
   }
 
   private async pods(ref: ServiceRef): Promise<V1Pod[]> {
