@@ -1,4 +1,5 @@
 /// <reference types="vitest/config" />
+import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
@@ -9,6 +10,10 @@ const apiTarget = process.env.SLIPWAY_API_URL ?? 'http://localhost:3000';
 export default defineConfig({
   base: '/',
   plugins: [react()],
+  // The presets' READMEs, bundled as text by the "Add new deployment" panel.
+  resolve: {
+    alias: { '@presets': fileURLToPath(new URL('../../examples/presets', import.meta.url)) },
+  },
   server: {
     port: 5173,
     proxy: { '/v1': { target: apiTarget, changeOrigin: false } },

@@ -1,5 +1,5 @@
 import { Center, Loader } from '@mantine/core';
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { Route, Routes } from 'react-router';
 import { createApi, type ApiOptions } from './api/client';
 import { ApiProvider } from './api/context';
@@ -7,10 +7,15 @@ import { currentSession } from './api/endpoints';
 import { toApiError, type ApiError } from './api/errors';
 import { AppLayout } from './components/AppLayout';
 import { NotFoundPage } from './pages/NotFoundPage';
-import { ServicePage } from './pages/ServicePage';
+import { ServicePageSkeleton } from './pages/ServicePageSkeleton';
 import { ServicesPage } from './pages/ServicesPage';
 import { SignInPage } from './pages/SignInPage';
 import { SelectionContext, loadSelection, saveSelection, type Selection } from './selection';
+
+// A service's page (its tabs, actions and logs) loads when one is first opened.
+const ServicePage = lazy(() =>
+  import('./pages/ServicePage').then(({ ServicePage }) => ({ default: ServicePage })),
+);
 
 type SessionState =
   | { status: 'checking' }
@@ -79,7 +84,14 @@ export function App({ apiOptions }: { apiOptions?: Omit<ApiOptions, 'onUnauthori
         >
           <Routes>
             <Route path="/" element={<ServicesPage />} />
-            <Route path="/services/:id" element={<ServicePage />} />
+            <Route
+              path="/services/:id"
+              element={
+                <Suspense fallback={<ServicePageSkeleton />}>
+                  <ServicePage />
+                </Suspense>
+              }
+            />
             <Route path="*" element={<NotFoundPage />} />
           </Routes>
         </AppLayout>

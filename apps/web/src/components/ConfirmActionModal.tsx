@@ -8,6 +8,10 @@ interface ConfirmActionModalProps {
   /** What will happen, in a sentence or two. */
   children: ReactNode;
   confirmLabel: string;
+  /** Red for an action that cannot be undone. */
+  confirmColor?: string;
+  /** While what the user entered is not a valid request (the reason is shown beside it). */
+  confirmDisabled?: boolean;
   /** Runs the action; a rejection keeps the modal open with the API's message. */
   onConfirm: () => Promise<unknown>;
   /** After the action succeeded. */
@@ -17,10 +21,20 @@ interface ConfirmActionModalProps {
 
 /**
  * Asks before an action that changes what runs. Focus starts on Cancel, so Enter does not
- * confirm by accident; Escape and the close button cancel unless the action is under way.
+ * confirm by accident (an input in `children` marked `data-autofocus` takes it instead);
+ * Escape and the close button cancel unless the action is under way.
  */
 export function ConfirmActionModal(props: ConfirmActionModalProps) {
-  const { title, children, confirmLabel, onConfirm, onDone, onClose } = props;
+  const {
+    title,
+    children,
+    confirmLabel,
+    confirmColor,
+    confirmDisabled,
+    onConfirm,
+    onDone,
+    onClose,
+  } = props;
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<ApiError>();
 
@@ -54,7 +68,13 @@ export function ConfirmActionModal(props: ConfirmActionModalProps) {
           <Button variant="default" onClick={onClose} disabled={running} data-autofocus>
             Cancel
           </Button>
-          <Button onClick={confirm} loading={running} data-testid="confirm-action">
+          <Button
+            onClick={confirm}
+            loading={running}
+            disabled={confirmDisabled}
+            color={confirmColor}
+            data-testid="confirm-action"
+          >
             {confirmLabel}
           </Button>
         </Group>

@@ -70,6 +70,7 @@ export function DeploymentsTab(props: DeploymentsTabProps) {
         </Alert>
       ) : null}
       <DeploymentsTable
+        serviceId={serviceId}
         deployments={deployments}
         onRollback={(target) => setPending({ kind: 'rollback', key: newIdempotencyKey(), target })}
       />

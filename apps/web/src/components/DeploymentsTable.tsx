@@ -1,6 +1,17 @@
-import { Button, Code, Popover, Stack, Table, Text } from '@mantine/core';
+import {
+  AccordionChevron,
+  ActionIcon,
+  Button,
+  Code,
+  Popover,
+  Stack,
+  Table,
+  Text,
+} from '@mantine/core';
+import { Fragment, useState } from 'react';
 import type { DeploymentView, EnvVarView } from '../api/types';
 import { formatTime, shortId } from '../format';
+import { BuildLog } from './BuildLog';
 import { DeploymentStatusBadge } from './StatusBadge';
 
 function EnvVars({ deployment }: { deployment: DeploymentView }) {
@@ -36,7 +47,23 @@ function EnvVars({ deployment }: { deployment: DeploymentView }) {
 const limits = ({ resources }: DeploymentView): string =>
   `${resources.limits.cpu} CPU · ${resources.limits.memory}`;
 
+/**
+ * Which row shows its build log: the newest building deployment until the reader chooses
+ * (it stays open once its build ended), then the reader's choice.
+ */
+function useExpandedRow(deployments: DeploymentView[]) {
+  const [chosen, setChosen] = useState<{ id: string | undefined }>();
+  const [followed, setFollowed] = useState<string>();
+  const building = deployments.find(({ status }) => status === 'building')?.id;
+  // Adjusted while rendering, not in an effect, so the log opens with the row it belongs to.
+  if (building !== undefined && building !== followed) setFollowed(building);
+  const expanded = chosen ? chosen.id : (building ?? followed);
+  const toggle = (id: string) => setChosen({ id: expanded === id ? undefined : id });
+  return { expanded, toggle };
+}
+
 interface DeploymentsTableProps {
+  serviceId: string;
   deployments: DeploymentView[];
   /**
    * Offered on each row with an image to restore, except the newest: that one is what
@@ -45,7 +72,8 @@ interface DeploymentsTableProps {
   onRollback?: (deployment: DeploymentView) => void;
 }
 
-export function DeploymentsTable({ deployments, onRollback }: DeploymentsTableProps) {
+export function DeploymentsTable({ serviceId, deployments, onRollback }: DeploymentsTableProps) {
+  const { expanded, toggle } = useExpandedRow(deployments);
   if (deployments.length === 0) {
     return (
       <Text size="sm" c="dimmed" data-testid="deployments-empty">
@@ -58,6 +86,7 @@ export function DeploymentsTable({ deployments, onRollback }: DeploymentsTablePr
       <Table striped highlightOnHover data-testid="deployments-table">
         <Table.Thead>
           <Table.Tr>
+            <Table.Th aria-label="Build log" />
             <Table.Th>ID</Table.Th>
             <Table.Th>STATUS</Table.Th>
             <Table.Th>STARTED BY</Table.Th>
@@ -69,44 +98,74 @@ export function DeploymentsTable({ deployments, onRollback }: DeploymentsTablePr
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {deployments.map((deployment, index) => (
-            <Table.Tr key={deployment.id} data-testid="deployment-row">
-              <Table.Td>
-                <Code title={deployment.id}>{shortId(deployment.id)}</Code>
-              </Table.Td>
-              <Table.Td>
-                <DeploymentStatusBadge status={deployment.status} />
-                {deployment.failure_reason ? (
-                  <Text size="xs" c="red" mt={4} maw={280}>
-                    {deployment.failure_reason}
-                  </Text>
-                ) : null}
-              </Table.Td>
-              <Table.Td>
-                <Code title={deployment.started_by}>{shortId(deployment.started_by)}</Code>
-              </Table.Td>
-              <Table.Td>{formatTime(deployment.started_at)}</Table.Td>
-              <Table.Td>{formatTime(deployment.ended_at)}</Table.Td>
-              <Table.Td>{limits(deployment)}</Table.Td>
-              <Table.Td>
-                <EnvVars deployment={deployment} />
-              </Table.Td>
-              {onRollback ? (
-                <Table.Td>
-                  {index > 0 && deployment.image !== null ? (
-                    <Button
-                      size="compact-sm"
-                      variant="light"
-                      onClick={() => onRollback(deployment)}
-                      aria-label={`Roll back to deployment ${shortId(deployment.id)}`}
+          {deployments.map((deployment, index) => {
+            const open = expanded === deployment.id;
+            const logId = `build-log-${deployment.id}`;
+            return (
+              <Fragment key={deployment.id}>
+                <Table.Tr data-testid="deployment-row">
+                  <Table.Td w={40}>
+                    <ActionIcon
+                      variant="subtle"
+                      color="gray"
+                      onClick={() => toggle(deployment.id)}
+                      aria-expanded={open}
+                      aria-controls={open ? logId : undefined}
+                      aria-label={`${open ? 'Hide' : 'Show'} the build log of deployment ${shortId(deployment.id)}`}
                     >
-                      Roll back
-                    </Button>
+                      <AccordionChevron
+                        style={{
+                          transform: open ? 'none' : 'rotate(-90deg)',
+                          transition: 'transform 150ms',
+                        }}
+                      />
+                    </ActionIcon>
+                  </Table.Td>
+                  <Table.Td>
+                    <Code title={deployment.id}>{shortId(deployment.id)}</Code>
+                  </Table.Td>
+                  <Table.Td>
+                    <DeploymentStatusBadge status={deployment.status} />
+                    {deployment.failure_reason ? (
+                      <Text size="xs" c="red" mt={4} maw={280}>
+                        {deployment.failure_reason}
+                      </Text>
+                    ) : null}
+                  </Table.Td>
+                  <Table.Td>
+                    <Code title={deployment.started_by}>{shortId(deployment.started_by)}</Code>
+                  </Table.Td>
+                  <Table.Td>{formatTime(deployment.started_at)}</Table.Td>
+                  <Table.Td>{formatTime(deployment.ended_at)}</Table.Td>
+                  <Table.Td>{limits(deployment)}</Table.Td>
+                  <Table.Td>
+                    <EnvVars deployment={deployment} />
+                  </Table.Td>
+                  {onRollback ? (
+                    <Table.Td>
+                      {index > 0 && deployment.image !== null ? (
+                        <Button
+                          size="compact-sm"
+                          variant="light"
+                          onClick={() => onRollback(deployment)}
+                          aria-label={`Roll back to deployment ${shortId(deployment.id)}`}
+                        >
+                          Roll back
+                        </Button>
+                      ) : null}
+                    </Table.Td>
                   ) : null}
-                </Table.Td>
-              ) : null}
-            </Table.Tr>
-          ))}
+                </Table.Tr>
+                {open ? (
+                  <Table.Tr>
+                    <Table.Td colSpan={onRollback ? 9 : 8}>
+                      <BuildLog serviceId={serviceId} deployment={deployment} id={logId} />
+                    </Table.Td>
+                  </Table.Tr>
+                ) : null}
+              </Fragment>
+            );
+          })}
         </Table.Tbody>
       </Table>
     </Table.ScrollContainer>

@@ -1,4 +1,5 @@
 import { Code, DataList, Group, Paper, Text, Title } from '@mantine/core';
+import type { ReactNode } from 'react';
 import type { DeploymentView, ServiceView } from '../api/types';
 import { CopyValueButton } from './CopyValueButton';
 import { ServiceStatusBadge } from './StatusBadge';
@@ -7,14 +8,19 @@ interface ServiceHeaderProps {
   service: ServiceView;
   /** The newest deployment; undefined when the service was never deployed. */
   latest: DeploymentView | undefined;
+  /** Buttons or a menu at the right of the name. */
+  actions?: ReactNode;
 }
 
-export function ServiceHeader({ service, latest }: ServiceHeaderProps) {
+export function ServiceHeader({ service, latest, actions }: ServiceHeaderProps) {
   return (
     <Paper withBorder p="md" radius="md" data-testid="service-header">
-      <Group gap="sm" mb="xs">
-        <Title order={2}>{service.name}</Title>
-        <ServiceStatusBadge status={service.status} />
+      <Group justify="space-between" align="flex-start" wrap="nowrap" mb="xs">
+        <Group gap="sm">
+          <Title order={2}>{service.name}</Title>
+          <ServiceStatusBadge status={service.status} />
+        </Group>
+        {actions}
       </Group>
       {service.status_reason ? (
         <Text size="sm" c="dimmed" mb="sm">

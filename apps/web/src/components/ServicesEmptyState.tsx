@@ -12,7 +12,7 @@ export function ServicesEmptyState({ projectId }: { projectId: string }) {
     <EmptyState
       data-testid="services-empty"
       title="No services in this project yet"
-      description="Create one and deploy a directory with a Dockerfile from your terminal:"
+      description="Deploy an image with Add new deployment above, or create a service and deploy a directory with a Dockerfile from your terminal:"
     >
       <Stack gap="xs" mt="md" w="100%" maw={560} ta="left">
         <CodeBlock code={steps} label="the commands that create and deploy a service" />

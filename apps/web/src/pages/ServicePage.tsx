@@ -1,8 +1,9 @@
-import { Anchor, Skeleton, Stack, Tabs } from '@mantine/core';
-import { lazy, Suspense, useEffect } from 'react';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { Skeleton, Stack, Tabs } from '@mantine/core';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { useApi } from '../api/context';
 import { getService, listDeployments } from '../api/endpoints';
+import type { DeploymentView, ServiceOperationView, ServiceView } from '../api/types';
 import { useQuery } from '../api/useQuery';
 import { AccessLogsTab } from '../components/access-logs/AccessLogsTab';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
@@ -10,7 +11,10 @@ import { DeploymentsTab } from '../components/DeploymentsTab';
 import { EndpointTab } from '../components/EndpointTab';
 import { PodsTab } from '../components/pods/PodsTab';
 import { ServiceHeader } from '../components/ServiceHeader';
+import { OperationProgress } from '../components/service-actions/OperationProgress';
+import { ServiceActionsMenu } from '../components/service-actions/ServiceActionsMenu';
 import { TracesTab } from '../components/traces/TracesTab';
+import { BackToServices, ServicePageSkeleton } from './ServicePageSkeleton';
 
 // The charts (recharts) are most of the bundle's weight: they load when Metrics is opened.
 const MetricsTab = lazy(() =>
@@ -35,6 +39,15 @@ const DEPLOYMENTS_SHOWN = 50;
 /** While a deployment builds or rolls out, its status is read again this often. */
 const LIVE_POLL_MS = 3_000;
 
+/** What runs now: the count set by a scale, else what the newest good deployment asked for. */
+const currentInstances = (service: ServiceView, deployments: DeploymentView[]): number =>
+  service.instances ?? deployments.find(({ status }) => status === 'succeeded')?.replicas ?? 1;
+
+/** Where the services list learns which service was just deleted (router state). */
+export interface DeletedServiceState {
+  deletedService: string;
+}
+
 /** One service: its header, then tabs (the one open is kept in `?tab=`). */
 export function ServicePage() {
   const { id = '' } = useParams();
@@ -44,7 +57,9 @@ export function ServicePage() {
 
 function ServiceScreen({ id }: { id: string }) {
   const api = useApi();
+  const navigate = useNavigate();
   const [search, setSearch] = useSearchParams();
+  const [operation, setOperation] = useState<{ view: ServiceOperationView; running: boolean }>();
   const requested = search.get('tab');
   const tab: TabValue = isTab(requested) ? requested : 'endpoint';
 
@@ -61,22 +76,13 @@ function ServiceScreen({ id }: { id: string }) {
     const timer = setInterval(reload, LIVE_POLL_MS);
     return () => clearInterval(timer);
   }, [inProgress, reload]);
+  const operationEnded = useCallback(() => {
+    setOperation((tracked) => tracked && { ...tracked, running: false });
+    reload();
+  }, [reload]);
 
-  const back = (
-    <Anchor component={Link} to="/" size="sm">
-      ← Services
-    </Anchor>
-  );
-  if (state.status === 'loading') {
-    return (
-      <Stack aria-busy="true" aria-label="Loading the service">
-        {back}
-        <Skeleton height={190} radius="md" />
-        <Skeleton height={36} radius="sm" />
-        <Skeleton height={240} radius="sm" />
-      </Stack>
-    );
-  }
+  const back = <BackToServices />;
+  if (state.status === 'loading') return <ServicePageSkeleton />;
   if (state.status === 'error') {
     return (
       <Stack>
@@ -90,7 +96,35 @@ function ServiceScreen({ id }: { id: string }) {
   return (
     <Stack gap="md">
       {back}
-      <ServiceHeader service={service} latest={deployments[0]} />
+      <ServiceHeader
+        service={service}
+        latest={deployments[0]}
+        actions={
+          <ServiceActionsMenu
+            service={service}
+            currentInstances={currentInstances(service, deployments)}
+            operationRunning={operation?.running ?? false}
+            onOperationStarted={(view) => {
+              setOperation({ view, running: view.status === 'running' });
+              if (view.status !== 'running') reload();
+            }}
+            onChanged={reload}
+            onDeleted={() => {
+              const state: DeletedServiceState = { deletedService: service.name };
+              void navigate('/', { replace: true, state });
+            }}
+          />
+        }
+      />
+      {operation ? (
+        <OperationProgress
+          key={operation.view.id}
+          serviceId={service.id}
+          operation={operation.view}
+          onEnded={operationEnded}
+          onDismiss={() => setOperation(undefined)}
+        />
+      ) : null}
       {query.reloadError ? (
         <ApiErrorAlert error={query.reloadError} title="The service could not be read again" />
       ) : null}

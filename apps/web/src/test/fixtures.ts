@@ -6,6 +6,9 @@ import type {
   OrgView,
   PodView,
   ProjectView,
+  ResourceProfileView,
+  ServiceOperationView,
+  ServiceStatusView,
   ServiceView,
   SpanView,
   TraceSummaryView,
@@ -189,4 +192,46 @@ export const trace = (traceId: string): TraceView => ({
       ],
     }),
   ],
+});
+
+export const operation = (
+  overrides: Partial<ServiceOperationView> & { id: string; kind: ServiceOperationView['kind'] },
+): ServiceOperationView => ({
+  service_id: 's1',
+  deployment_id: '9b1e4c7a-1111-4000-8000-000000000002',
+  instances: 1,
+  status: 'running',
+  failure_reason: null,
+  started_by: '5f0c2a9e-0000-4000-8000-000000000001',
+  started_at: at,
+  ended_at: null,
+  ...overrides,
+});
+
+export const serviceStatus = (overrides: Partial<ServiceStatusView> = {}): ServiceStatusView => ({
+  service_id: 's1',
+  status: 'running',
+  reason: null,
+  desired: 1,
+  total: 1,
+  ready: 1,
+  available: 1,
+  rollout: null,
+  live_deployment_id: '9b1e4c7a-1111-4000-8000-000000000002',
+  operation: null,
+  ...overrides,
+});
+
+export const resourceProfile = (
+  overrides: Partial<ResourceProfileView> & { id: string; name: string },
+): ResourceProfileView => ({
+  description: null,
+  purpose: 'service',
+  cpu: '500m',
+  memory: '1Gi',
+  gpu_type: null,
+  gpu_count: 0,
+  sort_order: 0,
+  labels: {},
+  ...overrides,
 });

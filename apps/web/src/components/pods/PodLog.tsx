@@ -1,14 +1,12 @@
-import { Button, Code, Group, Stack, Text } from '@mantine/core';
-import { useLayoutEffect, useRef } from 'react';
+import { Button, Group, Stack, Text } from '@mantine/core';
 import { useApi } from '../../api/context';
 import { openPodLog } from '../../api/instances';
 import { useFollowedLines, type FollowedLines } from '../../api/useFollowedLines';
 import { ApiErrorAlert } from '../ApiErrorAlert';
+import { LogLines, lineCountText } from '../LogLines';
 
 /** Lines kept on screen; older ones are let go so a chatty instance cannot exhaust the tab. */
 const KEPT_LINES = 5000;
-/** Within this many px of the bottom counts as "at the bottom": new lines keep it there. */
-const BOTTOM_SLACK = 24;
 
 /** Said once per change of phase (a live region), so it carries no running count. */
 function phaseText({ phase, lines, dropped }: FollowedLines): string {
@@ -26,11 +24,6 @@ function phaseText({ phase, lines, dropped }: FollowedLines): string {
   }
 }
 
-function countText({ lines, dropped }: FollowedLines): string {
-  const count = `${lines.length} ${lines.length === 1 ? 'line' : 'lines'}`;
-  return dropped > 0 ? `${count} (the ${dropped} oldest were let go)` : count;
-}
-
 interface PodLogProps {
   serviceId: string;
   pod: string;
@@ -46,14 +39,6 @@ export function PodLog({ serviceId, pod, id }: PodLogProps) {
     [api, serviceId, pod],
     KEPT_LINES,
   );
-  const viewport = useRef<HTMLPreElement>(null);
-  const atBottom = useRef(true);
-
-  useLayoutEffect(() => {
-    const element = viewport.current;
-    if (element && atBottom.current) element.scrollTop = element.scrollHeight;
-  }, [log.lines]);
-
   return (
     <Stack gap="xs" id={id}>
       <Group justify="space-between" wrap="nowrap">
@@ -62,7 +47,7 @@ export function PodLog({ serviceId, pod, id }: PodLogProps) {
         </Text>
         <Group gap="xs" wrap="nowrap">
           <Text size="xs" c="dimmed" data-testid="pod-log-count">
-            {countText(log)}
+            {lineCountText(log)}
           </Text>
           {log.phase === 'ended' || log.phase === 'failed' ? (
             <Button size="compact-xs" variant="light" onClick={log.reconnect}>
@@ -72,26 +57,7 @@ export function PodLog({ serviceId, pod, id }: PodLogProps) {
         </Group>
       </Group>
       {log.error ? <ApiErrorAlert error={log.error} title="The log could not be read" /> : null}
-      <Code
-        block
-        ref={viewport}
-        h={360}
-        style={{ overflow: 'auto', whiteSpace: 'pre' }}
-        // The log is a scrollable region the keyboard can reach; it is not announced line by
-        // line (aria-live off), which would drown a screen reader.
-        tabIndex={0}
-        role="log"
-        aria-live="off"
-        aria-label={`Log of ${pod}`}
-        data-testid="pod-log"
-        onScroll={(event) => {
-          const element = event.currentTarget;
-          atBottom.current =
-            element.scrollHeight - element.scrollTop - element.clientHeight <= BOTTOM_SLACK;
-        }}
-      >
-        {log.lines.join('\n')}
-      </Code>
+      <LogLines lines={log.lines} label={`Log of ${pod}`} testId="pod-log" />
     </Stack>
   );
 }
