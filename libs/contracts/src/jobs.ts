@@ -156,6 +156,13 @@ export const DeleteJobPayloadSchema = z.strictObject({
 });
 export type DeleteJobPayload = z.infer<typeof DeleteJobPayloadSchema>;
 
+/** A volume backup or restore (`volume_transfers` holds what it asks for and its progress). */
+export const VolumeTransferJobPayloadSchema = z.strictObject({
+  transferId: id,
+  serviceId: id,
+});
+export type VolumeTransferJobPayload = z.infer<typeof VolumeTransferJobPayloadSchema>;
+
 /**
  * Every change to a running service is a job on the one `deploy` queue; this map is the
  * only place its job names and payloads are declared. Producers parse before enqueueing,
@@ -166,6 +173,7 @@ export const SERVICE_JOBS = {
   operation: OperationJobPayloadSchema,
   retire: RetireJobPayloadSchema,
   delete: DeleteJobPayloadSchema,
+  'volume-transfer': VolumeTransferJobPayloadSchema,
 } as const;
 export type ServiceJobName = keyof typeof SERVICE_JOBS;
 export type ServiceJobPayload<N extends ServiceJobName> = z.infer<(typeof SERVICE_JOBS)[N]>;

@@ -17,6 +17,7 @@ import { Service } from '../services/service.entity';
 import { Span } from '../traces/span.entity';
 import { PersonalAccessToken } from '../tokens/personal-access-token.entity';
 import { User } from '../users/user.entity';
+import { VolumeTransfer } from '../volumes/volume-transfer.entity';
 
 /** Every entity; the DataSource for the app and for the migration CLI share this list. */
 export const ENTITIES = [
@@ -34,6 +35,7 @@ export const ENTITIES = [
   Deployment,
   ServiceRoute,
   ServiceOperation,
+  VolumeTransfer,
   Span,
   AccessLog,
   RequestMetric,

@@ -126,6 +126,14 @@ export interface ResourceUsage {
   readonly memoryBytes: number;
 }
 
+/** A volume cannot be backed up or restored; the message says why and is shown as is. */
+export class VolumeTransferError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'VolumeTransferError';
+  }
+}
+
 /** The runtime cannot report usage; the message says why and is shown to users as is. */
 export class UsageUnavailableError extends Error {
   constructor(message: string) {
@@ -197,6 +205,13 @@ export interface RuntimeDriver {
   applyDomains(ref: ServiceRef, domains: readonly string[]): Promise<void>;
   /** The service's volumes, one per declared volume and instance ordinal ever started. */
   volumes(ref: ServiceRef): Promise<ServiceVolume[]>;
+  /**
+   * A tar of one volume's content (owners kept), read with the help of `image` (the
+   * service's, present where it runs); throws VolumeTransferError when it cannot be read.
+   */
+  exportVolume(volume: ServiceVolume, image: string): Promise<NodeJS.ReadableStream>;
+  /** Writes a tar made by exportVolume over the volume's content (files added since stay). */
+  importVolume(volume: ServiceVolume, image: string, archive: NodeJS.ReadableStream): Promise<void>;
   /** Plain-text log lines of one instance; throws InstanceNotFoundError. */
   logs(ref: ServiceRef, instance: string, options: LogOptions): Promise<Readable>;
   /** Log lines of every instance of the service (stopped ones too), oldest first. */

@@ -24,6 +24,7 @@ const NOTES_CGI = `#!/bin/sh
 printf 'Content-Type: text/plain\\r\\n\\r\\n'
 case "$QUERY_STRING" in
   write=*) echo "\${QUERY_STRING#write=}" >> /var/lib/notes/notes && echo written ;;
+  clear) rm -f /var/lib/notes/notes && echo cleared ;;
   *) echo "instance=$(hostname)"; cat /var/lib/notes/notes 2>/dev/null ;;
 esac
 `;
@@ -286,6 +287,127 @@ describe('stateful services (docker runtime)', () => {
     ).toContain('volumes: must hold at most 8 volumes');
   });
 
+  interface Transfer {
+    id: string;
+    kind: string;
+    status: string;
+    size_bytes: number | null;
+    progress_bytes: number;
+    sha256: string | null;
+    failure_reason: string | null;
+  }
+
+  async function transferred(serviceId: string, started: Transfer): Promise<Transfer> {
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
+      const res = await stack.t.http
+        .get(`/v1/services/${serviceId}/volume-transfers/${started.id}`)
+        .set(admin())
+        .expect(200);
+      const transfer = res.body.data as Transfer;
+      if (transfer.status !== 'running') return transfer;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    throw new Error(`transfer ${started.id} still running`);
+  }
+
+  function startTransfer(serviceId: string, path: string, body: object = {}) {
+    return stack.t.http.post(`/v1/services/${serviceId}/volumes/${path}`).set(admin()).send(body);
+  }
+
+  it('backs a volume up with its checksum and restores it into a stopped instance, of the same service or a new one', async () => {
+    const serviceId = await stack.createService('notes-backup');
+    await deploy(serviceId);
+    const [endpoint] = await stack.route(serviceId);
+    await httpGet(endpoint!, '/cgi-bin/notes?write=keep-me');
+    const started = await startTransfer(serviceId, 'notes/0/backups').expect(202);
+    const backup = await transferred(serviceId, started.body.data as Transfer);
+    expect(backup).toMatchObject({
+      kind: 'backup',
+      status: 'succeeded',
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      failure_reason: null,
+    });
+    expect(backup.size_bytes).toBeGreaterThan(0);
+    expect(backup.progress_bytes).toBe(backup.size_bytes);
+
+    await httpGet(endpoint!, '/cgi-bin/notes?clear');
+    expect((await notesByOrdinal(serviceId))[0]).toEqual([]);
+    const busy = await startTransfer(serviceId, 'notes/0/restores', {
+      backup_id: backup.id,
+    }).expect(409);
+    expect(expectError(busy.body, 'conflict').message).toContain(
+      'Instance 0 is running and mounts volume notes: pause the service',
+    );
+
+    await operate(serviceId, 'scale', { instances: 0 });
+    const restoring = await startTransfer(serviceId, 'notes/0/restores', {
+      backup_id: backup.id,
+    }).expect(202);
+    const restored = await transferred(serviceId, restoring.body.data as Transfer);
+    expect(restored).toMatchObject({ kind: 'restore', status: 'succeeded', sha256: backup.sha256 });
+    await operate(serviceId, 'scale', { instances: 1 });
+    expect((await notesByOrdinal(serviceId))[0]).toEqual(['keep-me']);
+
+    // Into a new service: deployed once (its volume exists), then paused.
+    const copy = await stack.createService('notes-copy');
+    await deploy(copy);
+    await operate(copy, 'scale', { instances: 0 });
+    const copied = await startTransfer(copy, 'notes/0/restores', { backup_id: backup.id }).expect(
+      202,
+    );
+    expect((await transferred(copy, copied.body.data as Transfer)).status).toBe('succeeded');
+    await operate(copy, 'scale', { instances: 1 });
+    expect((await notesByOrdinal(copy))[0]).toEqual(['keep-me']);
+
+    const listed = await stack.t.http
+      .get(`/v1/services/${serviceId}/volume-transfers`)
+      .set(admin())
+      .expect(200);
+    expect((listed.body.data as Transfer[]).map((t) => [t.kind, t.status])).toEqual([
+      ['restore', 'succeeded'],
+      ['backup', 'succeeded'],
+    ]);
+  });
+
+  it('refuses transfers it cannot do, saying why', async () => {
+    const serviceId = await stack.createService('notes-refused');
+    await deploy(serviceId);
+    const badOrdinal = await startTransfer(serviceId, 'notes/x/backups').expect(400);
+    expect(expectError(badOrdinal.body, 'validation_failed').message).toContain('ordinal');
+    const badName = await startTransfer(serviceId, 'Not_A_Name/0/backups').expect(400);
+    expect(expectError(badName.body, 'validation_failed').message).toContain('name');
+    const noVolume = await startTransfer(serviceId, 'other/0/backups').expect(404);
+    expect(expectError(noVolume.body, 'not_found').message).toContain(
+      'has no volume other for instance 0',
+    );
+    const noBackupId = await startTransfer(serviceId, 'notes/0/restores', {}).expect(400);
+    expect(expectError(noBackupId.body, 'validation_failed').message).toContain('backup_id');
+    const unknownBackup = await startTransfer(serviceId, 'notes/0/restores', {
+      backup_id: '00000000-0000-4000-8000-000000000000',
+    }).expect(404);
+    expectError(unknownBackup.body, 'not_found');
+
+    // Another tenant cannot back up this service, nor restore its backup into their own.
+    const started = await startTransfer(serviceId, 'notes/0/backups').expect(202);
+    const backup = await transferred(serviceId, started.body.data as Transfer);
+    const stranger = await createTenant(stack.t);
+    await stack.t.http
+      .post(`/v1/services/${serviceId}/volumes/notes/0/backups`)
+      .set(bearer(stranger.user.token))
+      .expect(404);
+    const theirs = await stack.t.http
+      .post('/v1/services')
+      .set(bearer(stranger.user.token))
+      .send({ name: 'theirs', project_id: stranger.projectId })
+      .expect(200);
+    const foreign = await stack.t.http
+      .post(`/v1/services/${(theirs.body.data as { id: string }).id}/volumes/notes/0/restores`)
+      .set(bearer(stranger.user.token))
+      .send({ backup_id: backup.id })
+      .expect(404);
+    expect(expectError(foreign.body, 'not_found').message).toContain(`Backup ${backup.id}`);
+  });
+
   it("answers 404 for another tenant's service and for one that does not exist", async () => {
     const serviceId = await stack.createService('notes-private');
     const stranger = await createTenant(stack.t);
@@ -311,6 +433,34 @@ describe('stateful services (docker runtime)', () => {
         (token) =>
           withToken(
             stack.t.http.get('/v1/services/00000000-0000-4000-8000-000000000000/volumes'),
+            token,
+          ),
+      ],
+      [
+        'POST backups',
+        (token) =>
+          withToken(
+            stack.t.http.post(
+              '/v1/services/00000000-0000-4000-8000-000000000000/volumes/data/0/backups',
+            ),
+            token,
+          ),
+      ],
+      [
+        'POST restores',
+        (token) =>
+          withToken(
+            stack.t.http.post(
+              '/v1/services/00000000-0000-4000-8000-000000000000/volumes/data/0/restores',
+            ),
+            token,
+          ).send({ backup_id: '00000000-0000-4000-8000-000000000000' }),
+      ],
+      [
+        'GET volume-transfers',
+        (token) =>
+          withToken(
+            stack.t.http.get('/v1/services/00000000-0000-4000-8000-000000000000/volume-transfers'),
             token,
           ),
       ],

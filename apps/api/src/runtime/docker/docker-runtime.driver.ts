@@ -152,6 +152,18 @@ export class DockerRuntimeDriver implements RuntimeDriver {
     return this.lifecycle.volumes.list(ref.service.id);
   }
 
+  exportVolume(volume: ServiceVolume, image: string): Promise<NodeJS.ReadableStream> {
+    return this.lifecycle.volumes.export(volume, image);
+  }
+
+  importVolume(
+    volume: ServiceVolume,
+    image: string,
+    archive: NodeJS.ReadableStream,
+  ): Promise<void> {
+    return this.lifecycle.volumes.import(volume, image, archive);
+  }
+
   async ping(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {

@@ -7,7 +7,7 @@
 import { CONTAINER_CONTRACT, MANAGED_BY, type ServiceSpec } from '@slipway/k8s-spec';
 import type Dockerode from 'dockerode';
 import { Header } from 'tar';
-import { RolloutFailedError, type ServiceVolume } from '../runtime-driver';
+import { RolloutFailedError, VolumeTransferError, type ServiceVolume } from '../runtime-driver';
 import { engineMessage, ignoringGone, isStatus } from './docker-errors';
 import { DOCKER_LABELS, serviceVolumesFilter, volumeName } from './docker-naming';
 
@@ -84,15 +84,7 @@ export class DockerVolumes {
   }
 
   private async handOver(name: string, image: string): Promise<void> {
-    const helper = await this.docker.createContainer({
-      Image: image,
-      Entrypoint: ['/nonexistent'],
-      Labels: { ...this.labels, [DOCKER_LABELS.managedBy]: MANAGED_BY },
-      HostConfig: {
-        Mounts: [{ Type: 'volume', Source: name, Target: `/${INIT_MOUNT}` }],
-        NetworkMode: 'none',
-      },
-    });
+    const helper = await this.helper(name, image);
     try {
       await helper.putArchive(ownedDirectoryArchive(), { path: '/' });
     } finally {
@@ -143,6 +135,56 @@ export class DockerVolumes {
       // Usage is a nicety: the list stands without it.
     }
     return sizes;
+  }
+
+  /**
+   * One volume's content as a tar whose entries start with `volume/` (the helper's mount),
+   * read through a never-started helper container; the helper goes when the stream ends.
+   */
+  async export(volume: ServiceVolume, image: string): Promise<NodeJS.ReadableStream> {
+    const helper = await this.helper(volume.runtimeName, image);
+    try {
+      const archive = await helper.getArchive({ path: `/${INIT_MOUNT}` });
+      const done = () => void ignoringGone(() => helper.remove({ force: true }));
+      archive.on('end', done).on('error', done).on('close', done);
+      return archive;
+    } catch (error) {
+      await ignoringGone(() => helper.remove({ force: true }));
+      throw new VolumeTransferError(
+        `volume ${volume.runtimeName} could not be read: ${engineMessage(error)}`,
+      );
+    }
+  }
+
+  /** Extracts an archive made by `export` into the volume, over what it holds. */
+  async import(
+    volume: ServiceVolume,
+    image: string,
+    archive: NodeJS.ReadableStream,
+  ): Promise<void> {
+    const helper = await this.helper(volume.runtimeName, image);
+    try {
+      await helper.putArchive(archive, { path: '/' });
+    } catch (error) {
+      throw new VolumeTransferError(
+        `volume ${volume.runtimeName} could not be written: ${engineMessage(error)}`,
+      );
+    } finally {
+      await ignoringGone(() => helper.remove({ force: true }));
+    }
+  }
+
+  /** A container of `image` that is never started, with the volume mounted at `/volume`. */
+  private helper(name: string, image: string): Promise<Dockerode.Container> {
+    return this.docker.createContainer({
+      Image: image,
+      Entrypoint: ['/nonexistent'],
+      Labels: { ...this.labels, [DOCKER_LABELS.managedBy]: MANAGED_BY },
+      HostConfig: {
+        Mounts: [{ Type: 'volume', Source: name, Target: `/${INIT_MOUNT}` }],
+        NetworkMode: 'none',
+      },
+    });
   }
 
   /** Removes every volume of the service (after its containers are gone). */

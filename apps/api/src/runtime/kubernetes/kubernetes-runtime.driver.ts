@@ -43,6 +43,7 @@ import {
   type DeleteOptions,
   type ServiceRef,
   type ServiceVolume,
+  VolumeTransferError,
 } from '../runtime-driver';
 import { applyObjects, deleteSelected, objectKey, type Scope } from './apply';
 import { newestFirst, toInstance } from './instances';
@@ -57,6 +58,9 @@ import {
   scaleWorkload,
   type WorkloadOperationContext,
 } from './workload-operations';
+
+const UNSUPPORTED_TRANSFERS =
+  'volume backups and restores are available on the docker runtime only (on Kubernetes, use your storage class snapshots: VolumeSnapshot)';
 
 export interface KubernetesRuntimeOptions {
   /** What the platform operator decides (collector, edge, node pools, ...), passed to the renderer. */
@@ -328,6 +332,15 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
         ];
       })
       .sort((a, b) => a.name.localeCompare(b.name) || a.ordinal - b.ordinal);
+  }
+
+  /** Reading a claim's content needs a pod that mounts it: not built yet. */
+  exportVolume(): Promise<NodeJS.ReadableStream> {
+    return Promise.reject(new VolumeTransferError(UNSUPPORTED_TRANSFERS));
+  }
+
+  importVolume(): Promise<void> {
+    return Promise.reject(new VolumeTransferError(UNSUPPORTED_TRANSFERS));
   }
 
   private async pods(ref: ServiceRef): Promise<V1Pod[]> {
