@@ -11,6 +11,7 @@ import { registerOrgs } from './commands/orgs';
 import { registerProjects } from './commands/projects';
 import { registerResourceProfiles } from './commands/resource-profiles';
 import { registerServices } from './commands/services';
+import { registerVolumes } from './commands/volumes';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './errors';
 import { colorEnabled, formatError, type Stream } from './output';
 
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerDeploy(service);
   registerOperations(service);
   registerInspect(service);
+  registerVolumes(service);
   registerLogs(service);
   registerAnalytics(service);
   registerIac(program);

@@ -1,7 +1,6 @@
 import { type Command, Option } from 'commander';
 import { call, listAll, type Schemas } from '../client';
 import { formatTable, paintStatus } from '../output';
-import { formatSize } from '../upload';
 import {
   connectToService,
   handle,
@@ -100,36 +99,6 @@ export function registerInspect(service: Command): void {
           p.started_at,
           p.deployment_id,
           p.message,
-        ]),
-      ),
-    );
-  });
-
-  const volumes = serviceTarget(
-    leaf(
-      service,
-      'volumes',
-      "List a stateful service's volumes: one per volume and instance, with what each holds",
-      'slipway service volumes --id SERVICE_ID',
-      'Instance N always mounts ordinal N; a scale-down keeps the removed ones for the way back up.',
-    ),
-  );
-  handle<ServiceTarget>(volumes, async (options, output, connect) => {
-    const { api, id } = await connectToService(options, connect);
-    const { data: listed } = await call(
-      api,
-      api.client.GET('/v1/services/{id}/volumes', { params: { path: { id } } }),
-    );
-    output.result(listed, () =>
-      formatTable(
-        ['volume', 'ordinal', 'size', 'used', 'attached', 'name'],
-        listed.map((v) => [
-          v.name,
-          v.ordinal,
-          v.size,
-          v.used_bytes === null ? null : formatSize(v.used_bytes),
-          v.attached ? 'yes' : 'no',
-          v.runtime_name,
         ]),
       ),
     );
