@@ -18,7 +18,12 @@ import { BlobStore } from '../blob-store/blob-store';
 import { DeploymentsService } from '../deployments/deployments.service';
 import { HandlesServiceJob, type ServiceJobHandler } from '../rollouts/service-jobs';
 import { acquireServiceLock, releaseServiceLock } from '../rollouts/service-lock';
-import { RUNTIME_DRIVER, VolumeTransferError, type RuntimeDriver } from '../runtime/runtime-driver';
+import {
+  RUNTIME_DRIVER,
+  VolumeTransferError,
+  type RuntimeDriver,
+  type ServiceVolume,
+} from '../runtime/runtime-driver';
 import { Service } from '../services/service.entity';
 import { VolumeTransfer } from './volume-transfer.entity';
 import { instanceRunning, VolumeTransfersService } from './volume-transfers.service';
@@ -112,10 +117,7 @@ export class VolumeTransferHandler implements ServiceJobHandler<'volume-transfer
     service: Service,
     transfer: VolumeTransfer,
   ): Promise<Partial<VolumeTransfer>> {
-    const at = { name: transfer.volumeName, ordinal: transfer.ordinal };
-    const volume = await this.transfers.volumeOf(service, at).catch((error: Error) => {
-      throw new TransferFailed(error.message);
-    });
+    const volume = await this.volumeFor(service, transfer);
     const archive = await this.runtime.exportVolume(volume, await this.imageOf(service));
     const meter = new Meter(this.progress(transfer.id));
     const temporary = join(this.blobs.incomingDir(), `${transfer.id}.tar.gz`);
@@ -133,11 +135,8 @@ export class VolumeTransferHandler implements ServiceJobHandler<'volume-transfer
     service: Service,
     transfer: VolumeTransfer,
   ): Promise<Partial<VolumeTransfer>> {
-    const at = { name: transfer.volumeName, ordinal: transfer.ordinal };
-    const volume = await this.transfers.volumeOf(service, at).catch((error: Error) => {
-      throw new TransferFailed(error.message);
-    });
-    if (volume.attached) throw new TransferFailed(instanceRunning(at).message);
+    const volume = await this.volumeFor(service, transfer);
+    if (volume.attached) throw new TransferFailed(instanceRunning(volume).message);
     const backup = transfer.sourceBackupId ? await this.load(transfer.sourceBackupId) : null;
     if (!backup?.blobKey || !backup.sha256)
       throw new TransferFailed(`backup ${transfer.sourceBackupId} is gone`);
@@ -156,6 +155,14 @@ export class VolumeTransferHandler implements ServiceJobHandler<'volume-transfer
       sizeBytes: backup.sizeBytes,
       sha256: backup.sha256,
     };
+  }
+
+  /** The transfer's volume as the runtime has it now (gone: the transfer fails, saying so). */
+  private volumeFor(service: Service, transfer: VolumeTransfer): Promise<ServiceVolume> {
+    const at = { name: transfer.volumeName, ordinal: transfer.ordinal };
+    return this.transfers.volumeOf(service, at).catch((error: Error) => {
+      throw new TransferFailed(error.message);
+    });
   }
 
   private async openBlob(key: string): Promise<NodeJS.ReadableStream> {

@@ -224,18 +224,12 @@ export class KubernetesRuntimeDriver implements RuntimeDriver {
 
   /** A StatefulSet deletes its claims with it unless told to retain them. */
   private async retainClaims(names: ServiceObjectNames): Promise<void> {
-    const ref = {
-      apiVersion: 'apps/v1',
-      kind: 'StatefulSet',
-      namespace: names.namespace,
-      name: names.base,
-    };
     try {
       await this.apis.objects.mergePatch(
         {
-          apiVersion: ref.apiVersion,
-          kind: ref.kind,
-          metadata: { namespace: ref.namespace, name: ref.name },
+          apiVersion: 'apps/v1',
+          kind: 'StatefulSet',
+          metadata: { namespace: names.namespace, name: names.base },
         },
         { spec: { persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain' } } },
         `${this.fieldManager}-delete`,
