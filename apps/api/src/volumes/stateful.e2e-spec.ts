@@ -15,6 +15,7 @@ import {
 } from '../../test/support/docker-stack';
 import { createTenant, expectError } from '../../test/support/fixtures';
 import { bearer } from '../../test/support/test-app';
+import { InstanceRestorer } from '../operations/instance-restorer';
 import { type Endpoint } from '../runtime/runtime-driver';
 
 jest.setTimeout(240_000);
@@ -190,6 +191,30 @@ describe('stateful services (docker runtime)', () => {
       .expect(200);
     await settled(serviceId, rolledBack.body.data as DeploymentResource);
     expect(await notesByOrdinal(serviceId)).toEqual(expected);
+  });
+
+  it('brings lost instances back on their own volumes when the API starts (the restorer)', async () => {
+    const serviceId = await stack.createService('notes-lost');
+    await deploy(serviceId, { replicas: 2 });
+    for (const ordinal of [0, 1])
+      await httpGet(await endpointOf(serviceId, ordinal), `/cgi-bin/notes?write=kept${ordinal}`);
+    // Every container gone (an engine wiped, `docker compose down`): the volumes stay.
+    const containers = await stack.docker.listContainers({
+      all: true,
+      filters: { label: [`slipway.service-id=${serviceId}`] },
+    });
+    for (const info of containers) await stack.docker.getContainer(info.Id).remove({ force: true });
+
+    expect(await stack.t.app.get(InstanceRestorer).restore()).toContain(serviceId);
+    const status = await stack.t.http
+      .get(`/v1/services/${serviceId}/status`)
+      .set(admin())
+      .expect(200);
+    const operation = (status.body.data as { operation: ServiceOperationResource }).operation;
+    expect((await stack.waitForOperation(serviceId, operation.id)).operation?.status).toBe(
+      'succeeded',
+    );
+    expect(await notesByOrdinal(serviceId)).toEqual({ 0: ['kept0'], 1: ['kept1'] });
   });
 
   it('rolls two instances one at a time under a steady request loop without losing a request', async () => {
