@@ -1,5 +1,12 @@
 import { call, type Api } from './client';
-import type { DeploymentView, OrgView, ProjectView, ServiceView, SessionView } from './types';
+import type {
+  DeploymentView,
+  MemberView,
+  OrgView,
+  ProjectView,
+  ServiceView,
+  SessionView,
+} from './types';
 
 /** Exchanges a Personal Access Token for the session cookie; keeps only the CSRF token. */
 export async function openSession(api: Api, token: string): Promise<SessionView> {
@@ -22,6 +29,17 @@ export async function closeSession(api: Api): Promise<void> {
 
 export async function listOrgs(api: Api): Promise<OrgView[]> {
   return (await call(api.client.GET('/v1/orgs', { params: { query: { per_page: 100 } } }))).data;
+}
+
+/** Everyone in an organization, every page of it. */
+export async function listMembers(api: Api, orgId: string): Promise<MemberView[]> {
+  const members: MemberView[] = [];
+  for (let page = 1; ; page += 1) {
+    const params = { path: { id: orgId }, query: { page, per_page: 100 } };
+    const answer = await call(api.client.GET('/v1/orgs/{id}/members', { params }));
+    members.push(...answer.data);
+    if (page >= answer.pagination.total_pages || answer.data.length === 0) return members;
+  }
 }
 
 export async function listProjects(api: Api, orgId: string): Promise<ProjectView[]> {

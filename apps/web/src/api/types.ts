@@ -4,6 +4,7 @@ type Schemas = components['schemas'];
 
 export type SessionView = Schemas['SessionView'];
 export type OrgView = Schemas['OrgView'];
+export type MemberView = Schemas['MemberView'];
 export type ProjectView = Schemas['ProjectView'];
 export type ServiceView = Schemas['ServiceView'];
 export type DeploymentView = Schemas['DeploymentView'];

@@ -13,6 +13,8 @@ type PendingAction =
 
 interface DeploymentsTabProps {
   serviceId: string;
+  /** The service's organization (its members name who started each deployment). */
+  orgId: string;
   /** Newest first. */
   deployments: DeploymentView[];
   total: number;
@@ -22,7 +24,7 @@ interface DeploymentsTabProps {
 
 /** The deployment history, with redeploy and roll back behind a confirmation. */
 export function DeploymentsTab(props: DeploymentsTabProps) {
-  const { serviceId, deployments, total, onDeploymentStarted } = props;
+  const { serviceId, orgId, deployments, total, onDeploymentStarted } = props;
   const api = useApi();
   const [pending, setPending] = useState<PendingAction>();
   const [started, setStarted] = useState<{ deployment: DeploymentView; what: string }>();
@@ -71,6 +73,7 @@ export function DeploymentsTab(props: DeploymentsTabProps) {
       ) : null}
       <DeploymentsTable
         serviceId={serviceId}
+        orgId={orgId}
         deployments={deployments}
         onRollback={(target) => setPending({ kind: 'rollback', key: newIdempotencyKey(), target })}
       />

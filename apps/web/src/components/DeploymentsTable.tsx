@@ -10,9 +10,11 @@ import {
 } from '@mantine/core';
 import { Fragment, useState } from 'react';
 import type { DeploymentView, EnvVarView } from '../api/types';
+import { useMembers } from '../api/useMembers';
 import { formatTime, shortId } from '../format';
 import { BuildLog } from './BuildLog';
 import { DeploymentStatusBadge } from './StatusBadge';
+import { UserName } from './UserName';
 
 function EnvVars({ deployment }: { deployment: DeploymentView }) {
   const env: EnvVarView[] = deployment.env;
@@ -64,6 +66,8 @@ function useExpandedRow(deployments: DeploymentView[]) {
 
 interface DeploymentsTableProps {
   serviceId: string;
+  /** The service's organization, whose members name who started each deployment. */
+  orgId: string;
   deployments: DeploymentView[];
   /**
    * Offered on each row with an image to restore, except the newest: that one is what
@@ -72,8 +76,10 @@ interface DeploymentsTableProps {
   onRollback?: (deployment: DeploymentView) => void;
 }
 
-export function DeploymentsTable({ serviceId, deployments, onRollback }: DeploymentsTableProps) {
+export function DeploymentsTable(props: DeploymentsTableProps) {
+  const { serviceId, orgId, deployments, onRollback } = props;
   const { expanded, toggle } = useExpandedRow(deployments);
+  const members = useMembers(deployments.length > 0 ? orgId : undefined);
   if (deployments.length === 0) {
     return (
       <Text size="sm" c="dimmed" data-testid="deployments-empty">
@@ -133,7 +139,7 @@ export function DeploymentsTable({ serviceId, deployments, onRollback }: Deploym
                     ) : null}
                   </Table.Td>
                   <Table.Td>
-                    <Code title={deployment.started_by}>{shortId(deployment.started_by)}</Code>
+                    <UserName userId={deployment.started_by} members={members} />
                   </Table.Td>
                   <Table.Td>{formatTime(deployment.started_at)}</Table.Td>
                   <Table.Td>{formatTime(deployment.ended_at)}</Table.Td>

@@ -1,8 +1,10 @@
 import { Code, DataList, Group, Paper, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { DeploymentView, ServiceView } from '../api/types';
+import { useMembers } from '../api/useMembers';
 import { CopyValueButton } from './CopyValueButton';
 import { ServiceStatusBadge } from './StatusBadge';
+import { UserName } from './UserName';
 
 interface ServiceHeaderProps {
   service: ServiceView;
@@ -13,6 +15,7 @@ interface ServiceHeaderProps {
 }
 
 export function ServiceHeader({ service, latest, actions }: ServiceHeaderProps) {
+  const members = useMembers(latest ? service.org_id : undefined);
   return (
     <Paper withBorder p="md" radius="md" data-testid="service-header">
       <Group justify="space-between" align="flex-start" wrap="nowrap" mb="xs">
@@ -55,7 +58,11 @@ export function ServiceHeader({ service, latest, actions }: ServiceHeaderProps) 
         <DataList.Item>
           <DataList.ItemLabel>Deployed by</DataList.ItemLabel>
           <DataList.ItemValue data-testid="service-deployed-by">
-            {latest ? <Code title="User id">{latest.started_by}</Code> : 'not deployed yet'}
+            {latest ? (
+              <UserName userId={latest.started_by} members={members} />
+            ) : (
+              'not deployed yet'
+            )}
           </DataList.ItemValue>
         </DataList.Item>
       </DataList>

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { Route, Routes } from 'react-router';
 import { describe, expect, it } from 'vitest';
 import { apiError, fakeFetch, json, ok, page } from '../test/fakeApi';
-import { deployment, metricSeries, service } from '../test/fixtures';
+import { deployment, member, metricSeries, service } from '../test/fixtures';
 import { renderWithApi, testApi } from '../test/render';
 import { ServicePage } from './ServicePage';
 
@@ -51,10 +51,44 @@ describe('the service page', () => {
     );
     expect(within(header).getByRole('button', { name: 'Copy the hostname' })).toBeTruthy();
     expect(within(header).getByText('agent')).toBeTruthy();
-    expect(within(header).getByTestId('service-deployed-by').textContent).toBe(
-      'a7d3e2f1-2222-4000-8000-000000000003',
-    );
+    // Not a member the API names (no members list here): the short id, the whole on hover.
+    const deployedBy = within(header).getByTestId('service-deployed-by');
+    expect(deployedBy.textContent).toBe('a7d3e2f1');
+    expect(within(deployedBy).getByTitle('a7d3e2f1-2222-4000-8000-000000000003')).toBeTruthy();
     expect(screen.getByTestId('python-snippet').textContent).toContain('Authorization');
+  });
+
+  it('names who deployed, in the header and the Deployments tab, reading the members once', async () => {
+    const fake = fakeFetch({
+      'GET /v1/services/s1': ok(service({ id: 's1', name: 'hello', org_id: 'o7' })),
+      'GET /v1/services/s1/deployments': page(deployments),
+      'GET /v1/orgs/o7/members': page([
+        member({ user_id: 'a7d3e2f1-2222-4000-8000-000000000003', name: 'Ada Lovelace' }),
+      ]),
+    });
+    renderWithApi(
+      <Routes>
+        <Route path="/services/:id" element={<ServicePage />} />
+      </Routes>,
+      testApi(fake.fetch),
+      '/services/s1?tab=deployments',
+    );
+    const deployedBy = await screen.findByTestId('service-deployed-by');
+    await waitFor(() => expect(deployedBy.textContent).toBe('Ada Lovelace'));
+    const [newest, oldest] = screen.getAllByTestId('deployment-row') as [HTMLElement, HTMLElement];
+    expect(within(newest).getByText('Ada Lovelace')).toBeTruthy();
+    // Someone no longer in the organization.
+    expect(within(oldest).getByTitle('5f0c2a9e-0000-4000-8000-000000000001').textContent).toBe(
+      '5f0c2a9e',
+    );
+
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('tab', { name: 'Endpoint' }));
+    await user.click(screen.getByRole('tab', { name: 'Deployments' }));
+    const [again] = await screen.findAllByTestId('deployment-row');
+    expect(within(again as HTMLElement).getByText('Ada Lovelace')).toBeTruthy();
+    const reads = fake.seen.filter(({ path }) => path === '/v1/orgs/o7/members');
+    expect(reads).toHaveLength(1);
   });
 
   it('lists the deployments with their resources and env var count (secrets as masked)', async () => {

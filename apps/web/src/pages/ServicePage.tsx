@@ -148,6 +148,7 @@ function ServiceScreen({ id }: { id: string }) {
         <Tabs.Panel value="deployments" pt="md">
           <DeploymentsTab
             serviceId={service.id}
+            orgId={service.org_id}
             deployments={deployments}
             total={total}
             onDeploymentStarted={reload}

@@ -1,6 +1,7 @@
 import type {
   AccessLogView,
   DeploymentView,
+  MemberView,
   MetricName,
   MetricSeriesView,
   OrgView,
@@ -24,6 +25,14 @@ export const org = (id: string, name: string): OrgView => ({
   role: 'owner',
   created_at: at,
   updated_at: at,
+});
+
+export const member = (overrides: Partial<MemberView> & { user_id: string }): MemberView => ({
+  email: 'someone@example.com',
+  name: 'Someone',
+  role: 'member',
+  joined_at: at,
+  ...overrides,
 });
 
 export const project = (id: string, orgId: string, name: string): ProjectView => ({

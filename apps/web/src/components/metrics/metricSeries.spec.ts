@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chartPoints, formatTick } from './metricSeries';
+import { chartPoints, formatCores, formatTick } from './metricSeries';
 
 const t0 = Date.parse('2026-12-06T10:00:00.000Z');
 const at = (seconds: number) => new Date(t0 + seconds * 1000).toISOString();
@@ -60,5 +60,13 @@ describe('formatTick', () => {
     const noon = new Date(2026, 11, 6, 12, 5).getTime();
     expect(formatTick(noon, 3600_000)).toBe('12:05');
     expect(formatTick(noon, 7 * 24 * 3600_000)).toBe('12-06 12:05');
+  });
+});
+
+describe('formatCores', () => {
+  it('shows millicores below a tenth of a core, so an idle instance does not read 0', () => {
+    expect(formatCores(0.0021)).toBe('2.1m cores');
+    expect(formatCores(0)).toBe('0 cores');
+    expect(formatCores(1.23456)).toBe('1.235 cores');
   });
 });

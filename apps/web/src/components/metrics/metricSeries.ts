@@ -19,6 +19,12 @@ export interface MetricDefinition {
   note?: string;
 }
 
+/** Below a tenth of a core, millicores: an idle instance reads 2m, not 0 cores. */
+export const formatCores = (cores: number): string =>
+  cores > 0 && cores < 0.1
+    ? `${Number((cores * 1000).toFixed(1))}m cores`
+    : `${Number(cores.toFixed(3))} cores`;
+
 const perSecond = (value: number): string => `${Number(value.toFixed(2))} req/s`;
 
 export const METRIC_NAMES: readonly MetricName[] = [
@@ -50,7 +56,7 @@ export const METRICS: Record<MetricName, MetricDefinition> = {
   },
   cpu_usage: {
     title: 'CPU',
-    format: (cores) => `${Number(cores.toFixed(3))} cores`,
+    format: formatCores,
     empty: 'No running instance to read: deploy the service or scale it up.',
     note: 'A reading now, summed over the running instances (the API keeps no history).',
   },
