@@ -81,8 +81,20 @@ describe('DeployJobPayloadSchema', () => {
 
 describe('SERVICE_JOBS', () => {
   it('names every job of the deploy queue once, deploy among them', () => {
-    expect(SERVICE_JOB_NAMES).toEqual(['deploy', 'operation', 'retire', 'delete']);
+    expect(SERVICE_JOB_NAMES).toEqual([
+      'deploy',
+      'operation',
+      'retire',
+      'delete',
+      'volume-transfer',
+    ]);
     expect(SERVICE_JOBS.deploy).toBe(DeployJobPayloadSchema);
+  });
+
+  it('takes a volume transfer id and its service, nothing else', () => {
+    const payload = { transferId: 'tr-1', serviceId: 'svc-1' };
+    expect(SERVICE_JOBS['volume-transfer'].parse(payload)).toEqual(payload);
+    expect(() => SERVICE_JOBS['volume-transfer'].parse({ ...payload, extra: 1 })).toThrow();
   });
 
   it('takes an operation id and its service', () => {

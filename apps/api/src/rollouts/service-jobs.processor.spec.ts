@@ -27,12 +27,20 @@ async function discover(...names: string[]): Promise<Map<ServiceJobName, Service
 
 describe('discoverHandlers', () => {
   it('finds one handler for every job of the deploy queue', async () => {
-    const handlers = await discover('deploy', 'operation', 'retire', 'delete');
-    expect([...handlers.keys()].sort()).toEqual(['delete', 'deploy', 'operation', 'retire']);
+    const handlers = await discover('deploy', 'operation', 'retire', 'delete', 'volume-transfer');
+    expect([...handlers.keys()].sort()).toEqual([
+      'delete',
+      'deploy',
+      'operation',
+      'retire',
+      'volume-transfer',
+    ]);
   });
 
   it('refuses to start when a job has no handler, two, or a handler names no job', async () => {
-    await expect(discover('deploy', 'deploy', 'retire', 'delete', 'rollback')).rejects.toThrow(
+    await expect(
+      discover('deploy', 'deploy', 'retire', 'delete', 'volume-transfer', 'rollback'),
+    ).rejects.toThrow(
       `The deploy queue's job handlers are wrong: "rollback" is not a job of the deploy queue; job "deploy" has 2 handlers; job "operation" has no handler`,
     );
   });

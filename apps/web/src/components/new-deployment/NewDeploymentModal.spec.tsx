@@ -111,7 +111,7 @@ describe('Add new deployment → Service → Next', () => {
         { name: 'API_KEY', value: 's3cret', secret: true },
       ],
     });
-  });
+  }, 90_000); // Types some forty keystrokes: on a busy CI machine that outlasts the 30 s default.
 
   it('names each problem beside its field, focuses the first, and sends nothing', async () => {
     const { calls } = renderServices({});
