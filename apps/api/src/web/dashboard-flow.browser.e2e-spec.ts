@@ -10,12 +10,11 @@
  * instance was given, and records the requests as the edge would (test-support/).
  */
 import { mkdir } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import { type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createCollector, type Collector } from '@slipway/collector';
 import { INJECTED_ENV, type DeploymentResource } from '@slipway/contracts';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { httpGet, startDockerStack, type DockerStack } from '../../test/support/docker-stack';
 import { eventually } from '../../test/support/eventually';
 import { uniqueName } from '../../test/support/fixtures';
@@ -29,11 +28,10 @@ import {
   type Traffic,
 } from './test-support/dashboard-telemetry';
 import { buildLoggingSite } from './test-support/logging-site';
-import { DEFAULT_WEB_DIR } from './web-app';
+import { launchChromium } from './test-support/browser';
 
 jest.setTimeout(240_000);
 
-const CHROMIUM = process.env.SLIPWAY_TEST_CHROMIUM ?? '/usr/bin/chromium';
 const SCREENSHOTS = resolve(__dirname, '..', '..', '.artifacts', 'screenshots');
 /** A deployment may take a while on a loaded 2-core machine with a busy engine. */
 const DEPLOY_TIMEOUT_MS = 180_000;
@@ -89,14 +87,6 @@ describe('the dashboard, end to end in Chromium on the docker runtime', () => {
   }
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `the dashboard's browser test needs Chromium at ${CHROMIUM}: apt-get install -y chromium (Debian's package), or set SLIPWAY_TEST_CHROMIUM`,
-      );
-    }
-    if (!existsSync(`${DEFAULT_WEB_DIR}/index.html`)) {
-      throw new Error(`the dashboard is not built: npm run build -w @slipway/web`);
-    }
     await mkdir(SCREENSHOTS, { recursive: true });
     stack = await startDockerStack();
     // The first release: the stack's site, logging as it starts and serves.
@@ -119,18 +109,7 @@ describe('the dashboard, end to end in Chromium on the docker runtime', () => {
       },
       retention: false,
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     const browserContext = await browser.newContext({
       viewport: { width: 1280, height: 800 },
       timezoneId: 'UTC',

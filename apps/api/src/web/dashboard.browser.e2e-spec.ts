@@ -3,15 +3,12 @@
  * API in this process serving the built `apps/web`: sign in with a token, switch to a
  * project, open a service, copy its endpoint, sign out. The token never reaches storage.
  */
-import { existsSync } from 'node:fs';
 import { type AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { startTestApp, bearer, type TestApp } from '../../test/support/test-app';
-import { DEFAULT_WEB_DIR } from './web-app';
+import { launchChromium } from './test-support/browser';
 
 jest.setTimeout(120_000);
-
-const CHROMIUM = process.env.SLIPWAY_TEST_CHROMIUM ?? '/usr/bin/chromium';
 
 describe('the dashboard in Chromium', () => {
   let t: TestApp;
@@ -21,14 +18,6 @@ describe('the dashboard in Chromium', () => {
   let hostname: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `the dashboard's browser test needs Chromium at ${CHROMIUM}: apt-get install -y chromium (Debian's package), or set SLIPWAY_TEST_CHROMIUM`,
-      );
-    }
-    if (!existsSync(`${DEFAULT_WEB_DIR}/index.html`)) {
-      throw new Error(`the dashboard is not built: npm run build -w @slipway/web`);
-    }
     t = await startTestApp();
     await t.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
@@ -41,18 +30,7 @@ describe('the dashboard in Chromium', () => {
       .send({ name: serviceName, project_id: projectId })
       .expect(200);
     hostname = created.body.data.hostname as string;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
