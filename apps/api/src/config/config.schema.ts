@@ -79,6 +79,10 @@ export const configSchema = z
       drainSeconds: z.number().int().min(0).max(300),
       /** How often serving services' instances are checked (running ↔ degraded). */
       healthWatchSeconds: z.number().int().min(1).max(300),
+      /** How often each serving service's CPU and memory are sampled for the metrics' history. */
+      usageSampleSeconds: z.number().int().min(5).max(3600),
+      /** How long those samples are kept. */
+      usageRetentionDays: z.number().int().min(1).max(365),
       docker: z.object({
         network: z
           .string()

@@ -322,6 +322,22 @@ export const ENV_VARS: readonly EnvVarDefinition[] = [
     sensitive: false,
   },
   {
+    name: 'SLIPWAY_USAGE_SAMPLE_SECONDS',
+    path: 'runtime.usageSampleSeconds',
+    kind: 'integer',
+    description: "How often running services' CPU and memory are sampled (the Metrics history)",
+    defaultValue: '30',
+    sensitive: false,
+  },
+  {
+    name: 'SLIPWAY_USAGE_RETENTION_DAYS',
+    path: 'runtime.usageRetentionDays',
+    kind: 'integer',
+    description: 'How long CPU and memory samples are kept',
+    defaultValue: '7',
+    sensitive: false,
+  },
+  {
     name: 'SLIPWAY_DOCKER_NETWORK',
     path: 'runtime.docker.network',
     kind: 'string',

@@ -4,6 +4,7 @@ import { Deployment } from '../deployments/deployment.entity';
 import { IdempotencyRecord } from '../idempotency/idempotency-record.entity';
 import { Installation } from '../installation/installation.entity';
 import { RequestMetric } from '../metrics/request-metric.entity';
+import { UsageSample } from '../metrics/usage-sample.entity';
 import { Membership } from '../orgs/membership.entity';
 import { ServiceOperation } from '../operations/service-operation.entity';
 import { Organization } from '../orgs/organization.entity';
@@ -39,6 +40,7 @@ export const ENTITIES = [
   Span,
   AccessLog,
   RequestMetric,
+  UsageSample,
   IdempotencyRecord,
   Installation,
 ];

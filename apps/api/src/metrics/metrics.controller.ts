@@ -32,9 +32,10 @@ export class MetricsController {
       '`error` message) does not fail the others. `request_rate` (requests per second), ' +
       '`error_rate` (5xx answers per second) and `latency_p95` (milliseconds) have one point ' +
       `per ${REQUEST_METRICS_BUCKET_SECONDS} s bucket with traffic, from the edge's rollups ` +
-      '(about 10 s behind). `cpu_usage` (cores) and `memory_usage` (bytes) are a current ' +
-      'reading from the runtime, summed over running instances: one point at now when the ' +
-      'window reaches now, none otherwise. The window is `since` or `start`/`end`; without ' +
+      '(about 10 s behind). `cpu_usage` (cores) and `memory_usage` (bytes) are summed over ' +
+      'running instances: the samples taken every `SLIPWAY_USAGE_SAMPLE_SECONDS` (averaged ' +
+      'into at most about 720 points for a long window), then a reading at now when the ' +
+      'window reaches now. The window is `since` or `start`/`end`; without ' +
       `either, the last ${DEFAULT_METRICS_WINDOW_SECONDS} seconds.`,
   })
   @ApiExtraModels(MetricSeriesView, MetricPointView, ErrorResponse)

@@ -1,6 +1,7 @@
 /**
  * The metrics route: request series over rollup rows inserted as the edge writes them,
- * runtime usage from the Docker Engine (no instance running: zero), and a metric that cannot
+ * runtime usage from the Docker Engine (no instance running: zero) after the usage sampler's
+ * history (rows inserted as it writes them, and its own passes), and a metric that cannot
  * be read (usage on the kubernetes runtime of a stand-in cluster without the metrics API)
  * failing alone.
  */
@@ -16,6 +17,7 @@ import {
 } from '../../test/support/fixtures';
 import { startStandInCluster, type StandInCluster } from '../../test/support/stand-in-cluster';
 import { bearer, startTestApp, type TestApp } from '../../test/support/test-app';
+import { UsageSampler } from './usage-sampler';
 
 const BUCKET = 10_000;
 
@@ -131,6 +133,106 @@ describe('metrics', () => {
       `?names=cpu_usage&end=${new Date(Date.now() - 60_000).toISOString()}`,
     );
     expect(past.get('cpu_usage')).toEqual({ name: 'cpu_usage', status: 'ok', points: [] });
+  });
+
+  describe('usage history', () => {
+    const SAMPLE_MS = 30_000;
+    const sampleAt = (ms: number): number => Math.floor(ms / SAMPLE_MS) * SAMPLE_MS;
+
+    async function insertSamples(id: string, rows: [number, number, number][]): Promise<void> {
+      await t.dataSource.query(
+        `INSERT INTO usage_samples (service_id, sampled_at, cpu_cores, memory_bytes)
+         SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::float8[], $4::bigint[])`,
+        [
+          rows.map(() => id),
+          rows.map(([at]) => new Date(at)),
+          rows.map(([, cpu]) => cpu),
+          rows.map(([, , memory]) => memory),
+        ],
+      );
+    }
+
+    const samplesOf = (id: string) =>
+      t.dataSource.query<{ at: Date; cpu: number; memory: string }[]>(
+        `SELECT sampled_at AS at, cpu_cores AS cpu, memory_bytes AS memory
+           FROM usage_samples WHERE service_id = $1 ORDER BY sampled_at`,
+        [id],
+      );
+
+    it('plots the samples in the window, then a reading at now', async () => {
+      const id = await newServiceId(t);
+      const older = sampleAt(Date.now() - 20 * 60_000);
+      const newer = older + SAMPLE_MS;
+      await insertSamples(id, [
+        [older, 0.25, 100_000_000],
+        [newer, 0.5, 300_000_000],
+        [older - 2 * 3600_000, 1, 1], // outside the last hour
+      ]);
+      const byName = await series(t, id, '?names=cpu_usage,memory_usage');
+      const at = (ms: number): string => new Date(ms).toISOString();
+      const cpu = byName.get('cpu_usage')?.points ?? [];
+      expect(cpu.slice(0, 2)).toEqual([
+        { time: at(older), value: 0.25 },
+        { time: at(newer), value: 0.5 },
+      ]);
+      // Nothing runs now: the current reading is zero, after the history.
+      expect(cpu).toHaveLength(3);
+      expect(cpu[2]?.value).toBe(0);
+      expect(byName.get('memory_usage')?.points.map((p) => p.value)).toEqual([
+        100_000_000, 300_000_000, 0,
+      ]);
+
+      // A window that ended before now holds the history only.
+      const past = await series(
+        t,
+        id,
+        `?names=cpu_usage&start=${at(older - 60_000)}&end=${at(newer + 1)}`,
+      );
+      expect(past.get('cpu_usage')?.points).toEqual(cpu.slice(0, 2));
+    });
+
+    it('averages the samples of a long window into at most about 720 points', async () => {
+      const id = await newServiceId(t);
+      // A week is 840 s a point: two samples of one 840 s bin read as their average.
+      const bin = Math.floor((Date.now() - 3 * 3600_000) / 840_000) * 840_000;
+      await insertSamples(id, [
+        [bin, 1, 200],
+        [bin + SAMPLE_MS, 2, 400],
+      ]);
+      const week = await series(t, id, `?names=cpu_usage,memory_usage&since=${7 * 24 * 3600}`);
+      const at = new Date(bin).toISOString();
+      expect(week.get('cpu_usage')?.points[0]).toEqual({ time: at, value: 1.5 });
+      expect(week.get('memory_usage')?.points[0]).toEqual({ time: at, value: 300 });
+    });
+
+    it('samples each serving service once an interval, and forgets samples past retention', async () => {
+      const serving = await newServiceId(t);
+      const idle = await newServiceId(t);
+      await t.dataSource.query(`UPDATE services SET status = 'running' WHERE id = $1`, [serving]);
+      const expired = Date.now() - 8 * 24 * 3600_000;
+      await insertSamples(serving, [[sampleAt(expired), 3, 3]]);
+      // Two passes well inside one interval write one row.
+      if (Date.now() % SAMPLE_MS > SAMPLE_MS - 8_000) {
+        await new Promise((resolve) => setTimeout(resolve, 8_000));
+      }
+      const before = Date.now();
+      const sampler = t.app.get(UsageSampler);
+      await sampler.sampleAll();
+      await sampler.sampleAll();
+      const rows = await samplesOf(serving);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]?.at.getTime()).toBe(sampleAt(before));
+      expect(rows[0]).toMatchObject({ cpu: 0, memory: '0' });
+      // A service that is not running is not read.
+      expect(await samplesOf(idle)).toEqual([]);
+    });
+
+    it('deleting a service deletes its samples', async () => {
+      const doomed = await newServiceId(t);
+      await insertSamples(doomed, [[sampleAt(Date.now() - 60_000), 1, 1]]);
+      await t.http.delete(`/v1/services/${doomed}`).set(admin()).expect(200);
+      expect(await samplesOf(doomed)).toEqual([]);
+    });
   });
 
   it('answers every metric when no names are given', async () => {

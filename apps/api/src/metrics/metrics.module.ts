@@ -4,12 +4,13 @@ import { ServiceTeardown } from '../services/service-teardown';
 import { ServicesModule } from '../services/services.module';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
+import { UsageSampler } from './usage-sampler';
 
-/** Per-service request metrics (the edge's rollups) and resource usage (the runtime). */
+/** Per-service request metrics (the edge's rollups) and resource usage (sampled from the runtime). */
 @Module({
   imports: [ServicesModule, DeploymentsModule],
   controllers: [MetricsController],
-  providers: [MetricsService],
+  providers: [MetricsService, UsageSampler],
 })
 export class MetricsModule implements OnModuleInit {
   constructor(

@@ -2,6 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type MetricName, REQUEST_METRICS_BUCKET_SECONDS } from '@slipway/contracts';
 import { DataSource } from 'typeorm';
+import { APP_CONFIG } from '../config/config.module';
+import { type AppConfig } from '../config/config.schema';
 import { DeploymentsService } from '../deployments/deployments.service';
 import {
   RUNTIME_DRIVER,
@@ -21,6 +23,15 @@ interface BucketRow {
   p95: number | null;
 }
 
+interface UsageRow {
+  time: string;
+  cpu: number;
+  memory: number;
+}
+
+/** At most about this many usage points per series: a week of 30 s samples is averaged. */
+const MAX_USAGE_POINTS = 720;
+
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: string };
 
 const REQUEST_METRICS: ReadonlySet<MetricName> = new Set([
@@ -32,8 +43,9 @@ const USAGE_METRICS: ReadonlySet<MetricName> = new Set(['cpu_usage', 'memory_usa
 
 /**
  * Per-service metrics: request rate, 5xx rate and latency p95 from the edge's 10 s rollups,
- * CPU and memory from the runtime. Each source is read once however many of its series are
- * asked for, and a source that fails fails only its own series.
+ * CPU and memory from the usage sampler's history plus, when the window reaches now, a
+ * reading from the runtime. Each source is read once however many of its series are asked
+ * for, and a source that fails fails only its own series.
  */
 @Injectable()
 export class MetricsService {
@@ -44,6 +56,7 @@ export class MetricsService {
     private readonly services: ServicesService,
     private readonly deployments: DeploymentsService,
     @Inject(RUNTIME_DRIVER) private readonly runtime: RuntimeDriver,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async series(
@@ -54,23 +67,24 @@ export class MetricsService {
     const service = await this.services.get(userId, serviceId);
     const wants = (names: ReadonlySet<MetricName>): boolean =>
       request.names.some((name) => names.has(name));
-    const [buckets, usage] = await Promise.all([
+    const [buckets, history, current] = await Promise.all([
       wants(REQUEST_METRICS) ? this.buckets(serviceId, request) : null,
+      wants(USAGE_METRICS) ? this.usageHistory(serviceId, request) : null,
       wants(USAGE_METRICS) && request.openEnded ? this.usage(service) : null,
     ]);
-    const now = new Date().toISOString();
+    const usage = history && usagePoints(history, current, new Date().toISOString());
     return request.names.map((name): MetricSeriesView => {
       switch (name) {
         case 'request_rate':
-          return fromBuckets(name, buckets, (row) => row.requests / REQUEST_METRICS_BUCKET_SECONDS);
+          return seriesFrom(name, buckets, (row) => row.requests / REQUEST_METRICS_BUCKET_SECONDS);
         case 'error_rate':
-          return fromBuckets(name, buckets, (row) => row.errors / REQUEST_METRICS_BUCKET_SECONDS);
+          return seriesFrom(name, buckets, (row) => row.errors / REQUEST_METRICS_BUCKET_SECONDS);
         case 'latency_p95':
-          return fromBuckets(name, buckets, (row) => row.p95);
+          return seriesFrom(name, buckets, (row) => row.p95);
         case 'cpu_usage':
-          return fromUsage(name, usage, now, (u) => u.cpuCores);
+          return seriesFrom(name, usage, (row) => row.cpu);
         case 'memory_usage':
-          return fromUsage(name, usage, now, (u) => u.memoryBytes);
+          return seriesFrom(name, usage, (row) => row.memory);
       }
     });
   }
@@ -100,6 +114,34 @@ export class MetricsService {
     }
   }
 
+  /** The sampler's readings in the window, averaged so a long window stays readable. */
+  private async usageHistory(
+    serviceId: string,
+    request: MetricsRequest,
+  ): Promise<Outcome<UsageRow[]>> {
+    const windowSeconds = (request.end.getTime() - request.start.getTime()) / 1000;
+    const step = Math.max(
+      this.config.runtime.usageSampleSeconds,
+      Math.ceil(windowSeconds / MAX_USAGE_POINTS),
+    );
+    try {
+      const rows = await this.dataSource.query<UsageRow[]>(
+        `SELECT to_char(bin AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS time, cpu, memory
+           FROM (SELECT date_bin(make_interval(secs => $4), sampled_at, 'epoch') AS bin,
+                        avg(cpu_cores)::float8 AS cpu, avg(memory_bytes)::float8 AS memory
+                   FROM usage_samples
+                  WHERE service_id = $1 AND sampled_at >= $2 AND sampled_at < $3
+                  GROUP BY bin) AS binned
+          ORDER BY bin`,
+        [serviceId, request.start, request.end, step],
+      );
+      return { ok: true, value: rows };
+    } catch (error) {
+      this.logger.warn(`reading usage samples of ${serviceId} failed: ${String(error)}`);
+      return { ok: false, error: 'usage history could not be read; try again' };
+    }
+  }
+
   private async usage(service: Service): Promise<Outcome<ResourceUsage>> {
     try {
       return { ok: true, value: await this.runtime.usage(await this.deployments.refOf(service)) };
@@ -114,10 +156,10 @@ export class MetricsService {
   }
 }
 
-function fromBuckets(
+function seriesFrom<Row extends { time: string }>(
   name: MetricName,
-  buckets: Outcome<BucketRow[]> | null,
-  value: (row: BucketRow) => number | null,
+  buckets: Outcome<Row[]> | null,
+  value: (row: Row) => number | null,
 ): MetricSeriesView {
   if (buckets && !buckets.ok) return { name, status: 'error', error: buckets.error, points: [] };
   const points: MetricPointView[] = [];
@@ -128,13 +170,17 @@ function fromBuckets(
   return { name, status: 'ok', points };
 }
 
-/** A current reading only: a point now when the window is open-ended, else no point. */
-function fromUsage(
-  name: MetricName,
-  usage: Outcome<ResourceUsage> | null,
+/**
+ * The history, then the current reading at now when there is one. A reading that fails
+ * fails the series only when there is no history to show instead.
+ */
+function usagePoints(
+  history: Outcome<UsageRow[]>,
+  current: Outcome<ResourceUsage> | null,
   now: string,
-  value: (usage: ResourceUsage) => number,
-): MetricSeriesView {
-  if (usage && !usage.ok) return { name, status: 'error', error: usage.error, points: [] };
-  return { name, status: 'ok', points: usage ? [{ time: now, value: value(usage.value) }] : [] };
+): Outcome<UsageRow[]> {
+  if (!history.ok || current === null) return history;
+  if (!current.ok) return history.value.length > 0 ? history : current;
+  const reading = { time: now, cpu: current.value.cpuCores, memory: current.value.memoryBytes };
+  return { ok: true, value: [...history.value, reading] };
 }

@@ -10,7 +10,7 @@ const allSeries = [
   metricSeries('request_rate', [1.5, 4, 2.25]),
   metricSeries('error_rate', [0, 0.5, 0]),
   metricSeries('latency_p95', [12, 48.5, 20]),
-  metricSeries('cpu_usage', [0.125]),
+  metricSeries('cpu_usage', [0.05, 0.5, 0.125]),
   metricSeries('memory_usage', [256 * 1024 * 1024]),
 ];
 
@@ -32,16 +32,19 @@ describe('the Metrics tab', () => {
     vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(200);
   });
 
-  it('asks for the five series over the last hour and sums each one up', async () => {
+  it('asks for the five series over the last hour and sums each one up, a single reading as now', async () => {
     const { seen } = renderTab(json(200, { data: allSeries }));
     expect(await screen.findByRole('heading', { name: 'Request rate' })).toBeTruthy();
     expect(summaryOf('request_rate')).toBe('Latest 2.25 req/s · peak 4 req/s');
     expect(summaryOf('error_rate')).toBe('Latest 0 req/s · peak 0.5 req/s');
     expect(summaryOf('latency_p95')).toBe('Latest 20 ms · peak 48.5 ms');
-    expect(summaryOf('cpu_usage')).toBe('Now 0.125 cores');
+    expect(summaryOf('cpu_usage')).toBe('Latest 0.125 cores · peak 0.5 cores');
     expect(summaryOf('memory_usage')).toBe('Now 256.0 MiB');
     const requests = screen.getByTestId('metric-request_rate');
     await waitFor(() => expect(requests.querySelector('.recharts-line-curve')).not.toBeNull());
+    // CPU and memory have a history (the API's samples) like the request series.
+    const cpu = screen.getByTestId('metric-cpu_usage');
+    await waitFor(() => expect(cpu.querySelector('.recharts-line-curve')).not.toBeNull());
     expect(lastQuery(seen)?.get('since')).toBe('3600');
     expect(lastQuery(seen)?.get('names')).toBe(
       'request_rate,error_rate,latency_p95,cpu_usage,memory_usage',

@@ -27,6 +27,10 @@ export const formatCores = (cores: number): string =>
 
 const perSecond = (value: number): string => `${Number(value.toFixed(2))} req/s`;
 
+/** The API samples usage periodically (30 s by default) and adds a reading at now. */
+const USAGE_NOTE =
+  'Summed over the running instances: sampled every half minute or so, the last point now.';
+
 export const METRIC_NAMES: readonly MetricName[] = [
   'request_rate',
   'error_rate',
@@ -58,13 +62,13 @@ export const METRICS: Record<MetricName, MetricDefinition> = {
     title: 'CPU',
     format: formatCores,
     empty: 'No running instance to read: deploy the service or scale it up.',
-    note: 'A reading now, summed over the running instances (the API keeps no history).',
+    note: USAGE_NOTE,
   },
   memory_usage: {
     title: 'Memory',
     format: formatBytes,
     empty: 'No running instance to read: deploy the service or scale it up.',
-    note: 'A reading now, summed over the running instances (the API keeps no history).',
+    note: USAGE_NOTE,
   },
 };
 
