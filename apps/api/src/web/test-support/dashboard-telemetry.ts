@@ -1,21 +1,16 @@
 /**
- * Telemetry for the dashboard's browser test, made from real requests to a deployed instance.
- * The docker stack runs no edge and its site image has no OpenTelemetry SDK, so the test
- * calls the instance itself (as the edge would proxy a caller), then hands what it saw to
- * the stores the API reads: spans through the collector's OTLP/HTTP route with the token the
- * instance was given, access-log rows and request-metric rollups as the edge writes them.
+ * Traffic and traces for the dashboard's browser test. A caller sends real requests through
+ * the edge (which writes the access logs and the request rollups), and since the site image
+ * has no OpenTelemetry SDK, the test exports the spans an instrumented site would have sent,
+ * through the collector's OTLP/HTTP route with the token the instance was given.
  */
 import { randomUUID, randomBytes } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { REQUEST_METRICS_BUCKET_SECONDS } from '@slipway/contracts';
-import { accessLogs, insertRows, requestMetrics, type Queryable } from '@slipway/db-schema';
-import { type DataSource } from 'typeorm';
-import { type Endpoint } from '../../../test/support/docker-stack';
 
 export const TRAFFIC_USER_AGENT = 'slipway-dashboard-e2e/1.0';
 
-/** One request as the edge's access log would have it. */
+/** One request as the caller saw it. */
 export interface ObservedRequest {
   readonly start: Date;
   readonly end: Date;
@@ -24,20 +19,20 @@ export interface ObservedRequest {
   readonly method: string;
   readonly path: string;
   readonly status: number;
-  readonly bytesIn: number;
-  readonly bytesOut: number;
   /** Of the response's body alone. */
   readonly responseBodyBytes: number;
-  readonly clientIp: string | null;
   readonly requestId: string;
 }
 
-/** One HTTP/1.1 request to an instance, timed and counted on the wire. */
-export function observe(
-  endpoint: Endpoint,
-  method: string,
-  path: string,
-): Promise<ObservedRequest> {
+/** Where requests go: a host and port, and headers every request carries (Host, a key). */
+export interface Target {
+  readonly host: string;
+  readonly port: number;
+  readonly headers: OutgoingHttpHeaders;
+}
+
+/** One HTTP/1.1 request, timed and counted on the wire. */
+export function observe(target: Target, method: string, path: string): Promise<ObservedRequest> {
   const requestId = randomUUID();
   const body = method === 'POST' ? JSON.stringify({ item: 'book', quantity: 1 }) : undefined;
   const start = new Date();
@@ -45,12 +40,14 @@ export function observe(
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       {
-        ...endpoint,
+        host: target.host,
+        port: target.port,
         method,
         path,
         agent: false,
         timeout: 10_000,
         headers: {
+          ...target.headers,
           'User-Agent': TRAFFIC_USER_AGENT,
           'X-Request-Id': requestId,
           ...(body !== undefined && {
@@ -60,8 +57,6 @@ export function observe(
         },
       },
       (res) => {
-        // Read now: once the instance closes the connection the socket forgets its address.
-        const clientIp = res.socket?.localAddress?.replace(/^::ffff:/, '') ?? null;
         let responseBodyBytes = 0;
         res.on('data', (chunk: Buffer) => (responseBodyBytes += chunk.length));
         res.on('end', () =>
@@ -72,10 +67,7 @@ export function observe(
             method,
             path,
             status: res.statusCode ?? 0,
-            bytesIn: req.socket?.bytesWritten ?? 0,
-            bytesOut: res.socket?.bytesRead ?? 0,
             responseBodyBytes,
-            clientIp,
             requestId,
           }),
         );
@@ -109,17 +101,15 @@ export interface Traffic {
   stop(): Promise<ObservedRequest[]>;
 }
 
-/** Requests the plan in a loop, one every `gapMs`, at the endpoints `endpoints()` gives then. */
-export function startTraffic(endpoints: () => Promise<Endpoint[]>, gapMs = 300): Traffic {
+/** Requests the plan in a loop, one every `gapMs`, from `target`. */
+export function startTraffic(target: Target, gapMs = 300): Traffic {
   const seen: ObservedRequest[] = [];
   let running = true;
   let wake: (() => void) | undefined;
   const loop = (async () => {
     for (let n = 0; running; n += 1) {
       const [method, path] = PLAN[n % PLAN.length]!;
-      const list = await endpoints();
-      const endpoint = list[n % Math.max(1, list.length)];
-      if (endpoint) seen.push(await observe(endpoint, method, path));
+      seen.push(await observe(target, method, path));
       // Paced like a light caller (not a wait for a condition); stop() cuts it short.
       await new Promise<void>((resolve) => {
         wake = resolve;
@@ -136,83 +126,6 @@ export function startTraffic(endpoints: () => Promise<Endpoint[]>, gapMs = 300):
       return seen;
     },
   };
-}
-
-/** The nearest-rank percentile of `values` (0 < p ≤ 1). */
-function percentile(values: readonly number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? null;
-}
-
-/** The requests by 10 s bucket (by the time each ended, as the edge rolls them up), oldest first. */
-function bucketsOf(requests: readonly ObservedRequest[]): Map<number, ObservedRequest[]> {
-  const bucketMs = REQUEST_METRICS_BUCKET_SECONDS * 1000;
-  const buckets = new Map<number, ObservedRequest[]>();
-  for (const r of requests) {
-    const start = r.end.getTime() - (r.end.getTime() % bucketMs);
-    buckets.set(start, [...(buckets.get(start) ?? []), r]);
-  }
-  return buckets;
-}
-
-/** What the Metrics tab's request-rate card says of `requests` (apps/web's wording). */
-export function requestRateSummary(requests: readonly ObservedRequest[]): string {
-  const rates = [...bucketsOf(requests).values()].map(
-    (rows) => rows.length / REQUEST_METRICS_BUCKET_SECONDS,
-  );
-  const perSecond = (rate: number) => `${Number(rate.toFixed(2))} req/s`;
-  const latest = perSecond(rates.at(-1) ?? 0);
-  return rates.length === 1
-    ? `Now ${latest}`
-    : `Latest ${latest} · peak ${perSecond(Math.max(...rates))}`;
-}
-
-/**
- * Writes `requests` to `access_logs` and their 10 s rollups to `request_metrics`, the rows
- * apps/edge writes (by its COPY and INSERT; the same table declarations, @slipway/db-schema).
- * SQL because the API has no ingest route for either: the edge is their only writer, and it
- * is not part of the docker stack.
- */
-export async function recordAsTheEdge(
-  dataSource: DataSource,
-  serviceId: string,
-  requests: readonly ObservedRequest[],
-): Promise<void> {
-  const db: Queryable = {
-    query: async (sql, values) => ({ rows: await dataSource.query(sql, values) }),
-  };
-  await insertRows(
-    db,
-    accessLogs,
-    requests.map((r) => ({
-      time: r.start,
-      service_id: serviceId,
-      method: r.method,
-      path: r.path,
-      status: r.status,
-      duration_ms: r.durationMs,
-      bytes_in: String(r.bytesIn),
-      bytes_out: String(r.bytesOut),
-      client_ip: r.clientIp,
-      user_agent: TRAFFIC_USER_AGENT,
-      request_id: r.requestId,
-    })),
-  );
-  await insertRows(
-    db,
-    requestMetrics,
-    [...bucketsOf(requests)].map(([start, rows]) => ({
-      service_id: serviceId,
-      bucket_start: new Date(start),
-      requests: rows.length,
-      errors_5xx: rows.filter((r) => r.status >= 500).length,
-      latency_p95_ms: percentile(
-        rows.map((r) => r.durationMs),
-        0.95,
-      ),
-    })),
-  );
 }
 
 type OtlpValue = { stringValue: string } | { intValue: string };
