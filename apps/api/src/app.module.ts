@@ -20,6 +20,7 @@ import { IdempotencyModule } from './idempotency/idempotency.module';
 import { InstancesModule } from './instances/instances.module';
 import { VolumesModule } from './volumes/volumes.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { AutoscalingModule } from './autoscaling/autoscaling.module';
 import { OperationsModule } from './operations/operations.module';
 import { OrgsModule } from './orgs/orgs.module';
 import { ProjectsModule } from './projects/projects.module';
@@ -63,6 +64,7 @@ export class AppModule {
         InstancesModule,
         VolumesModule,
         OperationsModule,
+        AutoscalingModule,
         TracesModule,
         AccessLogsModule,
         MetricsModule,

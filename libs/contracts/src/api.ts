@@ -28,6 +28,10 @@ export const SERVICE_STATUSES = [
   'running',
   'degraded',
   'paused',
+  /** Scaled to zero because idle (`min_replicas` 0): the next request wakes it. */
+  'sleeping',
+  /** A request arrived while sleeping; its instances are starting. */
+  'waking',
   'failed',
 ] as const;
 export type ServiceStatus = (typeof SERVICE_STATUSES)[number];

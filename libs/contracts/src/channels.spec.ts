@@ -1,6 +1,9 @@
 import {
   BuildLogEntrySchema,
   CHANNELS,
+  EdgeActivitySchema,
+  WakeRequestSchema,
+  edgeActivityKey,
   RevocationMessageSchema,
   RouteMessageSchema,
   buildLogStreamKey,
@@ -64,5 +67,25 @@ describe('otlpHeadersFor', () => {
     const [key, encoded] = value.split('=');
     expect(key).toBe('Authorization');
     expect(decodeURIComponent(encoded ?? '')).toBe('Bearer slp_st_abc');
+  });
+});
+
+describe('scale-to-zero messages', () => {
+  it('parse wake requests and edge activity, and refuse what is not', () => {
+    const wake = { serviceId: 's', at: '2026-12-06T10:00:00.000Z' };
+    expect(WakeRequestSchema.parse(wake)).toEqual(wake);
+    expect(WakeRequestSchema.safeParse({ serviceId: 's' }).success).toBe(false);
+    expect(EdgeActivitySchema.parse({ inFlight: 3, lastRequestAt: 1 })).toEqual({
+      inFlight: 3,
+      lastRequestAt: 1,
+    });
+    expect(EdgeActivitySchema.safeParse({ inFlight: -1, lastRequestAt: 1 }).success).toBe(false);
+    expect(EdgeActivitySchema.safeParse({ inFlight: 1.5, lastRequestAt: 1 }).success).toBe(false);
+  });
+
+  it('name an edge activity hash by edge id, a short token only', () => {
+    expect(edgeActivityKey('edge-1.host_2')).toBe('slipway:edge-activity:edge-1.host_2');
+    expect(() => edgeActivityKey('a:b')).toThrow('edgeId');
+    expect(() => edgeActivityKey('')).toThrow('edgeId');
   });
 });

@@ -13,6 +13,8 @@ export const CHANNELS = {
   accessKeysCreated: 'slipway:access-keys:created',
   /** Revoked service tokens: the collector evicts them from its cache. */
   serviceTokenRevocations: 'slipway:service-tokens:revoked',
+  /** The edge holds requests for a sleeping service: the API wakes it (once, however asked). */
+  wakeRequests: 'slipway:services:wake',
 } as const;
 
 export type ChannelName = (typeof CHANNELS)[keyof typeof CHANNELS];
@@ -42,6 +44,13 @@ export const RouteMessageSchema = z.discriminatedUnion('type', [
     paused: z.boolean().optional(),
     /** False while no deployment of the service ever succeeded (absent: it has endpoints). */
     deployed: z.boolean().optional(),
+    /**
+     * Scaled to zero because it was idle (or waking from that): a request is held while the
+     * API wakes it, unlike a paused service's. Absent: false.
+     */
+    sleeping: z.boolean().optional(),
+    /** Why the last wake failed, while the service still sleeps (only with `sleeping`). */
+    wakeFailure: z.string().min(1).max(2000).optional(),
     /** Monotonic per service (e.g. epoch ms) so a late message cannot undo a newer one. */
     version: z.number().int().nonnegative(),
   }),
@@ -75,3 +84,32 @@ export const BuildLogEntrySchema = z.strictObject({
   at: z.iso.datetime(),
 });
 export type BuildLogEntry = z.infer<typeof BuildLogEntrySchema>;
+
+/** The edge asks for a sleeping service to be woken (it is holding requests for it). */
+export const WakeRequestSchema = z.strictObject({
+  serviceId: z.string().min(1),
+  at: z.iso.datetime(),
+});
+export type WakeRequest = z.infer<typeof WakeRequestSchema>;
+
+/**
+ * Each edge's view of the traffic per service, refreshed every second or so in a Redis hash
+ * of its own (`edgeActivityKey`, field: service id) that expires when the edge stops
+ * refreshing it. The API sums `inFlight` over edges to autoscale and takes the latest
+ * `lastRequestAt` to put idle services to sleep.
+ */
+export const EdgeActivitySchema = z.strictObject({
+  /** Requests (and WebSocket tunnels) open now, held ones included. */
+  inFlight: z.number().int().nonnegative(),
+  /** When this edge last saw a request for the service begin or end (epoch ms). */
+  lastRequestAt: z.number().int().nonnegative(),
+});
+export type EdgeActivity = z.infer<typeof EdgeActivitySchema>;
+
+/** Prefix of the edges' activity hashes: `SCAN` for `${EDGE_ACTIVITY_PREFIX}*`. */
+export const EDGE_ACTIVITY_PREFIX = 'slipway:edge-activity:';
+
+export function edgeActivityKey(edgeId: string): string {
+  if (!/^[A-Za-z0-9_.-]{1,128}$/.test(edgeId)) throw new Error('edgeId: must be a short token');
+  return `${EDGE_ACTIVITY_PREFIX}${edgeId}`;
+}

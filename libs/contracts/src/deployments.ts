@@ -58,7 +58,14 @@ export interface DeploymentAutoscaling {
   min_replicas: number;
   max_replicas: number;
   metrics: AutoscalingMetric[];
+  /** In-flight requests per instance to scale to (docker runtime); null: not by concurrency. */
+  target_concurrency?: number | null;
+  /** With min_replicas 0: seconds without a request before the service sleeps. */
+  idle_timeout_seconds?: number | null;
 }
+
+/** How long a service that may sleep (`min_replicas` 0) waits without a request. */
+export const DEFAULT_IDLE_TIMEOUT_SECONDS = 900;
 
 export interface DeploymentStartupProbe {
   path?: string;
@@ -145,6 +152,13 @@ export interface PodResource {
 export const SERVICE_OPERATION_KINDS = ['scale', 'restart'] as const;
 export type ServiceOperationKind = (typeof SERVICE_OPERATION_KINDS)[number];
 
+/**
+ * Who decided an operation: a user, or the platform putting an idle service to sleep, waking
+ * it for a request, or scaling it to its in-flight requests.
+ */
+export const SERVICE_OPERATION_CAUSES = ['user', 'idle', 'wake', 'autoscale'] as const;
+export type ServiceOperationCause = (typeof SERVICE_OPERATION_CAUSES)[number];
+
 export const SERVICE_OPERATION_STATUSES = ['running', 'succeeded', 'failed'] as const;
 export type ServiceOperationStatus = (typeof SERVICE_OPERATION_STATUSES)[number];
 
@@ -160,7 +174,11 @@ export interface ServiceOperationResource {
   status: ServiceOperationStatus;
   /** Why it failed: what happened and the evidence. */
   failure_reason: string | null;
-  started_by: string;
+  cause: ServiceOperationCause;
+  /** Why the platform decided it (null for a user's). */
+  reason: string | null;
+  /** The user who asked; null when the platform decided. */
+  started_by: string | null;
   started_at: string;
   ended_at: string | null;
 }

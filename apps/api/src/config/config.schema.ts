@@ -83,6 +83,8 @@ export const configSchema = z
       usageSampleSeconds: z.number().int().min(5).max(3600),
       /** How long those samples are kept. */
       usageRetentionDays: z.number().int().min(1).max(365),
+      /** How often the edges' traffic is read to put idle services to sleep and scale to load. */
+      autoscaleIntervalSeconds: z.number().int().min(1).max(60),
       docker: z.object({
         network: z
           .string()

@@ -338,6 +338,15 @@ export const ENV_VARS: readonly EnvVarDefinition[] = [
     sensitive: false,
   },
   {
+    name: 'SLIPWAY_AUTOSCALE_INTERVAL_SECONDS',
+    path: 'runtime.autoscaleIntervalSeconds',
+    kind: 'integer',
+    description:
+      "How often the edges' in-flight counts are read: idle services (min_replicas 0) sleep, busy ones scale out",
+    defaultValue: '2',
+    sensitive: false,
+  },
+  {
     name: 'SLIPWAY_DOCKER_NETWORK',
     path: 'runtime.docker.network',
     kind: 'string',

@@ -23,7 +23,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { MAX_STOP_GRACE_SECONDS } from '@slipway/contracts';
+import { DEFAULT_IDLE_TIMEOUT_SECONDS, MAX_STOP_GRACE_SECONDS } from '@slipway/contracts';
 import { IsServicePort } from '../common/validation/port';
 import { RepoDto } from '../services/repo.dto';
 
@@ -170,6 +170,31 @@ export class AutoscalingDto {
   @ArrayMaxSize(1, { message: 'must hold at most one metric (CPU utilization)' })
   @IsArray({ message: 'must be an array' })
   metrics?: AutoscalingMetricDto[];
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 1000,
+    example: 20,
+    description:
+      'In-flight requests per instance (docker runtime): more scales out at once, fewer scales in after a calm minute',
+  })
+  @IsOptional()
+  @Max(1000, { message: 'must be at most 1000' })
+  @Min(1, { message: 'must be at least 1' })
+  @IsInt({ message: 'must be an integer' })
+  target_concurrency?: number;
+
+  @ApiPropertyOptional({
+    minimum: 10,
+    maximum: 86400,
+    example: 900,
+    description: `With min_replicas 0: seconds without a request before the service sleeps (default ${DEFAULT_IDLE_TIMEOUT_SECONDS}); the next request wakes it`,
+  })
+  @IsOptional()
+  @Max(86400, { message: 'must be at most 86400' })
+  @Min(10, { message: 'must be at least 10' })
+  @IsInt({ message: 'must be an integer' })
+  idle_timeout_seconds?: number;
 }
 
 export class StartupProbeDto {

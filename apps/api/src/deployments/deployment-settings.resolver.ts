@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DEFAULT_IDLE_TIMEOUT_SECONDS } from '@slipway/contracts';
 import { DEFAULT_RESOURCES, DEFAULT_CPU_UTILIZATION } from '@slipway/k8s-spec';
 import { SecretBox } from '../common/crypto/crypto.module';
 import { DomainError } from '../common/errors/domain-error';
@@ -30,6 +31,11 @@ export class DeploymentSettingsResolver {
         `autoscaling.min_replicas: must not exceed max_replicas (${dto.autoscaling.min_replicas} > ${dto.autoscaling.max_replicas})`,
       );
     }
+    if (dto.autoscaling?.idle_timeout_seconds !== undefined && dto.autoscaling.min_replicas > 0) {
+      throw DomainError.validation(
+        'autoscaling.idle_timeout_seconds: only applies with min_replicas 0 (a service that may sleep)',
+      );
+    }
     const names = new Set<string>();
     for (const entry of dto.env ?? []) {
       if (names.has(entry.name)) {
@@ -54,6 +60,11 @@ export class DeploymentSettingsResolver {
             targetCpuUtilization:
               dto.autoscaling.metrics?.[0]?.resource.target.average_utilization ??
               DEFAULT_CPU_UTILIZATION,
+            targetConcurrency: dto.autoscaling.target_concurrency ?? null,
+            idleTimeoutSeconds:
+              dto.autoscaling.min_replicas === 0
+                ? (dto.autoscaling.idle_timeout_seconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS)
+                : null,
           }
         : null,
       startupProbe: probe

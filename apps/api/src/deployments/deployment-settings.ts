@@ -19,6 +19,10 @@ export interface StoredAutoscaling {
   readonly minReplicas: number;
   readonly maxReplicas: number;
   readonly targetCpuUtilization: number;
+  /** In-flight requests per instance the docker runtime scales to. Absent: not by concurrency. */
+  readonly targetConcurrency?: number | null;
+  /** With `minReplicas` 0: how long without a request before it sleeps. Absent: never sleeps. */
+  readonly idleTimeoutSeconds?: number | null;
 }
 
 export interface StoredStartupProbe {

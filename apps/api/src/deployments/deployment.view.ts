@@ -177,6 +177,8 @@ export function toDeploymentView(deployment: Deployment): DeploymentView {
               },
             },
           ],
+          target_concurrency: settings.autoscaling.targetConcurrency ?? null,
+          idle_timeout_seconds: settings.autoscaling.idleTimeoutSeconds ?? null,
         }
       : null,
     startup_probe: probeView(settings.startupProbe),

@@ -8,9 +8,10 @@ import { Service } from '../services/service.entity';
 
 /**
  * A service's status follows from its deployments, its scale and its route: `deploying`
- * while one is in progress, `paused` when scaled to 0, `running` while a deployment serves
- * (even after a newer one failed: the old one keeps serving), `failed` when the latest
- * failed and nothing serves. `degraded` (serving with fewer ready instances than it
+ * while one is in progress, `paused` when scaled to 0 by hand, `sleeping` when scaled to 0
+ * because idle (with why its last wake failed, if it did), `running` while a deployment
+ * serves (even after a newer one failed: the old one keeps serving), `failed` when the
+ * latest failed and nothing serves. `waking` is set when a wake starts and ends here. `degraded` (serving with fewer ready instances than it
  * should have) needs the runtime's view and is settled when the status is read.
  */
 @Injectable()
@@ -38,10 +39,12 @@ export class ServiceStatusUpdater {
     });
     let status: ServiceStatus = 'created';
     if (inProgress > 0) status = 'deploying';
-    else if (service?.instances === 0) status = 'paused';
+    else if (service?.instances === 0) status = service.asleep ? 'sleeping' : 'paused';
     else if (route && route.endpoints.length > 0) status = 'running';
     else if (latest && latest.status !== 'succeeded') status = 'failed';
-    const statusReason = status === 'failed' ? (latest?.failureReason ?? null) : null;
+    let statusReason: string | null = null;
+    if (status === 'failed') statusReason = latest?.failureReason ?? null;
+    if (status === 'sleeping') statusReason = service?.wakeFailure ?? null;
     await manager.getRepository(Service).update({ id: serviceId }, { status, statusReason });
     return status;
   }

@@ -104,26 +104,38 @@ export class OperationJobHandler implements ServiceJobHandler<'operation'>, OnAp
     }
   }
 
-  /** Ends the operation failed; a scale's count goes back to what it was, in one commit. */
+  /**
+   * Ends the operation failed; a scale's count goes back to what it was, in one commit. A
+   * failed wake leaves the service asleep with the reason, and tells the edge, which answers
+   * the requests it holds with it.
+   */
   private async fail(operationId: string, reason: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    const asleepAgain = await this.dataSource.transaction(async (manager) => {
       const operations = manager.getRepository(ServiceOperation);
       const operation = await operations.findOne({
         where: { id: operationId },
         lock: { mode: 'pessimistic_write' },
       });
-      if (operation?.status !== 'running') return;
+      if (operation?.status !== 'running') return null;
       await operations.update(
         { id: operationId },
         { status: 'failed', failureReason: reason, endedAt: new Date() },
       );
       if (operation.kind === 'scale') {
-        await manager
-          .getRepository(Service)
-          .update({ id: operation.serviceId }, { instances: operation.previousInstances });
+        const wake = operation.cause === 'wake';
+        await manager.getRepository(Service).update(
+          { id: operation.serviceId },
+          {
+            instances: operation.previousInstances,
+            asleep: wake,
+            ...(wake && { wakeFailure: reason }),
+          },
+        );
       }
       await this.statuses.refresh(operation.serviceId, manager);
+      return operation.cause === 'wake' ? operation.serviceId : null;
     });
+    if (asleepAgain) await this.routes.republish(asleepAgain);
   }
 
   private load(operationId: string): Promise<ServiceOperation | null> {

@@ -11,5 +11,6 @@ import { OperationsService } from './operations.service';
   imports: [ServicesModule, DeploymentsModule, RolloutsModule],
   controllers: [OperationsController],
   providers: [OperationsService, OperationJobHandler, InstanceRestorer],
+  exports: [OperationsService],
 })
 export class OperationsModule {}

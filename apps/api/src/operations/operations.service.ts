@@ -3,10 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import {
   ErrorCode,
   IN_PROGRESS_DEPLOYMENT_STATUSES,
+  type ServiceOperationCause,
   type ServiceOperationKind,
 } from '@slipway/contracts';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
+import { type PageRequest } from '../common/http/pagination.dto';
 import { DeployQueue } from '../deployments/deploy-queue';
 import { serviceJobOptions } from '../queues/job-options';
 import { Deployment } from '../deployments/deployment.entity';
@@ -16,6 +18,20 @@ import { Service } from '../services/service.entity';
 import { ServicesService } from '../services/services.service';
 import { OPERATION_ATTEMPTS, operationJobId } from './operation-jobs';
 import { ServiceOperation } from './service-operation.entity';
+
+/** Who starts an operation: a user, or the platform for a reason it records. */
+interface Actor {
+  readonly userId: string | null;
+  readonly cause: ServiceOperationCause;
+  readonly reason: string | null;
+}
+
+/** The count to act on (in the transaction that records it), or null: nothing to do. */
+export type DecideScale = (
+  service: Service,
+  live: Deployment,
+  manager: EntityManager,
+) => Promise<number | null>;
 
 /**
  * Scaling and restarts: checked and recorded at once (202), then carried out by the deploy
@@ -35,37 +51,74 @@ export class OperationsService {
   ) {}
 
   async scale(userId: string, serviceId: string, instances: number): Promise<ServiceOperation> {
-    return this.start(userId, serviceId, 'scale', (service, live) => {
-      assertScalable(service, live, instances);
-      return instances;
+    const service = await this.services.get(userId, serviceId);
+    const operation = await this.start(byUser(userId), service.id, 'scale', (locked, live) => {
+      assertScalable(locked, live, instances);
+      return Promise.resolve(instances);
     });
+    return operation as ServiceOperation;
   }
 
   async restart(userId: string, serviceId: string): Promise<ServiceOperation> {
-    return this.start(userId, serviceId, 'restart', (service, live) => {
-      if (service.instances === 0) {
+    const service = await this.services.get(userId, serviceId);
+    const operation = await this.start(byUser(userId), service.id, 'restart', (locked, live) => {
+      if (locked.instances === 0) {
         throw new DomainError(
           ErrorCode.Conflict,
-          `Service ${service.id} is paused: it has no instances to restart; scale it up instead`,
+          `Service ${locked.id} is paused: it has no instances to restart; scale it up instead`,
         );
       }
-      return desiredInstances(live.settings, service.instances);
+      return Promise.resolve(desiredInstances(live.settings, locked.instances));
+    });
+    return operation as ServiceOperation;
+  }
+
+  /** The service's scales, newest first: what `GET /v1/services/{id}/events` lists. */
+  async listScales(
+    userId: string,
+    serviceId: string,
+    request: PageRequest,
+  ): Promise<[ServiceOperation[], number]> {
+    await this.services.get(userId, serviceId);
+    return this.dataSource.getRepository(ServiceOperation).findAndCount({
+      where: { serviceId, kind: 'scale' },
+      order: { startedAt: 'DESC', id: 'DESC' },
+      skip: request.skip,
+      take: request.perPage,
     });
   }
 
+  /**
+   * A scale the platform decided (`cause`, `reason`): null when `decide` finds it no longer
+   * applies or a deployment or operation is in progress (the platform asks again later).
+   */
+  async scaleForPlatform(
+    serviceId: string,
+    cause: Exclude<ServiceOperationCause, 'user'>,
+    reason: string,
+    decide: DecideScale,
+  ): Promise<ServiceOperation | null> {
+    return this.start({ userId: null, cause, reason }, serviceId, 'scale', decide);
+  }
+
   private async start(
-    userId: string,
+    actor: Actor,
     serviceId: string,
     kind: ServiceOperationKind,
-    decide: (service: Service, live: Deployment) => number,
-  ): Promise<ServiceOperation> {
-    const service = await this.services.get(userId, serviceId);
+    decide: DecideScale,
+  ): Promise<ServiceOperation | null> {
     const operation = await this.dataSource.transaction(async (manager) => {
       // The service row is locked so deploys and other operations agree on what runs.
-      const locked = await this.services.lockRow(manager, service.id);
-      await this.assertNothingInProgress(manager, locked.id, kind);
-      return this.record(manager, userId, locked, kind, decide);
+      const locked = await this.services.lockRow(manager, serviceId);
+      try {
+        await this.assertNothingInProgress(manager, locked.id, kind);
+      } catch (error) {
+        if (actor.userId === null && error instanceof DomainError) return null;
+        throw error;
+      }
+      return this.record(manager, actor, locked, kind, decide);
     });
+    if (!operation) return null;
     try {
       await this.queue.add(
         'operation',
@@ -99,17 +152,21 @@ export class OperationsService {
   /** Records the operation, `running` until its job ends it, and a scale's new count. */
   private async record(
     manager: EntityManager,
-    userId: string,
+    actor: Actor,
     service: Service,
     kind: ServiceOperationKind,
-    decide: (service: Service, live: Deployment) => number,
-  ): Promise<ServiceOperation> {
+    decide: DecideScale,
+  ): Promise<ServiceOperation | null> {
     const live = await this.deployments.current(service);
-    const instances = decide(service, live);
+    const instances = await decide(service, live, manager);
+    if (instances === null) return null;
     if (kind === 'scale') {
-      // Resuming an autoscaled deployment hands the count back to its autoscaler.
+      // Resuming an autoscaled deployment hands the count back to its autoscaler; a scale
+      // to 0 is asleep only when the platform found the service idle.
       const stored = live.settings.autoscaling && instances > 0 ? null : instances;
-      await manager.getRepository(Service).update({ id: service.id }, { instances: stored });
+      await manager
+        .getRepository(Service)
+        .update({ id: service.id }, { instances: stored, asleep: actor.cause === 'idle' });
     }
     const operations = manager.getRepository(ServiceOperation);
     return operations.save(
@@ -121,7 +178,9 @@ export class OperationsService {
         previousInstances: service.instances,
         status: 'running',
         failureReason: null,
-        startedBy: userId,
+        cause: actor.cause,
+        reason: actor.reason,
+        startedBy: actor.userId,
         endedAt: null,
       }),
     );
@@ -195,4 +254,8 @@ function assertScalable(service: Service, live: Deployment, instances: number): 
       `instances ${instances} is outside the service's bounds (min_replicas ${min ?? 0}, max_replicas ${max ?? 'unbounded'}); change them with PUT /v1/services/${service.id} or pick a count within`,
     );
   }
+}
+
+function byUser(userId: string): Actor {
+  return { userId, cause: 'user', reason: null };
 }

@@ -1,4 +1,8 @@
-import { type ServiceOperationKind, type ServiceOperationStatus } from '@slipway/contracts';
+import {
+  type ServiceOperationCause,
+  type ServiceOperationKind,
+  type ServiceOperationStatus,
+} from '@slipway/contracts';
 import {
   Column,
   CreateDateColumn,
@@ -32,7 +36,13 @@ export class ServiceOperation {
 
   @Column({ name: 'failure_reason', type: 'text', nullable: true }) failureReason!: string | null;
 
-  @Column({ name: 'started_by', type: 'uuid' }) startedBy!: string;
+  @Column({ type: 'varchar', length: 16, default: 'user' }) cause!: ServiceOperationCause;
+
+  /** Why the platform decided it; null for a user's. */
+  @Column({ type: 'text', nullable: true }) reason!: string | null;
+
+  /** Null when the platform decided it. */
+  @Column({ name: 'started_by', type: 'uuid', nullable: true }) startedBy!: string | null;
 
   @CreateDateColumn({ name: 'started_at', type: 'timestamptz' }) startedAt!: Date;
 

@@ -1,7 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import {
+  SERVICE_OPERATION_CAUSES,
   SERVICE_OPERATION_KINDS,
   SERVICE_OPERATION_STATUSES,
+  type ServiceOperationCause,
   type ServiceOperationKind,
   type ServiceOperationResource,
   type ServiceOperationStatus,
@@ -18,7 +20,21 @@ export class ServiceOperationView implements ServiceOperationResource {
   instances!: number;
   @ApiProperty({ enum: SERVICE_OPERATION_STATUSES }) status!: ServiceOperationStatus;
   @ApiProperty({ nullable: true, type: String }) failure_reason!: string | null;
-  @ApiProperty({ format: 'uuid' }) started_by!: string;
+  @ApiProperty({
+    enum: SERVICE_OPERATION_CAUSES,
+    description:
+      'user, or the platform: idle (put to sleep), wake (a request arrived), autoscale (in-flight requests)',
+  })
+  cause!: ServiceOperationCause;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'no request for 900 s',
+    description: "Why the platform decided it; null for a user's",
+  })
+  reason!: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Null: the platform' })
+  started_by!: string | null;
   @ApiProperty({ format: 'date-time' }) started_at!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) ended_at!: string | null;
 }
@@ -32,6 +48,8 @@ export function toOperationView(operation: ServiceOperation): ServiceOperationVi
     instances: operation.instances,
     status: operation.status,
     failure_reason: operation.failureReason,
+    cause: operation.cause,
+    reason: operation.reason,
     started_by: operation.startedBy,
     started_at: operation.startedAt.toISOString(),
     ended_at: operation.endedAt?.toISOString() ?? null,

@@ -106,6 +106,8 @@ function upsertOf(
   endpoints: readonly RouteEndpoint[] | null,
   version: number,
 ): RouteMessage {
+  // Waking is still asleep to the edge: it holds requests until the instances are ready.
+  const asleep = (service.asleep || service.status === 'waking') && !endpoints?.length;
   return {
     type: 'upsert',
     serviceId: service.id,
@@ -116,8 +118,10 @@ function upsertOf(
     hostnames: [service.hostname, ...service.domains],
     accessType: service.accessType,
     endpoints: (endpoints ?? []).map((e) => ({ host: e.host, port: e.port })),
-    paused: service.instances === 0,
+    paused: service.instances === 0 && !asleep,
     deployed: endpoints !== null,
+    ...(asleep && { sleeping: true }),
+    ...(asleep && service.wakeFailure !== null && { wakeFailure: service.wakeFailure }),
     version,
   };
 }

@@ -67,6 +67,16 @@ export class Service {
 
   @Column({ name: 'max_replicas', type: 'int', nullable: true }) maxReplicas!: number | null;
 
+  /** Scaled to zero because idle: its status reads `sleeping` and a request wakes it. */
+  @Column({ type: 'boolean', default: false }) asleep!: boolean;
+
+  /** Why the last wake failed, while it still sleeps. */
+  @Column({ name: 'wake_failure', type: 'text', nullable: true }) wakeFailure!: string | null;
+
+  /** The latest request an edge reported (kept by the autoscaler, which decides sleep on it). */
+  @Column({ name: 'last_request_at', type: 'timestamptz', nullable: true })
+  lastRequestAt!: Date | null;
+
   /** HMAC of the service token, for the collector's lookups. */
   @Column({ name: 'token_hash', type: 'char', length: 64, unique: true }) tokenHash!: string;
 

@@ -8,6 +8,8 @@ const SERVICE_COLORS: Record<ServiceStatus, string> = {
   running: 'green',
   degraded: 'orange',
   paused: 'gray',
+  sleeping: 'violet',
+  waking: 'blue',
   failed: 'red',
 };
 

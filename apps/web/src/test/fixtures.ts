@@ -211,6 +211,8 @@ export const operation = (
   instances: 1,
   status: 'running',
   failure_reason: null,
+  cause: 'user',
+  reason: null,
   started_by: '5f0c2a9e-0000-4000-8000-000000000001',
   started_at: at,
   ended_at: null,
