@@ -4,6 +4,7 @@ import { OperationsModule } from '../operations/operations.module';
 import { RoutesModule } from '../routes/routes.module';
 import { ServicesModule } from '../services/services.module';
 import { Autoscaler } from './autoscaler';
+import { ConcurrencyScaler } from './concurrency-scaler';
 import { EdgeActivityReader } from './edge-activity';
 import { ScaleToZero } from './scale-to-zero';
 import { ScalingEventsController } from './scaling-events.controller';
@@ -13,6 +14,6 @@ import { WakeListener } from './wake-listener';
 @Module({
   imports: [ServicesModule, DeploymentsModule, OperationsModule, RoutesModule],
   controllers: [ScalingEventsController],
-  providers: [EdgeActivityReader, ScaleToZero, Autoscaler, WakeListener],
+  providers: [EdgeActivityReader, ScaleToZero, ConcurrencyScaler, Autoscaler, WakeListener],
 })
 export class AutoscalingModule {}

@@ -22,10 +22,12 @@ import { eventually } from '../../test/support/eventually';
 import { createTenant, expectError, expectServiceNotFound } from '../../test/support/fixtures';
 import { bearer } from '../../test/support/test-app';
 import { Autoscaler } from './autoscaler';
+import { EdgeActivityReader } from './edge-activity';
 
 jest.setTimeout(180_000);
 
 const IDLE_SECONDS = 10;
+const SCALE_IN_SECONDS = 5;
 
 describe('scale to zero', () => {
   let stack: DockerStack;
@@ -38,13 +40,15 @@ describe('scale to zero', () => {
   const autoscaler = () => stack.t.app.get(Autoscaler);
 
   beforeAll(async () => {
-    stack = await startDockerStack();
+    stack = await startDockerStack({ overrides: { 'runtime.scaleInSeconds': SCALE_IN_SECONDS } });
     redis = new Redis(stack.t.config.redis.url);
     subscriber = new Redis(stack.t.config.redis.url);
     subscriber.on('message', (_channel: string, raw: string) => {
       routeMessages.push(RouteMessageSchema.parse(JSON.parse(raw)));
     });
     await subscriber.subscribe(CHANNELS.routes);
+    // The test drives every pass itself, with the clock it chooses.
+    await autoscaler().onApplicationShutdown();
   });
   afterAll(async () => {
     await redis?.del(edgeKey);
@@ -115,7 +119,9 @@ describe('scale to zero', () => {
   /** Puts the service to sleep through the autoscaler, as if its idle timeout had passed. */
   async function sleeping(serviceId: string): Promise<void> {
     await report(serviceId, 0, Date.now());
-    expect(await autoscaler().pass(Date.now() + (IDLE_SECONDS + 1) * 1000)).toContain(serviceId);
+    expect((await autoscaler().pass(Date.now() + (IDLE_SECONDS + 1) * 1000)).slept).toContain(
+      serviceId,
+    );
     expect(await settledEvent(serviceId)).toMatchObject({ cause: 'idle', status: 'succeeded' });
     expect((await service(serviceId)).status).toBe('sleeping');
   }
@@ -157,14 +163,14 @@ describe('scale to zero', () => {
 
     // A request in flight keeps it awake however long ago the last one began.
     await report(serviceId, 1, now - 60 * 60_000);
-    expect(await autoscaler().pass(later)).not.toContain(serviceId);
+    expect((await autoscaler().pass(later)).slept).not.toContain(serviceId);
     // A recent request too.
     await report(serviceId, 0, now);
-    expect(await autoscaler().pass(now + 5_000)).not.toContain(serviceId);
+    expect((await autoscaler().pass(now + 5_000)).slept).not.toContain(serviceId);
     expect((await service(serviceId)).status).toBe('running');
 
     routeMessages.length = 0;
-    expect(await autoscaler().pass(now + (IDLE_SECONDS + 1) * 1000)).toContain(serviceId);
+    expect((await autoscaler().pass(now + (IDLE_SECONDS + 1) * 1000)).slept).toContain(serviceId);
     await settledEvent(serviceId);
     expect((await service(serviceId)).status).toBe('sleeping');
     expect(await runningContainers(serviceId)).toEqual([]);
@@ -207,10 +213,62 @@ describe('scale to zero', () => {
     expect(told?.type === 'upsert' && told.endpoints).toHaveLength(1);
   });
 
+  it('scales out at once to the in-flight requests, and back in once they stayed low for the window', async () => {
+    const serviceId = await stack.createService('stz-burst');
+    const res = await stack.t.http
+      .post(`/v1/services/${serviceId}/deploy`)
+      .set(admin())
+      .send({
+        image: stack.siteImage,
+        health_check_path: '/index.html',
+        autoscaling: { min_replicas: 1, max_replicas: 3, target_concurrency: 5 },
+      })
+      .expect(200);
+    const deployment = res.body.data as DeploymentResource;
+    expect((await stack.waitForDeployment(serviceId, deployment.id)).status).toBe('succeeded');
+
+    // 12 in flight at 5 each: 3 instances, at once.
+    const now = Date.now();
+    await report(serviceId, 12, now);
+    expect((await autoscaler().pass(now)).scaled.get(serviceId)).toBe(3);
+    expect(await settledEvent(serviceId)).toMatchObject({
+      cause: 'autoscale',
+      instances: 3,
+      status: 'succeeded',
+      reason: '12 requests in flight, 5 per instance wanted: 1 → 3 instances',
+    });
+    expect(await runningContainers(serviceId)).toHaveLength(3);
+    expect(await stack.route(serviceId)).toHaveLength(3);
+
+    // The burst ends: nothing changes until the calm has lasted the whole window.
+    await report(serviceId, 0, now);
+    const calm = Date.now();
+    expect((await autoscaler().pass(calm)).scaled.has(serviceId)).toBe(false);
+    expect((await autoscaler().pass(calm + 2_000)).scaled.has(serviceId)).toBe(false);
+    expect(
+      (await autoscaler().pass(calm + (SCALE_IN_SECONDS + 1) * 1000)).scaled.get(serviceId),
+    ).toBe(1);
+    expect(await settledEvent(serviceId)).toMatchObject({
+      cause: 'autoscale',
+      instances: 1,
+      status: 'succeeded',
+      reason: `at most 5 requests in flight for ${SCALE_IN_SECONDS} s: 3 → 1 instances`,
+    });
+    expect(await stack.route(serviceId)).toHaveLength(1);
+    // The min stays: nothing in flight does not scale it to zero.
+    expect((await autoscaler().pass(calm + 60 * 60_000)).scaled.has(serviceId)).toBe(false);
+  });
+
   it('does not sleep while no edge reports traffic', async () => {
     const serviceId = await deployed('stz-blind');
-    await redis.del(edgeKey);
-    expect(await autoscaler().pass(Date.now() + 60 * 60_000)).toEqual([]);
+    // Other test files' edges may report in this Redis: this pass reads none.
+    const reader = stack.t.app.get(EdgeActivityReader);
+    const blind = jest.spyOn(reader, 'read').mockResolvedValue({ edges: 0, services: new Map() });
+    try {
+      expect((await autoscaler().pass(Date.now() + 60 * 60_000)).slept).toEqual([]);
+    } finally {
+      blind.mockRestore();
+    }
     expect((await service(serviceId)).status).toBe('running');
   });
 
@@ -224,7 +282,7 @@ describe('scale to zero', () => {
     await stack.waitForOperation(serviceId, (res.body.data as ServiceOperationResource).id);
     expect((await service(serviceId)).status).toBe('paused');
     await report(serviceId, 0, 0);
-    expect(await autoscaler().pass(Date.now() + 60 * 60_000)).not.toContain(serviceId);
+    expect((await autoscaler().pass(Date.now() + 60 * 60_000)).slept).not.toContain(serviceId);
     await wakeRequest(serviceId);
     // The listener decides within moments; give it a second to act if it were going to.
     await new Promise((resolve) => setTimeout(resolve, 1000));

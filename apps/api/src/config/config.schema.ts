@@ -85,6 +85,8 @@ export const configSchema = z
       usageRetentionDays: z.number().int().min(1).max(365),
       /** How often the edges' traffic is read to put idle services to sleep and scale to load. */
       autoscaleIntervalSeconds: z.number().int().min(1).max(60),
+      /** How long in-flight requests must stay low before instances are removed. */
+      scaleInSeconds: z.number().int().min(5).max(3600),
       docker: z.object({
         network: z
           .string()

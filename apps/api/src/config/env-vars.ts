@@ -347,6 +347,15 @@ export const ENV_VARS: readonly EnvVarDefinition[] = [
     sensitive: false,
   },
   {
+    name: 'SLIPWAY_AUTOSCALE_SCALE_IN_SECONDS',
+    path: 'runtime.scaleInSeconds',
+    kind: 'integer',
+    description:
+      'How long in-flight requests must stay below what the instances serve before some are removed (target_concurrency)',
+    defaultValue: '60',
+    sensitive: false,
+  },
+  {
     name: 'SLIPWAY_DOCKER_NETWORK',
     path: 'runtime.docker.network',
     kind: 'string',

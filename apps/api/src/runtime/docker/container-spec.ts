@@ -41,7 +41,7 @@ export interface ContainerSpecOptions {
 
 /** How many containers a spec asks for: fixed replicas, else the autoscaling floor, at least 1. */
 export function instanceCount(spec: ServiceSpec): number {
-  // Scale-to-zero (minReplicas 0) is not handled on docker yet: one instance keeps serving.
+  // An autoscaled deployment starts at its floor, at least one: zero is reached by sleeping.
   return Math.max(1, spec.replicas ?? spec.autoscaling?.minReplicas ?? 1);
 }
 
