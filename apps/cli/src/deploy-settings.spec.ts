@@ -82,6 +82,33 @@ describe('deploy settings from flags', () => {
     });
   });
 
+  it('adds --target-concurrency and, for a service that may sleep, --idle-timeout', () => {
+    expect(
+      deploySettings({ minReplicas: 0, maxReplicas: 4, targetConcurrency: 20, idleTimeout: 600 })
+        .autoscaling,
+    ).toEqual({
+      min_replicas: 0,
+      max_replicas: 4,
+      target_concurrency: 20,
+      idle_timeout_seconds: 600,
+    });
+    expect(
+      deploySettings({ minReplicas: 1, maxReplicas: 3, targetConcurrency: 5 }).autoscaling,
+    ).toEqual({ min_replicas: 1, max_replicas: 3, target_concurrency: 5 });
+  });
+
+  it('refuses --idle-timeout unless --min-replicas is 0, and either new flag without bounds', () => {
+    expect(() => deploySettings({ minReplicas: 1, maxReplicas: 3, idleTimeout: 600 })).toThrow(
+      new UsageError(
+        '--idle-timeout applies only with --min-replicas 0, a service that may sleep (got --min-replicas 1)',
+      ),
+    );
+    for (const flags of [{ idleTimeout: 600 }, { targetConcurrency: 10 }, { minReplicas: 0 }])
+      expect(() => deploySettings(flags)).toThrow(
+        new UsageError('autoscaling needs both --min-replicas and --max-replicas'),
+      );
+  });
+
   it('refuses incomplete or contradictory autoscaling as a usage error', () => {
     expect(() => deploySettings({ maxReplicas: 3 })).toThrow(
       'autoscaling needs both --min-replicas and --max-replicas',

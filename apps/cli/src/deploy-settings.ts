@@ -25,6 +25,8 @@ export interface DeploySettingsFlags {
   minReplicas?: number;
   maxReplicas?: number;
   targetCpuUtilization?: number;
+  targetConcurrency?: number;
+  idleTimeout?: number;
   volume?: string[];
 }
 
@@ -70,7 +72,9 @@ function resources(flags: DeploySettingsFlags): Schemas['ResourcesDto'] | undefi
 
 function autoscaling(flags: DeploySettingsFlags): Schemas['AutoscalingDto'] | undefined {
   const { minReplicas: min, maxReplicas: max, targetCpuUtilization: target } = flags;
-  if (min === undefined && max === undefined && target === undefined) return undefined;
+  const { targetConcurrency: concurrency, idleTimeout: idle } = flags;
+  const given = [min, max, target, concurrency, idle].some((value) => value !== undefined);
+  if (!given) return undefined;
   if (min === undefined || max === undefined) {
     throw new UsageError('autoscaling needs both --min-replicas and --max-replicas');
   }
@@ -79,6 +83,12 @@ function autoscaling(flags: DeploySettingsFlags): Schemas['AutoscalingDto'] | un
   }
   if (flags.replicas !== undefined) {
     throw new UsageError('--replicas is a fixed count: not with --min-replicas/--max-replicas');
+  }
+  // The API refuses it too; saying so here names the flag and sends nothing.
+  if (idle !== undefined && min !== 0) {
+    throw new UsageError(
+      `--idle-timeout applies only with --min-replicas 0, a service that may sleep (got --min-replicas ${min})`,
+    );
   }
   return {
     min_replicas: min,
@@ -91,6 +101,8 @@ function autoscaling(flags: DeploySettingsFlags): Schemas['AutoscalingDto'] | un
         },
       ],
     }),
+    ...(concurrency !== undefined && { target_concurrency: concurrency }),
+    ...(idle !== undefined && { idle_timeout_seconds: idle }),
   };
 }
 

@@ -29,6 +29,8 @@ const STATUS_COLORS: Record<string, Color> = {
   deploying: 'yellow',
   degraded: 'yellow',
   paused: 'dim',
+  sleeping: 'dim',
+  waking: 'yellow',
   failed: 'red',
   build_failed: 'red',
   deployment_failed: 'red',

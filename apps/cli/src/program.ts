@@ -3,6 +3,7 @@ import { registerAccessKeys } from './commands/access-keys';
 import { registerAnalytics } from './commands/analytics';
 import { registerConfig } from './commands/config';
 import { registerDeploy } from './commands/deploy';
+import { registerEvents } from './commands/events';
 import { registerIac } from './commands/iac';
 import { registerInspect } from './commands/inspect';
 import { registerLogs } from './commands/logs';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   const service = registerServices(program);
   registerDeploy(service);
   registerOperations(service);
+  registerEvents(service);
   registerInspect(service);
   registerVolumes(service);
   registerLogs(service);

@@ -151,6 +151,13 @@ describe('terraform-provider-slipway over gRPC (plugin protocol 6)', () => {
       'map',
       'string',
     ]);
+    const scaling = attribute('slipway_service', 'autoscaling') as unknown as {
+      nested_type: { attributes: { name: string; optional: boolean }[] };
+    };
+    expect(scaling.nested_type.attributes.filter((a) => a.optional).map((a) => a.name)).toEqual([
+      'target_concurrency',
+      'idle_timeout_seconds',
+    ]);
     expect(attribute('slipway_service', 'volumes')).toMatchObject({
       nested_type: { nesting: 'LIST', attributes: expect.any(Array) },
     });

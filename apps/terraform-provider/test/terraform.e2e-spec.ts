@@ -103,6 +103,8 @@ resource "slipway_service" "api" {
   resource_profile = data.slipway_resource_profile.nano.name
   env              = { LOG_LEVEL = "${logLevel}" }
   secret_env       = { GREETING = var.greeting }
+  # May sleep: the idle timeout left out is the API's default, which is no change.
+  autoscaling = { min_instances = 0, max_instances = 2, target_cpu_percent = 70, target_concurrency = 10 }
 }
 resource "slipway_access_key" "frontend" {
   name       = "frontend"

@@ -56,7 +56,14 @@ function completeStack(): TerraformStack {
     name: 'ocr-worker',
     source: { directory: FIXTURE },
     resourceProfile: gpu,
-    autoscaling: { minInstances: 1, maxInstances: 4, targetCpuPercent: 70 },
+    // Sleeps after 10 idle minutes; scales out at 4 requests in flight per instance.
+    autoscaling: {
+      minInstances: 0,
+      maxInstances: 4,
+      targetCpuPercent: 70,
+      targetConcurrency: 4,
+      idleTimeoutSeconds: 600,
+    },
     volumes: [{ name: 'models', mountPath: '/var/lib/models', size: '20Gi' }],
   });
   new AccessKey(stack, 'frontend', { name: 'frontend', scope: 'project', project });
@@ -82,6 +89,13 @@ describe('the constructs', () => {
       resource_profile: 'ocr-gpu',
       depends_on: ['${slipway_resource_profile.ocr}'],
       source: { dockerfile: 'Dockerfile', context: '.' },
+      autoscaling: {
+        min_instances: 0,
+        max_instances: 4,
+        target_cpu_percent: 70,
+        target_concurrency: 4,
+        idle_timeout_seconds: 600,
+      },
     });
     expect(json.output.frontend_key).toEqual({
       value: '${slipway_access_key.frontend.key}',
@@ -191,6 +205,54 @@ describe('the constructs', () => {
             maxInstances: 2,
           }),
         /minInstances must not exceed maxInstances/,
+      ],
+      [
+        'an idle timeout for a service that cannot sleep',
+        (s, project) =>
+          new Service(s, 'x', {
+            project,
+            name: 'x',
+            image: 'nginx',
+            autoscaling: {
+              minInstances: 1,
+              maxInstances: 2,
+              targetCpuPercent: 70,
+              idleTimeoutSeconds: 600,
+            },
+          }),
+        /shop\/x: autoscaling.idleTimeoutSeconds only applies with autoscaling.minInstances 0, a service that may sleep \(got 1\)/,
+      ],
+      [
+        'an idle timeout out of range',
+        (s, project) =>
+          new Service(s, 'x', {
+            project,
+            name: 'x',
+            image: 'nginx',
+            autoscaling: {
+              minInstances: 0,
+              maxInstances: 2,
+              targetCpuPercent: 70,
+              idleTimeoutSeconds: 5,
+            },
+          }),
+        /shop\/x: autoscaling.idleTimeoutSeconds must be an integer from 10 to 86400 \(got 5\)/,
+      ],
+      [
+        'a concurrency target out of range',
+        (s, project) =>
+          new Service(s, 'x', {
+            project,
+            name: 'x',
+            image: 'nginx',
+            autoscaling: {
+              minInstances: 1,
+              maxInstances: 2,
+              targetCpuPercent: 70,
+              targetConcurrency: 1.5,
+            },
+          }),
+        /shop\/x: autoscaling.targetConcurrency must be an integer from 1 to 1000 \(got 1.5\)/,
       ],
       [
         'a port out of range',

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import {
+  AUTOSCALING_BOUNDS,
   BUILT_IN_PROFILES,
   ENV_NAME,
   SERVICE_NAME,
@@ -52,11 +53,7 @@ export interface ServiceProps {
   /** Bounds for `slipway service scale` and autoscaling. */
   readonly minInstances?: number;
   readonly maxInstances?: number;
-  readonly autoscaling?: {
-    readonly minInstances: number;
-    readonly maxInstances: number;
-    readonly targetCpuPercent: number;
-  };
+  readonly autoscaling?: ServiceAutoscaling;
   /** The port the container listens on, given to it as `PORT` (default 8080). */
   readonly port?: number;
   /** The readiness path (default: a TCP check on the port). */
@@ -69,6 +66,25 @@ export interface ServiceProps {
    * instance at a time. At most 8.
    */
   readonly volumes?: readonly ServiceVolume[];
+}
+
+/** Instances between a minimum and a maximum, by CPU and (docker runtime) by requests. */
+export interface ServiceAutoscaling {
+  /** The fewest instances, 0..100; 0 lets an idle service sleep until its next request. */
+  readonly minInstances: number;
+  readonly maxInstances: number;
+  /** The average CPU utilization to keep, 1..100. */
+  readonly targetCpuPercent: number;
+  /**
+   * In-flight requests per instance to scale to, 1..1000 (docker runtime): more scale out at
+   * once, fewer scale in after a calm while.
+   */
+  readonly targetConcurrency?: number;
+  /**
+   * Only with `minInstances: 0`: seconds without a request before the service sleeps,
+   * 10..86400 (default 900).
+   */
+  readonly idleTimeoutSeconds?: number;
 }
 
 export interface ServiceVolume {
@@ -173,6 +189,8 @@ export class Service extends TerraformResource {
         min_instances: p.autoscaling.minInstances,
         max_instances: p.autoscaling.maxInstances,
         target_cpu_percent: p.autoscaling.targetCpuPercent,
+        target_concurrency: p.autoscaling.targetConcurrency,
+        idle_timeout_seconds: p.autoscaling.idleTimeoutSeconds,
       },
       port: p.port,
       health_check_path: p.healthCheckPath,
@@ -230,11 +248,38 @@ function checkCounts(path: string, p: ServiceProps): void {
     p.minInstances > p.maxInstances
   )
     throw new Error(`${path}: minInstances must not exceed maxInstances`);
-  if (p.autoscaling) {
-    count('autoscaling.minInstances', p.autoscaling.minInstances, 1);
-    count('autoscaling.maxInstances', p.autoscaling.maxInstances, 1);
-    count('autoscaling.targetCpuPercent', p.autoscaling.targetCpuPercent, 1);
-    if (p.autoscaling.minInstances > p.autoscaling.maxInstances)
-      throw new Error(`${path}: autoscaling.minInstances must not exceed autoscaling.maxInstances`);
-  }
+  if (p.autoscaling) checkAutoscaling(path, p.autoscaling, count);
+}
+
+function checkAutoscaling(
+  path: string,
+  a: ServiceAutoscaling,
+  count: (field: string, value: number | undefined, min: number) => void,
+): void {
+  count('autoscaling.minInstances', a.minInstances, 0);
+  count('autoscaling.maxInstances', a.maxInstances, 1);
+  count('autoscaling.targetCpuPercent', a.targetCpuPercent, 1);
+  if (a.minInstances > a.maxInstances)
+    throw new Error(`${path}: autoscaling.minInstances must not exceed autoscaling.maxInstances`);
+  const within = (field: string, value: number | undefined, bounds: Bounds) => {
+    if (
+      value !== undefined &&
+      !(Number.isInteger(value) && value >= bounds.min && value <= bounds.max)
+    )
+      throw new Error(
+        `${path}: autoscaling.${field} must be an integer from ${bounds.min} to ${bounds.max} (got ${value})`,
+      );
+  };
+  within('targetConcurrency', a.targetConcurrency, AUTOSCALING_BOUNDS.targetConcurrency);
+  within('idleTimeoutSeconds', a.idleTimeoutSeconds, AUTOSCALING_BOUNDS.idleTimeoutSeconds);
+  // The API refuses it: only a service that may scale to zero sleeps.
+  if (a.idleTimeoutSeconds !== undefined && a.minInstances !== 0)
+    throw new Error(
+      `${path}: autoscaling.idleTimeoutSeconds only applies with autoscaling.minInstances 0, a service that may sleep (got ${a.minInstances})`,
+    );
+}
+
+interface Bounds {
+  readonly min: number;
+  readonly max: number;
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { apply, ApplyError, type Backend } from './apply';
 import { plan, UNKNOWN, type ActualResource, type Comparable } from './plan';
 import { planJson, renderPlan } from './render';
+import { autoscalingAsApplied } from './resources';
 import { loadStack, locateStack, type StackDocument } from './stack';
 
 const PROJECT_ID = '11111111-1111-4111-8111-111111111111';
@@ -90,6 +91,44 @@ describe('the stack document', () => {
     });
     expect(() => loadStack(file)).toThrow(/slipway_service\.api\.name: must be a DNS label/);
     expect(() => loadStack(file)).toThrow(/declares either image or source/);
+  });
+
+  it('takes concurrency autoscaling and an idle timeout only for a service that may sleep', () => {
+    const service = (autoscaling: Record<string, number>) =>
+      stackFile({
+        slipway_service: {
+          api: { project_id: PROJECT_ID, name: 'api', image: 'x', autoscaling },
+        },
+      });
+    const sleeps = {
+      min_instances: 0,
+      max_instances: 4,
+      target_cpu_percent: 70,
+      target_concurrency: 20,
+      idle_timeout_seconds: 600,
+    };
+    expect(loadStack(service(sleeps)).resources[0]?.config).toMatchObject({ autoscaling: sleeps });
+    expect(() => loadStack(service({ ...sleeps, min_instances: 1 }))).toThrow(
+      'slipway_service.api.autoscaling.idle_timeout_seconds: only applies with min_instances 0 (a service that may sleep)',
+    );
+    expect(() => loadStack(service({ ...sleeps, idle_timeout_seconds: 5 }))).toThrow(
+      /autoscaling\.idle_timeout_seconds: Too small: expected number to be >=10/,
+    );
+    expect(() => loadStack(service({ ...sleeps, target_concurrency: 1001 }))).toThrow(
+      /autoscaling\.target_concurrency: Too big: expected number to be <=1000/,
+    );
+  });
+
+  it('reads an autoscaling block that may sleep with the default idle timeout, as the API holds it', () => {
+    const base = { min_instances: 0, max_instances: 2, target_cpu_percent: 80 };
+    expect(autoscalingAsApplied(base)).toEqual({ ...base, idle_timeout_seconds: 900 });
+    expect(autoscalingAsApplied({ ...base, idle_timeout_seconds: 60 }).idle_timeout_seconds).toBe(
+      60,
+    );
+    expect(autoscalingAsApplied({ ...base, min_instances: 1 })).toEqual({
+      ...base,
+      min_instances: 1,
+    });
   });
 
   it('refuses a reference to a resource the stack does not declare', () => {

@@ -5,6 +5,7 @@
  */
 import {
   BUILT_IN_RESOURCE_PROFILES,
+  DEFAULT_IDLE_TIMEOUT_SECONDS,
   labelKeyProblem,
   labelValueProblem,
   MAX_LABELS,
@@ -15,6 +16,7 @@ import {
 import { z } from 'zod';
 
 export {
+  DEFAULT_IDLE_TIMEOUT_SECONDS,
   labelKeyProblem,
   labelValueProblem,
   MANAGED_BY_LABEL,
@@ -98,6 +100,28 @@ export const ResourceProfileConfig = z.strictObject({
 });
 export type ResourceProfileConfig = z.infer<typeof ResourceProfileConfig>;
 
+/** The deploy body's bounds for scaling on in-flight requests and for sleeping when idle. */
+export const AUTOSCALING_BOUNDS = {
+  targetConcurrency: { min: 1, max: 1000 },
+  idleTimeoutSeconds: { min: 10, max: 86_400 },
+} as const;
+
+/** Only a service that may scale to zero sleeps: the API refuses the timeout otherwise. */
+export const IDLE_TIMEOUT_NEEDS_ZERO =
+  'only applies with min_instances 0 (a service that may sleep)';
+
+/**
+ * A declared autoscaling block as the API will hold it: one that may sleep gets the default
+ * idle timeout, so leaving it out compares equal to the default the API reports.
+ */
+export function autoscalingAsApplied<
+  A extends { min_instances: number; idle_timeout_seconds?: number },
+>(autoscaling: A): A {
+  if (autoscaling.min_instances !== 0 || autoscaling.idle_timeout_seconds !== undefined)
+    return autoscaling;
+  return { ...autoscaling, idle_timeout_seconds: DEFAULT_IDLE_TIMEOUT_SECONDS };
+}
+
 const envMap = z.record(
   z.string().regex(ENV_NAME, 'must be an environment variable name'),
   z.string(),
@@ -137,9 +161,25 @@ export const ServiceConfig = z
     max_instances: z.number().int().min(1).max(100).optional(),
     autoscaling: z
       .strictObject({
-        min_instances: z.number().int().min(1).max(100),
+        min_instances: z.number().int().min(0).max(100),
         max_instances: z.number().int().min(1).max(100),
         target_cpu_percent: z.number().int().min(1).max(100),
+        target_concurrency: z
+          .number()
+          .int()
+          .min(AUTOSCALING_BOUNDS.targetConcurrency.min)
+          .max(AUTOSCALING_BOUNDS.targetConcurrency.max)
+          .optional(),
+        idle_timeout_seconds: z
+          .number()
+          .int()
+          .min(AUTOSCALING_BOUNDS.idleTimeoutSeconds.min)
+          .max(AUTOSCALING_BOUNDS.idleTimeoutSeconds.max)
+          .optional(),
+      })
+      .refine((a) => a.idle_timeout_seconds === undefined || a.min_instances === 0, {
+        message: IDLE_TIMEOUT_NEEDS_ZERO,
+        path: ['idle_timeout_seconds'],
       })
       .optional(),
     port: z.number().int().min(SERVICE_PORT_RANGE.min).max(SERVICE_PORT_RANGE.max).optional(),

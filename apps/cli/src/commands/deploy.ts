@@ -1,4 +1,5 @@
 import { type Command } from 'commander';
+import { AUTOSCALING_BOUNDS, DEFAULT_IDLE_TIMEOUT_SECONDS } from '@slipway/iac';
 import { call, idempotencyKey, type Api, type Schemas } from '../client';
 import { UsageError } from '../errors';
 import { packSource } from '../bundle';
@@ -13,6 +14,7 @@ import { deploymentFailure, followDeployment } from '../follow';
 import { formatSize, streamBuildLog, uploadSource } from '../upload';
 import { formatFields, paintStatus, type Output } from '../output';
 import { repoBody, webhookLines, type RepoFlags } from '../repo';
+import { autoscalingSummary } from '../scaling';
 import {
   connectToService,
   handle,
@@ -50,6 +52,7 @@ function deploymentFields(deployment: Schemas['DeploymentView'], color: boolean)
         `${deployment.repo.commit_sha.slice(0, 7)} ${deployment.repo.commit_message ?? ''}`.trim(),
     ],
     ['replicas', deployment.replicas],
+    ['autoscaling', autoscalingSummary(deployment.autoscaling)],
     ['reason', deployment.failure_reason],
   ]);
 }
@@ -82,7 +85,7 @@ export function registerDeploy(service: Command): void {
       service,
       'deploy',
       'Deploy an image, a git repository, or a directory with a Dockerfile',
-      'slipway service deploy --id SERVICE_ID --source . --env LOG_LEVEL info --env-secret API_KEY s3cret\n  slipway service deploy --id SERVICE_ID --image nginx:1.27 --resource-profile RESOURCE_PROFILE_ID\n  slipway service deploy --name my-api --image IMAGE --command sh --args -c --args "exec ./serve"\n  slipway service deploy --name my-api --image IMAGE --min-replicas 1 --max-replicas 4 --target-cpu-utilization 70',
+      'slipway service deploy --id SERVICE_ID --source . --env LOG_LEVEL info --env-secret API_KEY s3cret\n  slipway service deploy --id SERVICE_ID --image nginx:1.27 --resource-profile RESOURCE_PROFILE_ID\n  slipway service deploy --name my-api --image IMAGE --command sh --args -c --args "exec ./serve"\n  slipway service deploy --name my-api --image IMAGE --min-replicas 1 --max-replicas 4 --target-cpu-utilization 70\n  slipway service deploy --name my-api --image IMAGE --min-replicas 0 --max-replicas 4 --target-concurrency 20 --idle-timeout 600',
       `${FOLLOW_HELP} A source directory is packed as docker build would send it (.dockerignore honoured), uploaded, built, and the build log is shown. Without --resource-profile, the one chosen with \`slipway resource-profile set\` is used.`,
     ),
   )
@@ -119,12 +122,29 @@ export function registerDeploy(service: Command): void {
     .option('--cpu-limits <cpu>', 'CPU cap per instance')
     .option('--memory-limits <memory>', 'memory cap per instance')
     .option('--replicas <n>', 'a fixed number of instances', integerIn(1, 100))
-    .option('--min-replicas <n>', 'autoscaling: fewest instances', integerIn(0, 100))
+    .option(
+      '--min-replicas <n>',
+      'autoscaling: fewest instances (0: sleeps when idle, the next request wakes it)',
+      integerIn(0, 100),
+    )
     .option('--max-replicas <n>', 'autoscaling: most instances', integerIn(1, 100))
     .option(
       '--target-cpu-utilization <percent>',
       'autoscaling: average CPU utilization to aim for',
       integerIn(1, 100),
+    )
+    .option(
+      '--target-concurrency <n>',
+      'autoscaling: in-flight requests per instance to scale to (docker runtime)',
+      integerIn(AUTOSCALING_BOUNDS.targetConcurrency.min, AUTOSCALING_BOUNDS.targetConcurrency.max),
+    )
+    .option(
+      '--idle-timeout <seconds>',
+      `with --min-replicas 0: seconds without a request before the service sleeps (default ${DEFAULT_IDLE_TIMEOUT_SECONDS})`,
+      integerIn(
+        AUTOSCALING_BOUNDS.idleTimeoutSeconds.min,
+        AUTOSCALING_BOUNDS.idleTimeoutSeconds.max,
+      ),
     )
     .option('--health-check-path <path>', 'HTTP path that answers 2xx when an instance is ready')
     .option(

@@ -2,6 +2,7 @@ import { type Command } from 'commander';
 import { call, idempotencyKey, type Api, type Schemas } from '../client';
 import { followOperation } from '../follow';
 import { formatFields, paintStatus, type Output } from '../output';
+import { serviceStatusText } from '../scaling';
 import {
   connectToService,
   handle,
@@ -41,7 +42,7 @@ async function report(
   output.result(status, () =>
     formatFields([
       ['operation', `${operation.kind} ${operation.id}`],
-      ['status', paintStatus(status.status, output.color)],
+      ['status', serviceStatusText(status.status, output.color)],
       ['instances', `${status.ready} ready of ${status.desired}`],
     ]),
   );

@@ -4,6 +4,7 @@ import { repeatable } from '../deploy-settings';
 import { UsageError } from '../errors';
 import { formatFields, formatTable, paintStatus } from '../output';
 import { repoBody, webhookLines, type RepoFlags } from '../repo';
+import { operationSummary, serviceStatusText } from '../scaling';
 import {
   connectToService,
   group,
@@ -90,7 +91,8 @@ function serviceFields(service: Schemas['ServiceView'], color: boolean): string 
     ['id', service.id],
     ['name', service.name],
     ['hostname', service.hostname],
-    ['status', paintStatus(service.status, color)],
+    ['status', serviceStatusText(service.status, color)],
+    ['reason', service.status_reason],
     ['access', service.access_control.access_type],
     ['category', service.category],
     ['port', service.port],
@@ -267,7 +269,7 @@ export function registerServices(program: Command): Command {
     leaf(
       service,
       'status',
-      'Show instance counts, the rollout and the latest scale or restart',
+      'Show instance counts, the rollout and the latest scale or restart (and who decided it)',
       'slipway service status --id SERVICE_ID',
     ),
   );
@@ -280,17 +282,14 @@ export function registerServices(program: Command): Command {
     const operation = current.operation;
     output.result(current, () =>
       formatFields([
-        ['status', paintStatus(current.status, output.color)],
+        ['status', serviceStatusText(current.status, output.color)],
+        ['reason', current.reason],
         [
           'instances',
           `${current.ready} ready, ${current.available} available, ${current.total} total, ${current.desired} desired`,
         ],
         ['live deployment', current.live_deployment_id],
-        [
-          'operation',
-          operation &&
-            `${operation.kind} to ${operation.instances} (${operation.id}): ${paintStatus(operation.status, output.color)}${operation.failure_reason ? `: ${operation.failure_reason}` : ''}`,
-        ],
+        ['operation', operation && operationSummary(operation, output.color)],
       ]),
     );
   });

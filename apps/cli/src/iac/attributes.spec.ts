@@ -1,6 +1,7 @@
-import { SECRET_ENV_LABEL } from '@slipway/iac';
+import { autoscalingAsApplied, SECRET_ENV_LABEL, type ServiceConfig } from '@slipway/iac';
 import { type Schemas } from '../client';
 import {
+  DEPLOYMENT_ATTRIBUTES,
   deploySettings,
   ownershipLabels,
   secretEnvDigest,
@@ -129,6 +130,77 @@ describe('service attributes', () => {
         ],
       },
     });
+  });
+});
+
+describe('autoscaling attributes', () => {
+  const sleeping = {
+    ...deployment,
+    autoscaling: {
+      min_replicas: 0,
+      max_replicas: 4,
+      metrics: [
+        {
+          type: 'resource',
+          resource: { name: 'cpu', target: { type: 'utilization', average_utilization: 70 } },
+        },
+      ],
+      target_concurrency: 20,
+      idle_timeout_seconds: 900,
+    },
+  } as unknown as Schemas['DeploymentView'];
+
+  it('read the concurrency target and idle timeout the API holds, and leave out what is null', () => {
+    const live = (d: Schemas['DeploymentView']) =>
+      serviceResource(service, 'slipway_service.api', { deployment: d, profileName: undefined })
+        .attributes.autoscaling;
+    expect(live(sleeping)).toEqual({
+      min_instances: 0,
+      max_instances: 4,
+      target_cpu_percent: 70,
+      target_concurrency: 20,
+      idle_timeout_seconds: 900,
+    });
+    const unset = { ...(deployment.autoscaling as object), target_concurrency: null };
+    expect(
+      live({ ...deployment, autoscaling: { ...unset, idle_timeout_seconds: null } } as never),
+    ).toEqual({ min_instances: 1, max_instances: 3, target_cpu_percent: 70 });
+  });
+
+  it('ask for them in the deploy body only when declared', () => {
+    const declared = (autoscaling: NonNullable<ServiceConfig['autoscaling']>) =>
+      deploySettings({ project_id: 'p1', name: 'api', image: 'x', autoscaling }, undefined)
+        .autoscaling;
+    expect(
+      declared({
+        min_instances: 0,
+        max_instances: 4,
+        target_cpu_percent: 70,
+        target_concurrency: 20,
+        idle_timeout_seconds: 600,
+      }),
+    ).toMatchObject({
+      min_replicas: 0,
+      max_replicas: 4,
+      target_concurrency: 20,
+      idle_timeout_seconds: 600,
+    });
+    const plain = declared({ min_instances: 0, max_instances: 2, target_cpu_percent: 70 });
+    expect(plain).not.toHaveProperty('target_concurrency');
+    expect(plain).not.toHaveProperty('idle_timeout_seconds');
+  });
+
+  it('compare a declared block that leaves the idle timeout out equal to the API default, and a change as a deployment', () => {
+    const actual = serviceResource(service, 'slipway_service.api', {
+      deployment: sleeping,
+      profileName: undefined,
+    }).attributes.autoscaling;
+    const declared = { min_instances: 0, max_instances: 4, target_cpu_percent: 70 };
+    expect(autoscalingAsApplied({ ...declared, target_concurrency: 20 })).toEqual(actual);
+    expect(
+      autoscalingAsApplied({ ...declared, target_concurrency: 20, idle_timeout_seconds: 60 }),
+    ).not.toEqual(actual);
+    expect(DEPLOYMENT_ATTRIBUTES.has('autoscaling')).toBe(true);
   });
 });
 

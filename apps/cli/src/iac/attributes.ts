@@ -3,6 +3,7 @@
  * in a shape comparable with them: what a plan diffs.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { type DeploymentAutoscaling } from '@slipway/contracts';
 import {
   STACK_RESOURCE_LABEL,
   IacError,
@@ -127,12 +128,9 @@ export function serviceResource(
 ): ActualResource {
   const d = live?.deployment;
   const env = d?.env ?? [];
-  const autoscaling = d?.autoscaling as
-    { min_replicas: number; max_replicas: number; metrics?: unknown[] } | null | undefined;
-  const target = (
-    autoscaling?.metrics?.[0] as
-      { resource?: { target?: { average_utilization?: number } } } | undefined
-  )?.resource?.target?.average_utilization;
+  // The OpenAPI document leaves the view's autoscaling untyped: it is the contract's shape.
+  const autoscaling = d?.autoscaling as Partial<DeploymentAutoscaling> | null | undefined;
+  const target = autoscaling?.metrics?.[0]?.resource.target.average_utilization;
   const secretNames = env.filter((e) => e.secret).map((e) => e.name);
   const digest = service.labels?.[SECRET_ENV_LABEL];
   return {
@@ -168,11 +166,14 @@ export function serviceResource(
         resources: { cpu: d.resources.limits.cpu, memory: d.resources.limits.memory },
         instances: service.instances ?? d.replicas,
         autoscaling: autoscaling
-          ? {
+          ? compact({
               min_instances: autoscaling.min_replicas,
               max_instances: autoscaling.max_replicas,
               target_cpu_percent: target,
-            }
+              target_concurrency: autoscaling.target_concurrency ?? undefined,
+              // Its default when it may sleep: `autoscalingAsApplied` reads declared ones alike.
+              idle_timeout_seconds: autoscaling.idle_timeout_seconds ?? undefined,
+            })
           : undefined,
         port: service.port,
         health_check_path: d.health_check_path ?? undefined,
@@ -245,6 +246,12 @@ export function deploySettings(
             },
           },
         ],
+        ...(config.autoscaling.target_concurrency !== undefined && {
+          target_concurrency: config.autoscaling.target_concurrency,
+        }),
+        ...(config.autoscaling.idle_timeout_seconds !== undefined && {
+          idle_timeout_seconds: config.autoscaling.idle_timeout_seconds,
+        }),
       },
     }),
     ...(config.port !== undefined && { port: config.port }),

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import {
+  autoscalingAsApplied,
   IacError,
   SECRET_ENV_LABEL,
   type ActualResource,
@@ -63,6 +64,9 @@ export class SlipwayBackend implements Backend {
   readonly comparable: Comparable = async (declared, resolved, actual) => {
     if (declared.type !== 'slipway_service') return resolved;
     const wanted: Record<string, Value> = { ...resolved };
+    const autoscaling = resolved.autoscaling as ServiceConfig['autoscaling'];
+    // Left out, the idle timeout is the API's default: the same, not a change.
+    if (autoscaling) wanted.autoscaling = autoscalingAsApplied(autoscaling);
     const source = resolved.source as ServiceConfig['source'];
     if (source)
       wanted.source = {

@@ -6,6 +6,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { saltOf, secretEnvDigest, type SecretEnvState } from '@slipway/cli';
 import {
+  DEFAULT_IDLE_TIMEOUT_SECONDS,
   type ActualResource,
   type DeclaredResource,
   type ResourceType,
@@ -87,7 +88,21 @@ function actualValue(name: string, prior: WireValue, actual: ActualResource): Wi
   }
   // Secret values are never answered: their digest says whether they still match.
   if (name === 'secret_env') return secretEnvMatches(actual, prior) ? prior : {};
+  if (name === 'autoscaling') return autoscalingValue(value as ObjectValue, prior);
   return value as WireValue;
+}
+
+/**
+ * The idle timeout the API fills in for a service that may sleep reads as unset when the
+ * configuration left it out, as `slipway iac` compares it: the default is no drift.
+ */
+function autoscalingValue(value: ObjectValue, prior: WireValue): WireValue {
+  const declared = (prior as ObjectValue | null)?.idle_timeout_seconds ?? null;
+  const defaulted =
+    declared === null &&
+    value.min_instances === 0 &&
+    value.idle_timeout_seconds === DEFAULT_IDLE_TIMEOUT_SECONDS;
+  return defaulted ? { ...value, idle_timeout_seconds: null } : value;
 }
 
 function computedValue(name: string, actual: ActualResource): WireValue | undefined {
@@ -123,7 +138,9 @@ export function importedState(type: ResourceType, actual: ActualResource): Objec
       ? computedValue(name, actual)
       : name === 'secret_env' || name === 'source'
         ? undefined
-        : (actual.attributes[name] as WireValue | undefined);
+        : name === 'autoscaling' && actual.attributes[name] !== undefined
+          ? autoscalingValue(actual.attributes[name] as ObjectValue, null)
+          : (actual.attributes[name] as WireValue | undefined);
     // Empty labels, lists and maps read as unset, as a configuration that sets none says.
     state[name] = value === undefined || isEmpty(value) ? null : value;
   }

@@ -3,7 +3,7 @@
  * constructs (and `slipway iac`), with what the API computes and what forces replacement
  * taken from `@slipway/iac`'s rules so both tools plan alike.
  */
-import { ATTRIBUTE_RULES, type ResourceType } from '@slipway/iac';
+import { ATTRIBUTE_RULES, DEFAULT_IDLE_TIMEOUT_SECONDS, type ResourceType } from '@slipway/iac';
 import { type Attribute, type Block } from '../wire/types';
 
 const text = (description: string, more: Partial<Attribute> = {}): Attribute => ({
@@ -125,17 +125,32 @@ const service: Block = {
   autoscaling: {
     type: {
       object: {
-        min_instances: { type: 'number', required: true, description: 'The fewest instances.' },
+        min_instances: {
+          type: 'number',
+          required: true,
+          description: 'The fewest instances; 0 lets an idle service sleep until its next request.',
+        },
         max_instances: { type: 'number', required: true, description: 'The most instances.' },
         target_cpu_percent: {
           type: 'number',
           required: true,
           description: 'The average CPU utilisation to keep.',
         },
+        target_concurrency: {
+          type: 'number',
+          optional: true,
+          description: 'In-flight requests per instance to scale to, 1..1000 (docker runtime).',
+        },
+        idle_timeout_seconds: {
+          type: 'number',
+          optional: true,
+          description: `With min_instances 0: seconds without a request before the service sleeps, 10..86400 (default ${DEFAULT_IDLE_TIMEOUT_SECONDS}).`,
+        },
       },
     },
     optional: true,
-    description: 'Scale on CPU between a minimum and a maximum.',
+    description:
+      'Scale between a minimum and a maximum, on CPU and (docker runtime) on in-flight requests.',
   },
   port: { type: 'number', optional: true, description: 'The port the container listens on.' },
   health_check_path: text('The readiness path (default: a TCP check on the port).'),
