@@ -16,14 +16,24 @@
 // Env: SLIPWAY_API (http://127.0.0.1:3000), SLIPWAY_TOKEN (the local bootstrap token),
 // SLIPWAY_BENCH_BASE_IMAGE (busybox:1.36, or SLIPWAY_TEST_BASE_IMAGE), SLIPWAY_REGISTRY
 // (127.0.0.1:5000), SLIPWAY_DOCKER_NETWORK (slipway).
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { create as createTar } from 'tar';
+import {
+  BASE,
+  POLL_MS,
+  api,
+  coldDockerRun,
+  defaultProject,
+  docker,
+  ensureNetwork,
+  median,
+  postJson,
+  sleep,
+} from '../support/slipway.mjs';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '5' }, only: { type: 'string' } },
@@ -33,43 +43,8 @@ const ONLY = values.only;
 if (ONLY !== undefined && !['image', 'source'].includes(ONLY)) {
   throw new Error(`--only must be image or source (got ${ONLY})`);
 }
-const API = process.env.SLIPWAY_API ?? 'http://127.0.0.1:3000';
-const TOKEN = process.env.SLIPWAY_TOKEN ?? 'slp_pat_local_dev_bootstrap_token_change_me';
-const BASE =
-  process.env.SLIPWAY_BENCH_BASE_IMAGE ?? process.env.SLIPWAY_TEST_BASE_IMAGE ?? 'busybox:1.36';
 const REGISTRY = process.env.SLIPWAY_REGISTRY ?? '127.0.0.1:5000';
-const NETWORK = process.env.SLIPWAY_DOCKER_NETWORK ?? 'slipway';
-const POLL_MS = 25;
 const run = randomBytes(3).toString('hex');
-
-const docker = (...args) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-async function api(method, path, body, headers = {}) {
-  const res = await fetch(`${API}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${TOKEN}`, ...headers },
-    body,
-  });
-  const json = await res.json();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json.error)}`);
-  return json.data;
-}
-const postJson = (path, value) =>
-  api('POST', path, JSON.stringify(value), { 'Content-Type': 'application/json' });
-
-function status200(host, port) {
-  return new Promise((resolve) => {
-    const req = request({ host, port, path: '/', timeout: 500, agent: false }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
-    req.on('error', () => resolve(false));
-    req.on('timeout', () => req.destroy());
-    req.end();
-  });
-}
 
 /**
  * Build contexts. `tiny`: one file and a COPY, where fixed costs dominate. `app`: 200 source
@@ -103,13 +78,6 @@ async function bundle(dir) {
   return Buffer.concat(chunks);
 }
 
-async function projectId() {
-  const orgs = await api('GET', '/v1/orgs');
-  const org = orgs.find((o) => o.name === 'default');
-  const projects = await api('GET', `/v1/projects?org_id=${org.id}`);
-  return projects.find((p) => p.name === 'default').id;
-}
-
 async function until(serviceId, deploymentId, done) {
   for (;;) {
     const d = await api('GET', `/v1/services/${serviceId}/deployments/${deploymentId}`);
@@ -119,37 +87,6 @@ async function until(serviceId, deploymentId, done) {
     }
     await sleep(POLL_MS);
   }
-}
-
-async function baselineImage(image) {
-  const started = performance.now();
-  const id = docker(
-    'run',
-    '-d',
-    '--network',
-    NETWORK,
-    '--user',
-    '1000:1000',
-    '--read-only',
-    '--tmpfs',
-    '/tmp:size=512m',
-    '--init',
-    '--cap-drop',
-    'ALL',
-    '--security-opt',
-    'no-new-privileges',
-    image,
-  );
-  const ip = docker(
-    'inspect',
-    '-f',
-    `{{(index .NetworkSettings.Networks "${NETWORK}").IPAddress}}`,
-    id,
-  );
-  while (!(await status200(ip, 8080))) await sleep(POLL_MS);
-  const elapsed = performance.now() - started;
-  docker('rm', '-f', id);
-  return elapsed;
 }
 
 /** First deploy and redeploy of one service: both to `succeeded`, timed apart. */
@@ -202,16 +139,12 @@ async function slipwaySource(project, kind, index) {
 }
 
 async function main() {
-  const project = await projectId();
+  const { projectId: project } = await defaultProject();
   const imageDir = contextDir(`image-${run}`);
   const image = `slipway-bench/site-${run}:1`;
   docker('build', '-q', '-t', image, imageDir);
   rmSync(imageDir, { recursive: true, force: true });
-  try {
-    docker('network', 'inspect', NETWORK);
-  } catch {
-    docker('network', 'create', NETWORK);
-  }
+  ensureNetwork();
 
   const rows = [];
   const sides = {
@@ -224,12 +157,12 @@ async function main() {
     slipwayApp: [],
   };
   // Warm-up (not counted): the first build of the base layers, the first network attach.
-  await baselineImage(image);
+  await coldDockerRun(image);
   if (ONLY !== 'image') baselineSource('tiny', 'warm');
   for (let i = 0; i < RUNS; i++) {
     // Interleaved, so drift on the machine hits both sides alike.
     if (ONLY !== 'source') {
-      sides.baselineImage.push(await baselineImage(image));
+      sides.baselineImage.push(await coldDockerRun(image));
       const { first, redeploy } = await slipwayImage(project, image, i);
       sides.slipwayImage.push(first);
       sides.slipwayRedeploy.push(redeploy);
