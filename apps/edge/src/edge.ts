@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
@@ -7,16 +8,19 @@ import {
   EDGE_TOKEN_PURPOSE,
   deriveKey,
 } from '@slipway/contracts';
-import Redis from 'ioredis';
 import { Pool } from 'pg';
 import pino, { type Logger } from 'pino';
+import { ActivityReporter } from './activity/activity-reporter';
 import { EdgeSessions } from './auth/edge-session';
 import type { EdgeConfig, EdgeConfigOverrides } from './config/config.schema';
 import { loadEdgeConfig } from './config/load-config';
 import { createExchangeServer } from './exchange/exchange-server';
 import { freePort, listenOnPort, listenOnSocket } from './net/listen';
+import { commandConnection, subscribe } from './net/redis';
 import { parseAccessLogLine } from './haproxy/access-log-format';
 import {
+  ACTIVITY_TABLE,
+  ACTIVITY_TABLE_EXPIRE_MS,
   FRONTEND,
   HAPROXY_KEY_ENV,
   HOP_BY_HOP_LUA,
@@ -35,6 +39,7 @@ import { RouteSource } from './routing/route-source';
 import { RouteTable } from './routing/route-table';
 import { EdgeTelemetry } from './telemetry/edge-telemetry';
 import { LogReceiver } from './telemetry/log-receiver';
+import { createWake } from './wake/wake';
 
 export interface CreateEdgeOptions {
   /** A validated config; otherwise one is read from `env` (default process.env) and `overrides`. */
@@ -91,6 +96,7 @@ export async function createEdge(options: CreateEdgeOptions = {}): Promise<Edge>
     admin: join(runDir, 'admin.sock'),
     accessLog: join(runDir, 'access-log.sock'),
     exchange: join(runDir, 'exchange.sock'),
+    wake: join(runDir, 'wake.sock'),
   };
   // Port 0 (tests): HAProxy is given a port that was free a moment ago.
   const port = config.http.port === 0 ? await freePort(config.http.host) : config.http.port;
@@ -121,8 +127,11 @@ export async function createEdge(options: CreateEdgeOptions = {}): Promise<Edge>
 
   const projector = new RouteProjector(routes, maps, logger);
   let haproxyReady = false;
+  const commands = commandConnection(config.redis.url, logger);
+  const wake = createWake(config, routes, commands.redis, metrics, logger);
   const source = new RouteSource(routes, pool, config.routes, logger, () => {
     if (haproxyReady) void projector.project();
+    wake.routesChanged();
   });
 
   const receiver = new LogReceiver(
@@ -199,18 +208,24 @@ export async function createEdge(options: CreateEdgeOptions = {}): Promise<Edge>
     },
   });
 
-  await Promise.race([subscriber.subscribed, sleep(SUBSCRIBE_WAIT_MS)]);
+  await Promise.race([
+    Promise.all([subscriber.subscribed, commands.ready]),
+    sleep(SUBSCRIBE_WAIT_MS),
+  ]);
   const exchange = createExchangeServer(new EdgeSessions(config.auth), logger);
   // What has been started, undone in reverse when a later step of the start fails.
   const started: (() => Promise<void> | void)[] = [
     () => pool.end(),
     () => subscriber.redis.disconnect(),
+    () => commands.redis.disconnect(),
   ];
   try {
     await receiver.listen();
     started.push(() => receiver.close());
     await listenOnSocket(exchange, sockets.exchange);
     started.push(() => new Promise<void>((resolve) => exchange.close(() => resolve())));
+    await listenOnSocket(wake.server, sockets.wake);
+    started.push(() => closeServer(wake.server));
 
     await source.start();
     started.push(() => source.stop());
@@ -234,6 +249,18 @@ export async function createEdge(options: CreateEdgeOptions = {}): Promise<Edge>
   haproxy.watch(restart);
   keys.start();
   telemetry.start();
+  const activity = new ActivityReporter(
+    haproxy.api,
+    commands.redis,
+    {
+      edgeId: config.activity.edgeId,
+      intervalMs: config.activity.intervalMs,
+      table: ACTIVITY_TABLE,
+      tableExpireMs: ACTIVITY_TABLE_EXPIRE_MS,
+    },
+    logger,
+  );
+  activity.start();
 
   const admin = createAdminServer({
     metrics,
@@ -250,11 +277,17 @@ export async function createEdge(options: CreateEdgeOptions = {}): Promise<Edge>
     source.stop();
     keys.stop();
     subscriber.redis.disconnect();
+    // Held requests cannot outlive the agent that would release them.
+    wake.close();
+    // A full stop takes this edge's activity away now; an agent restart lets it expire.
+    await activity.stop(stopHaproxy);
+    commands.redis.disconnect();
     if (stopHaproxy) await haproxy.stop();
     else haproxy.detach();
     await new Promise<void>((resolve) => admin.close(() => resolve()));
     admin.closeAllConnections();
     await new Promise<void>((resolve) => exchange.close(() => resolve()));
+    await closeServer(wake.server);
     // After HAProxy's last lines arrived, so those requests' rows are written too.
     if (!stopHaproxy) await linesCaughtUp();
     await receiver.close();
@@ -317,43 +350,20 @@ function haproxySettings(
     connectTimeoutMs: config.upstream.connectTimeoutMs,
     responseTimeoutMs: config.upstream.responseTimeoutMs,
     websocketIdleTimeoutMs: config.upstream.websocketIdleTimeoutMs,
+    wakeTimeoutMs: config.wake.timeoutMs,
     drainTimeoutMs: config.shutdown.drainTimeoutMs,
     accessLogRingBytes: config.accessLog.ringBytes,
   };
 }
 
-type Handlers = Record<string, (payload: string) => void> & { onReconnect: () => void };
-
 /** How long the start waits for Redis; without it, the periodic reads carry every change. */
 const SUBSCRIBE_WAIT_MS = 2000;
 
-/**
- * A Redis connection in subscriber mode; ioredis resubscribes after every reconnect, and
- * `onReconnect` runs for every connection but the first (messages may have been missed).
- */
-function subscribe(
-  url: string,
-  logger: Logger,
-  handlers: Handlers,
-): { redis: Redis; subscribed: Promise<void> } {
-  const { onReconnect, ...channels } = handlers;
-  const redis = new Redis(url, {
-    // Subscriptions must survive outages: keep retrying, never give up on commands.
-    maxRetriesPerRequest: null,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-  });
-  let readyBefore = false;
-  redis.on('error', (error: Error) => logger.warn(`Redis: ${error.message}`));
-  redis.on('ready', () => {
-    if (readyBefore) onReconnect();
-    readyBefore = true;
-  });
-  redis.on('message', (channel: string, payload: string) => channels[channel]?.(payload));
-  const subscribed = redis.subscribe(...Object.keys(channels)).then(
-    () => undefined,
-    (error: unknown) => logger.warn({ err: error }, 'Redis subscription failed'),
-  );
-  return { redis, subscribed };
+/** Stops accepting; connections a refused held request left open are closed. */
+function closeServer(server: Server): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+  return closed;
 }
 
 function sleep(ms: number): Promise<void> {

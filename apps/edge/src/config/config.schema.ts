@@ -5,6 +5,8 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export const RUNTIME_ENVS = ['development', 'test', 'production'] as const;
 
 const positiveInt = z.number().int().min(1);
+/** What `edgeActivityKey` accepts. */
+export const EDGE_ID = /^[A-Za-z0-9_.-]{1,128}$/;
 // 0 picks a free port (tests).
 const port = (fallback: number) => z.number().int().min(0).max(65535).default(fallback);
 
@@ -75,6 +77,19 @@ export const edgeConfigSchema = z.strictObject({
       .default(64 * 1024 * 1024),
   }),
   routes: z.strictObject({ resyncIntervalMs: z.number().int().min(100).default(30_000) }),
+  /** Requests for a sleeping service, held by the agent while the service wakes. */
+  wake: z.strictObject({
+    /** Held requests per service; more are answered 503 at once. */
+    queueLimit: positiveInt.max(100_000).default(1000),
+    /** Longest a request is held before it is answered 503. */
+    timeoutMs: z.number().int().min(100).max(600_000).default(60_000),
+  }),
+  /** Each service's traffic as this edge sees it, written to Redis for the API's autoscaler. */
+  activity: z.strictObject({
+    intervalMs: z.number().int().min(200).max(60_000).default(1000),
+    /** Names this edge's activity hash; derived from the hostname and pid when unset. */
+    edgeId: z.string().regex(EDGE_ID, 'must be 1–128 letters, digits, `_`, `.` or `-`').optional(),
+  }),
   shutdown: z.strictObject({ drainTimeoutMs: z.number().int().min(0).default(10_000) }),
   log: z.strictObject({ level: z.enum(LOG_LEVELS).default('info') }),
 });
@@ -87,9 +102,15 @@ type DeepReadonly<T> = T extends readonly (infer U)[]
     ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
     : T;
 
-/** The validated, frozen config; `auth.secretKey` is always set (a development key outside production). */
+/**
+ * The validated, frozen config; `auth.secretKey` is always set (a development key outside
+ * production), and so is `activity.edgeId`.
+ */
 export type EdgeConfig = DeepReadonly<
-  Omit<Parsed, 'auth'> & { auth: Omit<Parsed['auth'], 'secretKey'> & { secretKey: string } }
+  Omit<Parsed, 'auth' | 'activity'> & {
+    auth: Omit<Parsed['auth'], 'secretKey'> & { secretKey: string };
+    activity: Omit<Parsed['activity'], 'edgeId'> & { edgeId: string };
+  }
 >;
 
 /** Values applied over the environment (tests, embedding): any subset of any section. */

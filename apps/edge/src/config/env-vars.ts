@@ -244,6 +244,42 @@ export const ENV_VARS: readonly EnvVarDefinition[] = [
     sensitive: false,
   },
   {
+    name: 'SLIPWAY_EDGE_WAKE_QUEUE_LIMIT',
+    path: 'wake.queueLimit',
+    kind: 'integer',
+    description:
+      'Most requests held per sleeping service while it wakes (1–100000); more are answered `503` with `Retry-After` at once',
+    defaultValue: '1000',
+    sensitive: false,
+  },
+  {
+    name: 'SLIPWAY_EDGE_WAKE_TIMEOUT_MS',
+    path: 'wake.timeoutMs',
+    kind: 'integer',
+    description:
+      'Longest a request waits for a sleeping service to wake (100–600000); then it is answered `503` with `Retry-After`',
+    defaultValue: '60000',
+    sensitive: false,
+  },
+  {
+    name: 'SLIPWAY_EDGE_ACTIVITY_INTERVAL_MS',
+    path: 'activity.intervalMs',
+    kind: 'integer',
+    description:
+      'How often the edge writes each service’s requests in flight and last request time to Redis for the autoscaler (200–60000; the hash expires after 5 intervals)',
+    defaultValue: '1000',
+    sensitive: false,
+  },
+  {
+    name: 'SLIPWAY_EDGE_ID',
+    path: 'activity.edgeId',
+    kind: 'string',
+    description:
+      'Names this edge’s activity hash in Redis (`slipway:edge-activity:<id>`; letters, digits, `_`, `.`, `-`)',
+    defaultValue: '(hostname-pid)',
+    sensitive: false,
+  },
+  {
     name: 'SLIPWAY_EDGE_DRAIN_TIMEOUT_MS',
     path: 'shutdown.drainTimeoutMs',
     kind: 'integer',

@@ -1,5 +1,5 @@
-import { DEVELOPMENT_SECRET_KEY } from '@slipway/contracts';
-import { ConfigError, loadEdgeConfig, redactConfig } from './load-config';
+import { DEVELOPMENT_SECRET_KEY, edgeActivityKey } from '@slipway/contracts';
+import { ConfigError, defaultEdgeId, loadEdgeConfig, redactConfig } from './load-config';
 
 const KEY = 'edge-test-secret-key-at-least-32-characters';
 
@@ -50,6 +50,9 @@ describe('loadEdgeConfig', () => {
       ringBytes: 64 * 1024 * 1024,
     });
     expect(config.shutdown.drainTimeoutMs).toBe(10_000);
+    expect(config.wake).toEqual({ queueLimit: 1000, timeoutMs: 60_000 });
+    expect(config.activity).toEqual({ intervalMs: 1000, edgeId: defaultEdgeId() });
+    expect(() => edgeActivityKey(config.activity.edgeId)).not.toThrow();
     expect(Object.isFrozen(config.upstream)).toBe(true);
   });
 
@@ -81,8 +84,14 @@ describe('loadEdgeConfig', () => {
       SLIPWAY_EDGE_ACCESS_LOG_FLUSH_INTERVAL_MS: '250',
       SLIPWAY_EDGE_ACCESS_LOG_BUFFER_ROWS: '1000',
       SLIPWAY_ACCESS_LOG_RETENTION_DAYS: '30',
+      SLIPWAY_EDGE_WAKE_QUEUE_LIMIT: '10',
+      SLIPWAY_EDGE_WAKE_TIMEOUT_MS: '2000',
+      SLIPWAY_EDGE_ACTIVITY_INTERVAL_MS: '250',
+      SLIPWAY_EDGE_ID: 'edge-a.1',
       LOG_LEVEL: 'warn',
     });
+    expect(config.wake).toEqual({ queueLimit: 10, timeoutMs: 2000 });
+    expect(config.activity).toEqual({ intervalMs: 250, edgeId: 'edge-a.1' });
     expect(config.accessLog).toMatchObject({
       batchSize: 50,
       flushIntervalMs: 250,
@@ -125,8 +134,16 @@ describe('loadEdgeConfig', () => {
       REDIS_URL: 'localhost:6379',
       SLIPWAY_EDGE_KEY_TRUST_MS: '60000',
       SLIPWAY_EDGE_CONNECT_TIMEOUT_MS: '0',
+      SLIPWAY_EDGE_WAKE_QUEUE_LIMIT: '0',
+      SLIPWAY_EDGE_WAKE_TIMEOUT_MS: 'soon',
+      SLIPWAY_EDGE_ACTIVITY_INTERVAL_MS: '50',
+      SLIPWAY_EDGE_ID: 'edge one',
       LOG_LEVEL: 'loud',
     });
+    expect(problems).toMatch(/SLIPWAY_EDGE_WAKE_QUEUE_LIMIT \(wake.queueLimit\)/);
+    expect(problems).toMatch(/SLIPWAY_EDGE_WAKE_TIMEOUT_MS: must be a whole number/);
+    expect(problems).toMatch(/SLIPWAY_EDGE_ACTIVITY_INTERVAL_MS \(activity.intervalMs\)/);
+    expect(problems).toMatch(/SLIPWAY_EDGE_ID \(activity.edgeId\): must be 1–128 letters/);
     expect(problems).toMatch(/EDGE_PORT: must be a whole number/);
     expect(problems).toMatch(/SLIPWAY_EDGE_TRUST_PROXY: must be true or false/);
     expect(problems).toMatch(/DATABASE_URL \(database.url\): must be a postgres/);
@@ -137,6 +154,13 @@ describe('loadEdgeConfig', () => {
     expect(problems).toMatch(
       /SLIPWAY_SECRET_KEY \(auth.secretKey\): is required when NODE_ENV=production/,
     );
+  });
+
+  it('derives an edge id an activity key accepts from any hostname', () => {
+    expect(defaultEdgeId('edge-7f9c.internal', 42)).toBe('edge-7f9c.internal-42');
+    expect(defaultEdgeId('bad host:name', 7)).toBe('bad-host-name-7');
+    expect(defaultEdgeId('', 7)).toBe('edge-7');
+    expect(() => edgeActivityKey(defaultEdgeId('x'.repeat(300), 99999))).not.toThrow();
   });
 
   it('applies overrides over the environment', () => {

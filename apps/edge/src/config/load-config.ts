@@ -6,6 +6,7 @@ import {
   requiredInProduction,
   sectionOverrides,
 } from '@slipway/app-config';
+import { hostname } from 'node:os';
 import { DEVELOPMENT_SECRET_KEY } from '@slipway/contracts';
 import { type EdgeConfig, type EdgeConfigOverrides, edgeConfigSchema } from './config.schema';
 import { ENV_VARS } from './env-vars';
@@ -32,8 +33,18 @@ export function loadEdgeConfig(
     finish: (config) => ({
       ...config,
       auth: { ...config.auth, secretKey: config.auth.secretKey ?? DEVELOPMENT_SECRET_KEY },
+      activity: { ...config.activity, edgeId: config.activity.edgeId ?? defaultEdgeId() },
     }),
   });
+}
+
+/**
+ * `<hostname>-<pid>`, reduced to the characters an edge id may hold: unique per running
+ * agent (a restarted agent writes a new hash; the old one expires).
+ */
+export function defaultEdgeId(host = hostname(), pid = process.pid): string {
+  const safeHost = host.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 100) || 'edge';
+  return `${safeHost}-${pid}`;
 }
 
 /** A copy of the config safe to log: every value marked sensitive is replaced. */

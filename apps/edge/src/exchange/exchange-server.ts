@@ -1,11 +1,9 @@
 import { type Server, createServer } from 'node:http';
 import type { Logger } from 'pino';
 import { EdgeSessions } from '../auth/edge-session';
+import { SERVICE_HEADER } from '../haproxy/haproxy-config';
 import { EdgeError, edgeErrors } from '../http/edge-error';
 import { requestIdOf, sendError } from '../http/responses';
-
-/** The header HAProxy names the requested service in (it drops any a client sent). */
-export const SERVICE_HEADER = 'x-slipway-service';
 
 /**
  * The signed-URL exchange, the one request path HAProxy hands to the agent: a private

@@ -25,6 +25,7 @@ function settings(dir: string, overrides: Partial<HaproxySettings> = {}): Haprox
       admin: join(dir, 'admin.sock'),
       accessLog: join(dir, 'log.sock'),
       exchange: join(dir, 'exchange.sock'),
+      wake: join(dir, 'wake.sock'),
     },
     luaFile: join(dir, 'hop.lua'),
     errorFileDir: join(dir, 'errors'),
@@ -36,6 +37,7 @@ function settings(dir: string, overrides: Partial<HaproxySettings> = {}): Haprox
     connectTimeoutMs: 5000,
     responseTimeoutMs: 60_000,
     websocketIdleTimeoutMs: 300_000,
+    wakeTimeoutMs: 60_000,
     drainTimeoutMs: 10_000,
     accessLogRingBytes: 1024 * 1024,
     ...overrides,
@@ -93,6 +95,34 @@ describe('renderHaproxyConfig', () => {
       'wait-for-body time 5s at-least 1025',
     );
     expect(renderHaproxyConfig(settings(dir))).not.toContain('wait-for-body');
+  });
+
+  it("sends a sleeping service's requests to the agent after every check and header clean-up", () => {
+    const config = renderHaproxyConfig(settings(dir, { wakeTimeoutMs: 30_000 }));
+    const at = (text: string): number => {
+      const index = config.indexOf(text);
+      expect(index).toBeGreaterThan(-1);
+      return index;
+    };
+    const toAgent = at('use_backend wake if sleeping');
+    for (const checked of [
+      edgeErrors.invalidKey().message,
+      edgeErrors.forbidden().message,
+      edgeErrors.invalidSession().message,
+      edgeErrors.paused().message,
+      'http-request del-header authorization',
+      'http-request set-header X-Forwarded-For %[src] unless exchange',
+      'http-request set-header X-Request-Id %[var(txn.rid)]',
+    ]) {
+      expect(at(checked)).toBeLessThan(toAgent);
+    }
+    // Counted once admitted: past the credential checks and the state answers.
+    const tracked = at('http-request track-sc0 var(txn.svc) table activity unless exchange');
+    expect(tracked).toBeGreaterThan(at(edgeErrors.paused().message));
+    expect(tracked).toBeGreaterThan(at(edgeErrors.invalidSession().message));
+    // HAProxy waits longer than the agent holds a request and the instance then answers.
+    expect(config).toMatch(/backend wake\n(?:.*\n)*? {2}timeout server 95000ms\n/);
+    expect(config).toContain('store conn_cur,http_req_cnt');
   });
 
   it('sizes buffers for twice the largest head', () => {

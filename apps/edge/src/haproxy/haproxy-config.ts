@@ -10,18 +10,30 @@ export const HAPROXY_KEY_ENV = {
   edgeToken: 'SLIPWAY_EDGE_TOKEN_HMAC_KEY',
 } as const;
 
+/** The header HAProxy names the service in for the agent (it drops any a client sent). */
+export const SERVICE_HEADER = 'x-slipway-service';
+
 /** The frontend every service hostname is served by. */
 export const FRONTEND = 'edge';
+
+/** The stick table admitted requests are tracked in by service id (the agent reads it). */
+export const ACTIVITY_TABLE = 'activity';
+/** How long a service's entry outlives its last request: its activity is reported that long. */
+export const ACTIVITY_TABLE_EXPIRE_MS = 30 * 60_000;
 
 /** What the template needs; every value is validated config, so the renderer trusts it. */
 export interface HaproxySettings {
   readonly bind: { readonly host: string; readonly port: number };
   readonly maps: MapPaths;
-  /** Unix sockets: the Runtime API, the access-log stream to the agent, the signed-URL exchange. */
+  /**
+   * Unix sockets: the Runtime API, the access-log stream to the agent, the signed-URL
+   * exchange, and the agent's holding server for sleeping services.
+   */
   readonly sockets: {
     readonly admin: string;
     readonly accessLog: string;
     readonly exchange: string;
+    readonly wake: string;
   };
   readonly luaFile: string;
   readonly errorFileDir: string;
@@ -34,12 +46,16 @@ export interface HaproxySettings {
   readonly connectTimeoutMs: number;
   readonly responseTimeoutMs: number;
   readonly websocketIdleTimeoutMs: number;
+  /** Longest the agent holds a sleeping service's request. */
+  readonly wakeTimeoutMs: number;
   readonly drainTimeoutMs: number;
   /** Bytes of access-log lines HAProxy holds while the agent is not reading (restart). */
   readonly accessLogRingBytes: number;
 }
 
 const MAX_REWRITE = 1024;
+/** The agent answers a held request it gave up on before HAProxy's own timeout would. */
+const WAKE_TIMEOUT_MARGIN_MS = 5000;
 const DEFAULT_BUFFER = 16 * 1024;
 
 /** The buffer size: room for the largest allowed head twice (431 is answered by a rule below it). */
@@ -52,7 +68,8 @@ export function bufferSizeFor(maxHeaderBytes: number): number {
  * `haproxy -c` in tests. HAProxy answers every request itself: it routes by Host through
  * maps the agent keeps current over the Runtime API, checks Access Keys (keyed hash looked
  * up in a map) and signed-URL cookies (HMAC verified in place), picks a ready endpoint, and
- * proxies with keep-alive. Only a signed URL's first visit goes to the agent (the exchange).
+ * proxies with keep-alive. Only a signed URL's first visit (the exchange) and a sleeping
+ * service's requests (held while it wakes) go to the agent.
  */
 export function renderHaproxyConfig(s: HaproxySettings): string {
   const sep = MAP_FIELD_SEPARATOR;
@@ -206,18 +223,22 @@ ${answer(edgeErrors.invalidSignedUrl(), 'by_url !token_shape || by_url !token_si
 ${answer(edgeErrors.invalidSession(), 'by_session !token_shape || by_session !token_signed || by_session !token_for_service || by_session !token_fresh', [['Set-Cookie', `${EDGE_SESSION_COOKIE}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax`]])}
 
   # A signed URL's first visit: the agent swaps the token for the session cookie.
-  http-request del-header x-slipway-service
-  http-request set-header X-Slipway-Service %[var(txn.svc)] if exchange
+  http-request del-header ${SERVICE_HEADER}
+  http-request set-header ${SERVICE_HEADER} %[var(txn.svc)] if exchange
 
   # Whether there is anything to answer with.
   http-request set-var(txn.state) var(txn.info),field(4,${sep}) unless exchange
 ${answer(edgeErrors.deleted(), '{ var(txn.state) -m str deleted }')}
 ${answer(edgeErrors.notDeployed(), '{ var(txn.state) -m str not_deployed }')}
 ${answer(edgeErrors.paused(), '{ var(txn.state) -m str paused }')}
+  # Admitted: counted per service while it runs (tunnels too); the agent reports the counts.
+  http-request track-sc0 var(txn.svc) table ${ACTIVITY_TABLE} unless exchange
+  # A sleeping service's requests are held by the agent while it wakes (after the rules below).
+  acl sleeping var(txn.state) -m str sleeping
   http-request set-var(txn.ready) var(txn.info),field(5,${sep}) unless exchange
   http-request set-var(txn.pick) rand,mod(txn.ready) if { var(txn.ready) -m int gt 0 }
   http-request set-var(txn.endpoint) var(txn.svc),concat('${ENDPOINT_KEY_SEPARATOR}',txn.pick),map(${s.maps.endpoints}) if { var(txn.pick) -m found }
-${answer(edgeErrors.noReadyInstance(), '!exchange !{ var(txn.endpoint) -m found }')}
+${answer(edgeErrors.noReadyInstance(), '!exchange !{ var(txn.endpoint) -m found } !sleeping')}
   # Kubernetes routes name a cluster Service; the docker runtime's are instance addresses.
   acl endpoint_named var(txn.endpoint),field(1,/) -m reg [a-zA-Z]
   http-request do-resolve(txn.endpoint_ip,cluster,ipv4) var(txn.endpoint),field(1,/) if endpoint_named
@@ -250,8 +271,9 @@ ${forwarded.map((line) => `  ${line}`).join('\n')}
   http-response del-header proxy-connection
   http-response lua.slipway_strip_response if { res.hdr(connection) -m reg -i ^(?!(close|keep-alive|upgrade)$) }
   http-after-response set-header X-Request-Id %[var(txn.rid)]
-  http-after-response set-status 502 if { status 503 } !{ res.hdr(retry-after) -m found } !{ var(txn.state) -m str deleted }
+  http-after-response set-status 502 if { status 503 } !{ res.hdr(retry-after) -m found } !{ var(txn.state) -m str deleted } !sleeping
   use_backend exchange if exchange
+  use_backend wake if sleeping
   default_backend services
 
 # Every service's instances: the destination was set per request from the endpoints map.
@@ -261,6 +283,19 @@ backend services
 
 backend exchange
   server agent unix@${s.sockets.exchange}
+
+# Sleeping services: the agent holds each request until the service wakes, then proxies it.
+backend wake
+  # One request per connection: a connection HAProxy closes is a request given up.
+  option http-server-close
+  timeout server ${s.wakeTimeoutMs + s.responseTimeoutMs + WAKE_TIMEOUT_MARGIN_MS}ms
+  # The agent cannot be reached (it restarts): the service is still asleep, so retry shortly.
+${httpError(edgeErrors.noReadyInstance(), 503)}
+  http-request set-header ${SERVICE_HEADER} %[var(txn.svc)]
+  server agent unix@${s.sockets.wake}
+
+backend ${ACTIVITY_TABLE}
+  stick-table type string len 64 size 100k expire ${ACTIVITY_TABLE_EXPIRE_MS}ms store conn_cur,http_req_cnt
 `;
 }
 

@@ -23,8 +23,18 @@ export function mapPaths(dir: string): MapPaths {
   >;
 }
 
-/** What a service's requests meet before an endpoint is picked. */
-export type ServiceState = 'ready' | 'paused' | 'not_deployed' | 'deleted';
+/**
+ * What a service's requests meet before an endpoint is picked; a sleeping service's go to
+ * the agent, which holds them while the service wakes.
+ */
+export type ServiceState = 'ready' | 'paused' | 'sleeping' | 'not_deployed' | 'deleted';
+
+/** The state HAProxy answers a live service's requests by. */
+export function serviceState(route: Route): Exclude<ServiceState, 'deleted'> {
+  if (!route.deployed) return 'not_deployed';
+  if (route.sleeping) return 'sleeping';
+  return route.paused ? 'paused' : 'ready';
+}
 
 /**
  * The three routing maps for a set of routes: hostname → service id; service id →
@@ -55,11 +65,7 @@ export function routeMaps(
       hosts.set(hostname, route.serviceId);
       hosts.set(`${hostname}.`, route.serviceId);
     }
-    const state: ServiceState = !route.deployed
-      ? 'not_deployed'
-      : route.paused
-        ? 'paused'
-        : 'ready';
+    const state = serviceState(route);
     const ready = state === 'ready' ? route.endpoints.length : 0;
     services.set(
       route.serviceId,

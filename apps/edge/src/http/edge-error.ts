@@ -19,6 +19,8 @@ export class EdgeError extends Error {
 
 /** Seconds a client should wait before retrying a service with no ready instance. */
 export const RETRY_AFTER_NO_INSTANCE_SECONDS = 5;
+/** After a failed wake: the edge asks for another wake at most this often. */
+export const RETRY_AFTER_WAKE_FAILED_SECONDS = 10;
 
 function unauthorized(message: string): EdgeError {
   return new EdgeError(401, ErrorCode.Unauthorized, message, { 'WWW-Authenticate': 'Bearer' });
@@ -55,6 +57,27 @@ export const edgeErrors = {
       503,
       ErrorCode.ServiceUnavailable,
       'The service is paused (scaled to 0 instances); scale it up to serve requests',
+      { 'Retry-After': String(RETRY_AFTER_NO_INSTANCE_SECONDS) },
+    ),
+  wakeFailed: (reason: string) =>
+    new EdgeError(
+      503,
+      ErrorCode.ServiceUnavailable,
+      `The service is asleep and could not be woken: ${reason}`,
+      { 'Retry-After': String(RETRY_AFTER_WAKE_FAILED_SECONDS) },
+    ),
+  wakeTimeout: (waitedMs: number) =>
+    new EdgeError(
+      503,
+      ErrorCode.ServiceUnavailable,
+      `The service did not wake in time (waited ${Math.ceil(waitedMs / 1000)} s); retry shortly`,
+      { 'Retry-After': String(RETRY_AFTER_NO_INSTANCE_SECONDS) },
+    ),
+  wakeQueueFull: (limit: number) =>
+    new EdgeError(
+      503,
+      ErrorCode.ServiceUnavailable,
+      `The service is waking and already holds ${limit} waiting requests; retry shortly`,
       { 'Retry-After': String(RETRY_AFTER_NO_INSTANCE_SECONDS) },
     ),
   missingCredential: () =>

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { EdgeError } from './edge-error';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -36,4 +36,21 @@ export function sendError(res: ServerResponse, error: EdgeError, requestId: stri
   });
   res.end(body);
   return length;
+}
+
+/**
+ * The same answer written as raw HTTP/1.1, closing the connection: for a held upgrade
+ * request, whose socket left the HTTP server when it asked to switch protocols.
+ */
+export function rawErrorResponse(error: EdgeError, requestId: string): string {
+  const body = errorBody(error, requestId);
+  const headers: [string, string | number][] = [
+    ...Object.entries(error.headers),
+    ['Content-Type', 'application/json'],
+    ['Content-Length', Buffer.byteLength(body)],
+    ['X-Request-Id', requestId],
+    ['Connection', 'close'],
+  ];
+  const head = headers.map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  return `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? 'Error'}\r\n${head}\r\n${body}`;
 }

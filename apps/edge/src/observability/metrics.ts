@@ -1,4 +1,5 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { HoldOutcome } from '../wake/wake-holds';
 
 /** Label for requests that matched no service: host headers must not become label values. */
 export const UNROUTED = '_unrouted';
@@ -15,6 +16,9 @@ export class EdgeMetrics {
   private readonly metricsDropped: Counter;
   private readonly accessLogsDropped: Counter;
   private readonly writeFailures: Counter<'table'>;
+  private readonly held: Gauge<'service'>;
+  private readonly wakes: Counter<'service'>;
+  private readonly holdOutcomes: Counter<'service' | 'outcome'>;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'slipway_edge_' });
@@ -53,6 +57,38 @@ export class EdgeMetrics {
       labelNames: ['table'],
       registers: [this.registry],
     });
+    this.held = new Gauge({
+      name: 'slipway_edge_held_requests',
+      help: 'Requests (and WebSocket upgrades) held by the agent while their sleeping service wakes, by service id',
+      labelNames: ['service'],
+      registers: [this.registry],
+    });
+    this.wakes = new Counter({
+      name: 'slipway_edge_wake_requests_total',
+      help: 'Wake requests published for sleeping services (first held request, repeats while held, retries after a failure)',
+      labelNames: ['service'],
+      registers: [this.registry],
+    });
+    this.holdOutcomes = new Counter({
+      name: 'slipway_edge_wake_outcomes_total',
+      help: 'How held requests ended, by service id and outcome: released (proxied once awake), failed (the wake failed), timed_out, queue_full, refused (paused or deleted meanwhile), abandoned (connection closed)',
+      labelNames: ['service', 'outcome'],
+      registers: [this.registry],
+    });
+  }
+
+  heldRequests(service: string, count: number): void {
+    // A service that holds nothing has no series: ids must not pile up as labels.
+    if (count > 0) this.held.set({ service }, count);
+    else this.held.remove({ service });
+  }
+
+  wakeRequested(service: string): void {
+    this.wakes.inc({ service });
+  }
+
+  holdEnded(service: string, outcome: HoldOutcome): void {
+    this.holdOutcomes.inc({ service, outcome });
   }
 
   accessLogDropped(count: number): void {

@@ -4,7 +4,8 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { Endpoint, Route, RouteTable } from './route-table';
 
-interface RouteRow {
+/** One row of the snapshot query. */
+export interface RouteRow {
   service_id: string;
   org_id: string;
   project_id: string;
@@ -13,6 +14,9 @@ interface RouteRow {
   domains: string[];
   access_type: 'private' | 'public';
   instances: number | null;
+  status: string;
+  asleep: boolean;
+  wake_failure: string | null;
   endpoints: Endpoint[] | null;
   version: string | null;
   deployed: boolean;
@@ -26,7 +30,7 @@ const d = names(serviceDomains);
 // answers "not deployed" rather than "unknown host".
 const SNAPSHOT_SQL = `
   SELECT s.${s.id} AS service_id, s.${s.org_id}, s.${s.project_id}, s.${s.hostname},
-         s.${s.access_type}, s.${s.instances},
+         s.${s.access_type}, s.${s.instances}, s.${s.status}, s.${s.asleep}, s.${s.wake_failure},
          r.${r.endpoints}, r.${r.service_id} IS NOT NULL AS deployed,
          -- A service never deployed is versioned by its last change, as the API publishes it.
          COALESCE(r.${r.version}, floor(extract(epoch FROM s.${s.updated_at}) * 1000)::bigint)
@@ -128,17 +132,23 @@ export class RouteSource {
   }
 }
 
-function routeFromRow(row: RouteRow): Route {
-  const paused = row.instances === 0;
+export function routeFromRow(row: RouteRow): Route {
+  const endpoints = (row.endpoints ?? []).map((e) => ({ host: e.host, port: e.port }));
+  // Scaled to zero because idle, or waking from it, until an instance is ready: as the API
+  // publishes it (a sleeping service being redeployed reads `deploying` and stays asleep).
+  const sleeping = (row.asleep || row.status === 'waking') && endpoints.length === 0;
+  const paused = row.instances === 0 && !sleeping;
   return {
     serviceId: row.service_id,
     orgId: row.org_id,
     projectId: row.project_id,
     hostnames: [row.hostname, ...row.domains].map((hostname) => hostname.toLowerCase()),
     accessType: row.access_type,
-    endpoints: paused ? [] : (row.endpoints ?? []).map((e) => ({ host: e.host, port: e.port })),
+    endpoints: paused || sleeping ? [] : endpoints,
     paused,
-    deployed: row.deployed,
+    sleeping,
+    wakeFailure: sleeping ? row.wake_failure : null,
+    deployed: row.deployed || sleeping,
     version: row.version === null ? 0 : Number(row.version),
   };
 }

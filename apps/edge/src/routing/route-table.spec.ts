@@ -27,6 +27,8 @@ function route(version: number, overrides: Partial<Route> = {}): Route {
     accessType: 'public',
     endpoints: [{ host: '10.0.0.1', port: 8080 }],
     paused: false,
+    sleeping: false,
+    wakeFailure: null,
     deployed: true,
     version,
     ...overrides,
@@ -72,6 +74,43 @@ describe('RouteTable', () => {
     const table = new RouteTable();
     table.apply(upsert(1, { endpoints: [], paused: true }));
     expect(table.lookup(HOST)).toMatchObject({ paused: true, endpoints: [] });
+  });
+
+  describe('sleeping', () => {
+    it('is asleep with no endpoints, never paused, and deployed unless the message says not', () => {
+      const table = new RouteTable();
+      table.apply(upsert(1, { endpoints: [], paused: false, sleeping: true }));
+      expect(table.get('svc-1')).toMatchObject({
+        sleeping: true,
+        paused: false,
+        deployed: true,
+        wakeFailure: null,
+        endpoints: [],
+      });
+    });
+
+    it('carries why the last wake failed only while asleep', () => {
+      const table = new RouteTable();
+      table.apply(upsert(1, { endpoints: [], sleeping: true, wakeFailure: 'image pull failed' }));
+      expect(table.get('svc-1')?.wakeFailure).toBe('image pull failed');
+      table.apply(upsert(2, { wakeFailure: 'stale' }));
+      expect(table.get('svc-1')).toMatchObject({ sleeping: false, wakeFailure: null });
+    });
+
+    it('a paused flag on a sleeping route does not make it paused', () => {
+      const table = new RouteTable();
+      table.apply(upsert(1, { endpoints: [], paused: true, sleeping: true }));
+      expect(table.get('svc-1')).toMatchObject({ sleeping: true, paused: false });
+    });
+
+    it('knows a deleted service by its id', () => {
+      const table = new RouteTable();
+      table.apply(upsert(1));
+      expect(table.wasDeleted('svc-1')).toBe(false);
+      table.apply({ type: 'delete', serviceId: 'svc-1', version: 2 });
+      expect(table.get('svc-1')).toBeUndefined();
+      expect(table.wasDeleted('svc-1')).toBe(true);
+    });
   });
 
   describe('replaceAll (resync from the database)', () => {

@@ -16,6 +16,13 @@ export interface Route {
   readonly endpoints: readonly Endpoint[];
   /** Scaled to zero on purpose: answered "paused" rather than "no ready instance". */
   readonly paused: boolean;
+  /**
+   * Scaled to zero because idle (or waking from that): no endpoints, and requests are held by
+   * the agent while the API wakes it. Never also `paused`.
+   */
+  readonly sleeping: boolean;
+  /** Why the last wake failed, while it still sleeps: requests are answered with it at once. */
+  readonly wakeFailure: string | null;
   /** Whether a deployment ever succeeded: answered "not deployed" rather than "no ready instance". */
   readonly deployed: boolean;
   readonly version: number;
@@ -58,6 +65,16 @@ export class RouteTable {
 
   lookup(hostname: string): Route | undefined {
     return this.hosts.get(hostname)?.route ?? undefined;
+  }
+
+  /** A service's route by its id. */
+  get(serviceId: string): Route | undefined {
+    return this.services.get(serviceId)?.route ?? undefined;
+  }
+
+  /** Whether the service was deleted (and its tombstone is still kept). */
+  wasDeleted(serviceId: string): boolean {
+    return this.deletedRoutes.has(serviceId);
   }
 
   /** Every service's route. */
@@ -133,16 +150,19 @@ export class RouteTable {
 }
 
 function routeFromMessage(message: Extract<RouteMessage, { type: 'upsert' }>): Route {
+  const sleeping = message.sleeping ?? false;
   return {
     serviceId: message.serviceId,
     orgId: message.orgId,
     projectId: message.projectId,
     hostnames: message.hostnames.map((h) => h.toLowerCase()),
     accessType: message.accessType,
-    endpoints: message.endpoints,
-    paused: message.paused ?? false,
-    // Older publishers did not say; a route with instances has been deployed.
-    deployed: message.deployed ?? message.endpoints.length > 0,
+    endpoints: sleeping ? [] : message.endpoints,
+    paused: !sleeping && (message.paused ?? false),
+    sleeping,
+    wakeFailure: sleeping ? (message.wakeFailure ?? null) : null,
+    // Older publishers did not say; a route with instances (or asleep) has been deployed.
+    deployed: message.deployed ?? (message.endpoints.length > 0 || sleeping),
     version: message.version,
   };
 }

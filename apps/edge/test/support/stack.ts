@@ -2,6 +2,7 @@
  * The edge against a real API started in this process by `@slipway/api-testing`, whose
  * plain interfaces keep the edge from compiling against the API's sources.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
@@ -37,6 +38,8 @@ export async function startEdge(
       log: { level: 'silent' },
       ...overrides.overrides,
       keys: { trustForMs: 5000, ...overrides.overrides?.keys },
+      // Edges in one process share a hostname and pid: each writes an activity hash of its own.
+      activity: { edgeId: `test-${randomUUID()}`, ...overrides.overrides?.activity },
       haproxy: { threads: 1, ...overrides.overrides?.haproxy, runDir },
     },
   });
