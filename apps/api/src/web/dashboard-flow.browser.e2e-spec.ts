@@ -32,7 +32,7 @@ import {
   type Target,
   type Traffic,
 } from './test-support/dashboard-telemetry';
-import { startEdge } from './test-support/edge';
+import { startEdge } from '../../test/support/edge';
 import { buildLoggingSite } from './test-support/logging-site';
 import { launchChromium } from './test-support/browser';
 

@@ -117,6 +117,28 @@ export function siteDockerfile(baseImage: string): string {
   ].join('\n');
 }
 
+/**
+ * Builds `files` (a Dockerfile among them) as `tag` on the engine; the caller removes it.
+ * Bounded: a build stuck on a busy engine fails here rather than holding the run open.
+ */
+export async function buildTestImage(
+  docker: Dockerode,
+  tag: string,
+  files: Parameters<typeof bundleOf>[0],
+  labels: Record<string, string> = {},
+): Promise<void> {
+  const build = await docker.buildImage(Readable.from([await bundleOf(files)]), {
+    t: tag,
+    labels,
+    abortSignal: AbortSignal.timeout(120_000),
+  });
+  await new Promise<void>((resolve, reject) =>
+    docker.modem.followProgress(build, (error: Error | null) =>
+      error ? reject(error) : resolve(),
+    ),
+  );
+}
+
 /** A free loopback port (the API must listen for builders to fetch bundles from it). */
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -140,18 +162,11 @@ export async function startDockerStack(options: DockerStackOptions = {}): Promis
   const run = randomBytes(4).toString('hex');
   const network = `slipway-e2e-${run}`;
   const siteImage = `slipway-e2e/site-${run}:1`;
-  const context = await bundleOf({
-    Dockerfile: siteDockerfile(baseImage),
-    'index.html': `${SITE_TEXT}\n`,
-  });
-  const build = await docker.buildImage(Readable.from([context]), {
-    t: siteImage,
-    labels: { 'slipway.test': run },
-  });
-  await new Promise<void>((resolve, reject) =>
-    docker.modem.followProgress(build, (error: Error | null) =>
-      error ? reject(error) : resolve(),
-    ),
+  await buildTestImage(
+    docker,
+    siteImage,
+    { Dockerfile: siteDockerfile(baseImage), 'index.html': `${SITE_TEXT}\n` },
+    { 'slipway.test': run },
   );
 
   const port = options.builder ? await freePort() : 0;

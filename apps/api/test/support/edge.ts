@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEdge, type Edge } from '@slipway/edge';
-import { type TestApp } from '../../../test/support/test-app';
+import { type TestApp } from './test-app';
 
 /**
  * The real edge (its agent in this process, its HAProxy a child) in front of the test app's

@@ -2,9 +2,8 @@
  * A release of the docker stack's site that writes a log: a line as it starts, then one per
  * request (busybox httpd -v), so the dashboard's Pods tab has the container's own log to show.
  */
-import { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
-import { bundleOf } from '../../../test/support/docker-stack';
+import { buildTestImage } from '../../../test/support/docker-stack';
 
 export interface LoggingSite {
   /** The stack's site image to build on (it has busybox and /www). */
@@ -18,7 +17,7 @@ export interface LoggingSite {
 
 /** Builds the image on the engine; the caller removes it. */
 export async function buildLoggingSite(docker: Dockerode, site: LoggingSite): Promise<void> {
-  const bundle = await bundleOf({
+  await buildTestImage(docker, site.tag, {
     Dockerfile: [
       `FROM ${site.from}`,
       'COPY index.html /www/index.html',
@@ -27,14 +26,4 @@ export async function buildLoggingSite(docker: Dockerode, site: LoggingSite): Pr
     ].join('\n'),
     'index.html': site.text,
   });
-  // Bounded: a build stuck on a busy engine fails here rather than holding the run open.
-  const build = await docker.buildImage(Readable.from([bundle]), {
-    t: site.tag,
-    abortSignal: AbortSignal.timeout(120_000),
-  });
-  await new Promise<void>((resolve, reject) =>
-    docker.modem.followProgress(build, (error: Error | null) =>
-      error ? reject(error) : resolve(),
-    ),
-  );
 }
