@@ -27,12 +27,19 @@ export class WakeListener implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly scaleToZero: ScaleToZero,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     // A subscribed connection serves nothing else; it reconnects and resubscribes by itself.
-    this.subscriber = this.redis.connection.duplicate({ enableOfflineQueue: true });
+    // The subscription waits for Redis rather than failing the start: the API serves (and
+    // says it is not ready) while Redis is away.
+    this.subscriber = this.redis.connection.duplicate({
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+    });
     this.subscriber.on('error', (error: Error) => this.logger.warn(`Redis: ${error.message}`));
     this.subscriber.on('message', (_channel: string, raw: string) => this.onMessage(raw));
-    await this.subscriber.subscribe(CHANNELS.wakeRequests);
+    this.subscriber.subscribe(CHANNELS.wakeRequests).catch((error: unknown) => {
+      this.logger.warn(`not listening for wake requests: ${(error as Error).message}`);
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {

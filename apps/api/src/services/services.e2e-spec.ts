@@ -219,7 +219,7 @@ describe('services', () => {
         'page: must be at most 1000000',
       ],
       [
-        `?project_id=00000000-0000-4000-8000-000000000000&status=sleeping`,
+        `?project_id=00000000-0000-4000-8000-000000000000&status=hibernating`,
         'status: must be one of',
       ],
     ])('rejects the query %s', async (query, message) => {
