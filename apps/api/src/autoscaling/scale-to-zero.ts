@@ -11,6 +11,8 @@ import { type ServiceActivity } from './edge-activity';
 
 /** After a failed wake, requests are answered with its reason for this long before a retry. */
 export const WAKE_RETRY_MS = 10_000;
+/** How often a wake waiting for the service's other change to end tries again. */
+const WAKE_RECHECK_MS = 200;
 
 /** A serving service that may sleep, with when it was last active as PostgreSQL knows it. */
 export interface SleepCandidate {
@@ -71,6 +73,23 @@ export class ScaleToZero {
     this.logger.log(`service ${serviceId} is waking`);
     await this.routes.republish(serviceId);
     return true;
+  }
+
+  /**
+   * `wake`, tried again while another change of the service (its going to sleep, most
+   * often) holds it: the edge holds the requests meanwhile, so the wake should start the
+   * moment it can, not at the edge's next ask. Gives up once the service is no longer
+   * asleep, its last wake failed, or `timeoutMs` passed.
+   */
+  async wakeWhenFree(serviceId: string, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (await this.wake(serviceId)) return true;
+      const service = await this.dataSource.getRepository(Service).findOneBy({ id: serviceId });
+      const waiting = service?.asleep === true && service.wakeFailure === null;
+      if (!waiting || Date.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, WAKE_RECHECK_MS));
+    }
   }
 
   private async wakeCount(

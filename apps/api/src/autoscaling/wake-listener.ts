@@ -10,6 +10,9 @@ import type Redis from 'ioredis';
 import { RedisClient } from '../redis/redis.module';
 import { ScaleToZero } from './scale-to-zero';
 
+/** Longest a wake waits for another change of the service to end (the edge asks again). */
+const WAKE_WAIT_MS = 30_000;
+
 /**
  * Hears the edges ask for sleeping services to wake. Every API replica hears every request
  * and the edges repeat theirs while they hold requests; the row lock in `ScaleToZero.wake`
@@ -67,7 +70,7 @@ export class WakeListener implements OnApplicationBootstrap, OnApplicationShutdo
     if (this.deciding.has(serviceId)) return;
     this.deciding.add(serviceId);
     this.scaleToZero
-      .wake(serviceId)
+      .wakeWhenFree(serviceId, WAKE_WAIT_MS)
       .catch((error: unknown) => {
         this.logger.warn(`wake of ${serviceId} not started: ${(error as Error).message}`);
       })

@@ -15,6 +15,9 @@ import { RUNTIME_DRIVER, RolloutFailedError, type RuntimeDriver } from '../runti
 import { Service } from '../services/service.entity';
 import { ServiceOperation } from './service-operation.entity';
 
+/** A request that began just as an idle service went to sleep still gets this long. */
+const IDLE_DRAIN_MS = 1000;
+
 /**
  * Carries out an accepted scale or restart under the service's rollout lock: the runtime
  * change, then the route and the service status in one transaction (the edge hears after),
@@ -91,7 +94,9 @@ export class OperationJobHandler implements ServiceJobHandler<'operation'>, OnAp
         return message;
       });
       if (route) await this.routes.publish(route);
-      await this.retirements.now(service.id, result.retiring ?? []);
+      // An idle service has nothing in flight to drain: it is asleep at once, and wakeable.
+      const drainMs = operation.cause === 'idle' ? IDLE_DRAIN_MS : undefined;
+      await this.retirements.now(service.id, result.retiring ?? [], drainMs);
       await this.dataSource
         .getRepository(ServiceOperation)
         .update(

@@ -49,10 +49,13 @@ export class Retirements implements ServiceJobHandler<'retire'> {
     });
   }
 
-  /** Waits out the drain, then retires `instances` (the caller holds the service's lock). */
-  async now(serviceId: string, instances: readonly string[]): Promise<void> {
+  /**
+   * Waits out the drain (`drainMs`, else `runtime.drainSeconds`), then retires `instances`
+   * (the caller holds the service's lock).
+   */
+  async now(serviceId: string, instances: readonly string[], drainMs?: number): Promise<void> {
     if (instances.length === 0) return;
-    await sleep(this.drainMs());
+    await sleep(Math.min(drainMs ?? this.drainMs(), this.drainMs()));
     await this.handle({ serviceId, instances: [...instances] });
   }
 
