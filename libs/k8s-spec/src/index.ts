@@ -61,9 +61,15 @@ export {
   type ServiceObject,
 } from './render';
 export {
+  COLLECTOR_APP_LABEL,
+  COLLECTOR_SERVICE_NAME,
   EDGE_APP_LABEL,
   EDGE_SERVICE_NAME,
+  IMAGE_PULL_POLICIES,
+  NODE_PORT_RANGE,
   renderPlatformObjects,
+  validatePlatformManifestOptions,
+  type ImagePullPolicy,
   type PlatformManifestOptions,
   type PlatformObject,
 } from './platform-manifests';

@@ -1,5 +1,10 @@
 import { Global, Logger, Module } from '@nestjs/common';
-import { EDGE_APP_LABEL, EDGE_SERVICE_NAME, type PlatformOptions } from '@slipway/k8s-spec';
+import {
+  COLLECTOR_APP_LABEL,
+  EDGE_APP_LABEL,
+  EDGE_SERVICE_NAME,
+  type PlatformOptions,
+} from '@slipway/k8s-spec';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import Dockerode from 'dockerode';
 import { type DataSource } from 'typeorm';
@@ -9,15 +14,13 @@ import { RoutesModule } from '../routes/routes.module';
 import { Installation } from '../installation/installation.entity';
 import { RUNTIME_DRIVER, type RuntimeDriver } from './runtime-driver';
 
-/** The label by which the Kubernetes runtime's network policies recognise the collector. */
-const SYSTEM_APP_LABEL = 'app.kubernetes.io/name';
-
 export function kubernetesPlatform(config: AppConfig): PlatformOptions {
   const namespace = config.runtime.kubernetes.systemNamespace;
   return {
     collector: {
       namespace,
-      podLabels: { [SYSTEM_APP_LABEL]: 'slipway-collector' },
+      // As the platform's manifests label the collector's pods (renderPlatformObjects).
+      podLabels: { ...COLLECTOR_APP_LABEL },
       endpoint: config.runtime.collectorUrl,
     },
     edge: {
