@@ -2,8 +2,10 @@
  * Plays the Deployment or StatefulSet controller and the kubelet inside the stand-in, from
  * the stored workload's spec alone: pods come and go to match `replicas`, a changed pod
  * template rolls them (a new instance ready before an old one goes, as `maxUnavailable: 0`
- * asks), and a removed pod terminates for one tick before it is gone. The world moves one
- * tick on each read of the workload or of the namespace's pods, as the driver polls.
+ * asks), and a removed pod terminates for one tick before it is gone. Once the workload is
+ * deleted, the garbage collector takes its pods the same way (and its ReplicaSets). The
+ * world moves one tick on each read of the workload or of the namespace's pods, as the
+ * driver polls.
  */
 import { createHash } from 'node:crypto';
 import { LABELS } from '@slipway/k8s-spec';
@@ -43,6 +45,8 @@ interface WorkloadSpec {
 }
 
 const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+/** When a removed pod started terminating. */
+const DELETED_AT = '2026-01-01T00:00:02Z';
 
 export function simulateWorkload(api: FakeKubeApi, options: SimulatedWorkload): WorkloadSimulation {
   const { kind, namespace, name } = options;
@@ -133,7 +137,7 @@ export function simulateWorkload(api: FakeKubeApi, options: SimulatedWorkload): 
           [LABELS.serviceId]: options.serviceId,
           [hashLabel]: kind === 'Deployment' ? pod.revision : `${name}-${pod.revision}`,
         },
-        ...(pod.terminating ? { deletionTimestamp: '2026-01-01T00:00:02Z' } : {}),
+        ...(pod.terminating ? { deletionTimestamp: DELETED_AT } : {}),
       },
       status: started(pod) ? RUNNING_READY : PENDING,
     });
@@ -184,12 +188,37 @@ export function simulateWorkload(api: FakeKubeApi, options: SimulatedWorkload): 
     };
   };
 
+  /** The workload is gone: its pods terminate for one tick, then go, its ReplicaSets with them. */
+  const collectGarbage = (): void => {
+    if (pods.size === 0) return;
+    for (const pod of [...pods.values()]) {
+      if (pod.terminating) {
+        pods.delete(pod.name);
+        api.remove('v1', 'Pod', namespace, pod.name);
+        continue;
+      }
+      pod.terminating = true;
+      const object = api.get('v1', 'Pod', namespace, pod.name);
+      if (object === undefined) continue; // deleted already (a forced delete)
+      api.put({ ...object, metadata: { ...object.metadata, deletionTimestamp: DELETED_AT } });
+    }
+    if (pods.size > 0) return;
+    for (const revision of revisions.keys()) {
+      api.remove('apps/v1', 'ReplicaSet', namespace, `${name}-${revision}`);
+    }
+    // A workload created again under the same name starts its history afresh.
+    revisions.clear();
+    latest = undefined;
+    currentRevision = undefined;
+  };
+
   api.on((request) => {
     if (request.method !== 'GET' || (request.path !== workloadPath && request.path !== podsPath)) {
       return undefined;
     }
     const workload = stored();
     if (workload !== undefined) reconcile(workload);
+    else collectGarbage();
     return undefined;
   });
 
