@@ -77,6 +77,8 @@ WORKDIR /app
 # Everything stays owned by root: the app runs as `node` and cannot modify its own code.
 COPY --from=prod-deps /app/ ./
 COPY --from=build /out/ ./
+# docker-compose.yml starts the apps through it: it picks the docker or the kind mode.
+COPY deploy/compose/entry.mjs ./deploy/compose/entry.mjs
 # The edge is HAProxy programmed by the agent (Debian's packages). tini forwards signals and
 # reaps HAProxy's parent-less processes after an agent restart.
 # (A stand-in base image made by scripts/make-local-node-image.sh carries them already.)
@@ -105,3 +107,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "require('node:http').get({ host: '127.0.0.1', port: process.env.PORT || 3000, path: '/healthz', timeout: 4000 }, (res) => process.exit(res.statusCode === 200 ? 0 : 1)).on('timeout', () => process.exit(1)).on('error', () => process.exit(1))"]
 CMD ["sh", "-c", "if command -v tini >/dev/null; then set -- tini --; fi; exec \"$@\" node --enable-source-maps apps/${SLIPWAY_APP}/dist/main.js"]
+
