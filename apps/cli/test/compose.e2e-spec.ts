@@ -8,11 +8,10 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { BIN, type Result } from './support';
+import { BIN, throughEdge, type Result } from './support';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..', '..');
@@ -136,26 +135,8 @@ describe('docker-compose up: the whole platform locally, and the quick start aga
       );
     });
 
-  /** One request to the edge naming the service by Host (fetch may not set Host). */
   const through = (hostname: string, headers: Record<string, string> = {}) =>
-    new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port: PORTS.edge,
-          path: '/index.html',
-          headers: { Host: hostname, ...headers },
-        },
-        (res) => {
-          let body = '';
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => (body += chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        },
-      );
-      req.on('error', reject);
-      req.end();
-    });
+    throughEdge(PORTS.edge, hostname, '/index.html', headers);
 
   it('serves the quick start: config, create, deploy a directory, call it through the edge with an Access Key, logs, traces; stop/start keeps it; down -v leaves nothing', async () => {
     const config = await slipway([

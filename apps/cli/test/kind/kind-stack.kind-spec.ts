@@ -7,10 +7,9 @@
  */
 import { execFile } from 'node:child_process';
 import { cp, mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, type Result } from '../support';
+import { BIN, throughEdge, type Result } from '../support';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const API_URL = process.env.SLIPWAY_KIND_API_URL ?? 'http://127.0.0.1:3000';
@@ -52,22 +51,8 @@ async function ok(args: string[]): Promise<string> {
 const json = async <T>(args: string[]): Promise<T> =>
   JSON.parse(await ok([...args, '--json'])) as T;
 
-/** One request to the edge naming the service by Host (fetch may not set Host). */
-function through(host: string, path: string, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port: EDGE_PORT, path, headers: { Host: host, ...headers } },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
+const through = (host: string, path: string, headers: Record<string, string> = {}) =>
+  throughEdge(EDGE_PORT, host, path, headers);
 
 /** The edge's answer once the route has arrived (a Redis message after the rollout). */
 async function answered(host: string, path: string, headers: Record<string, string>) {

@@ -15,3 +15,10 @@ export {
 export { grantedBy, permissionOf } from './rbac';
 export { RESOURCES, objectPath, type Resource } from './resources';
 export { schemaProblems } from './schema';
+export {
+  TEST_KUBECONFIG_ENV,
+  clusterKind,
+  loadTestCluster,
+  testKubeconfigPath,
+  type ClusterKind,
+} from './test-cluster';

@@ -6,22 +6,21 @@
  * readiness, scale, roll and are garbage-collected), and each running pod serves a log; on
  * a cluster nothing is simulated. A spec written against it asserts only what both show.
  */
-import { homedir } from 'node:os';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { CONTAINER_CONTRACT, LABELS } from '@slipway/k8s-spec';
 import { APPLY_CONTENT_TYPE } from '@slipway/kube-client';
 import {
   FakeKubeApi,
+  loadTestCluster,
   statusReply,
+  type ClusterKind,
   type KubeObject,
   type RecordedRequest,
   type Reply,
 } from '@slipway/kube-client/testing';
 import { simulateWorkload } from './workload-simulator';
 
-export const TEST_KUBECONFIG_ENV = 'SLIPWAY_TEST_KUBECONFIG';
-
-export type ClusterKind = 'stand-in' | 'cluster';
+export { TEST_KUBECONFIG_ENV, clusterKind } from '@slipway/kube-client/testing';
 
 export interface ClusterUnderTest {
   readonly kind: ClusterKind;
@@ -39,30 +38,17 @@ export interface ClusterUnderTestOptions {
   readonly containerOutput?: readonly string[];
 }
 
-/** Which target this run tests, known before anything starts (for timeouts). */
-export function clusterKind(): ClusterKind {
-  return kubeconfigPath() === undefined ? 'stand-in' : 'cluster';
-}
-
 export async function startClusterUnderTest(
   options: ClusterUnderTestOptions = {},
 ): Promise<ClusterUnderTest> {
-  const path = kubeconfigPath();
-  if (path !== undefined) {
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromFile(path);
+  const kubeConfig = loadTestCluster();
+  if (kubeConfig !== undefined) {
     return { kind: 'cluster', kubeConfig, close: () => Promise.resolve() };
   }
   const api = await FakeKubeApi.started();
   simulateAppliedWorkloads(api);
   serveContainerLogs(api, options.containerOutput ?? []);
   return { kind: 'stand-in', kubeConfig: api.kubeConfig(), close: () => api.close() };
-}
-
-function kubeconfigPath(): string | undefined {
-  const path = process.env[TEST_KUBECONFIG_ENV]?.trim();
-  if (path === undefined || path === '') return undefined;
-  return path.startsWith('~/') ? `${homedir()}${path.slice(1)}` : path;
 }
 
 const WORKLOAD_PATH =

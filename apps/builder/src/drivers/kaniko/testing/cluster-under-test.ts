@@ -6,20 +6,19 @@
  * on a cluster the real Job runs, and it needs a registry to push to and a source bundle
  * to download, both reachable from the cluster's pods.
  */
-import { homedir } from 'node:os';
-import { KubeConfig } from '@kubernetes/client-node';
-import { FakeKubeApi } from '@slipway/kube-client/testing';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { FakeKubeApi, TEST_KUBECONFIG_ENV, loadTestCluster } from '@slipway/kube-client/testing';
 import { payload } from './fixtures';
 
 export const CLUSTER_ENV = {
-  kubeconfig: 'SLIPWAY_TEST_KUBECONFIG',
+  kubeconfig: TEST_KUBECONFIG_ENV,
   /** `host[:port]` of a registry that takes anonymous pushes over plain HTTP. */
   registry: 'SLIPWAY_TEST_KANIKO_REGISTRY',
   /** URL of a .tar.gz source bundle with a Dockerfile at its root. */
   bundleUrl: 'SLIPWAY_TEST_KANIKO_BUNDLE_URL',
 } as const;
 
-export type ClusterKind = 'stand-in' | 'cluster';
+export { clusterKind } from '@slipway/kube-client/testing';
 
 /** Where the builds of the run push and what they download. */
 export interface BuildTarget {
@@ -38,18 +37,13 @@ export type ClusterUnderTest =
   | (Common & { readonly kind: 'stand-in'; readonly api: FakeKubeApi })
   | (Common & { readonly kind: 'cluster' });
 
-/** Which target this run tests, known before anything starts (for timeouts). */
-export function clusterKind(): ClusterKind {
-  return kubeconfigPath() === undefined ? 'stand-in' : 'cluster';
-}
-
 /**
  * Loads the cluster's kubeconfig, or starts the stand-in. Against a cluster, throws naming
  * the variables a real build needs when any is unset: the spec fails, it is not skipped.
  */
 export async function startClusterUnderTest(): Promise<ClusterUnderTest> {
-  const path = kubeconfigPath();
-  if (path === undefined) {
+  const kubeConfig = loadTestCluster();
+  if (kubeConfig === undefined) {
     const api = await FakeKubeApi.started();
     // Nothing is pushed or downloaded here: the fixture's addresses do.
     const build = {
@@ -72,8 +66,6 @@ export async function startClusterUnderTest(): Promise<ClusterUnderTest> {
         `from the cluster's pods; not set: ${missing.join(', ')}`,
     );
   }
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromFile(path);
   return {
     kind: 'cluster',
     kubeConfig,
@@ -85,11 +77,6 @@ export async function startClusterUnderTest(): Promise<ClusterUnderTest> {
 function env(name: string): string | undefined {
   const value = process.env[name]?.trim();
   return value === undefined || value === '' ? undefined : value;
-}
-
-function kubeconfigPath(): string | undefined {
-  const path = env(CLUSTER_ENV.kubeconfig);
-  return path?.startsWith('~/') === true ? `${homedir()}${path.slice(1)}` : path;
 }
 
 /** Probes until `condition` holds (every 100 ms), failing after `timeoutMs`. */
