@@ -30,7 +30,7 @@ readonly SYSTEM_NAMESPACE='slipway'
 readonly BUILD_NAMESPACE='slipway-builds'
 readonly KUBECONFIG_FILE="$STATE_DIR/kubeconfig"
 readonly RUNTIME_ENV="$STATE_DIR/runtime.env"
-readonly MANIFESTS_CLI='/app/libs/k8s-spec/dist/cli/platform-manifests.js'
+readonly MANIFESTS_CLI="${SLIPWAY_KIND_MANIFESTS_CLI:-/app/libs/k8s-spec/dist/cli/platform-manifests.js}"
 
 log() { printf 'kind-bootstrap: %s\n' "$*"; }
 die() {
