@@ -4,5 +4,5 @@
 //   SLIPWAY_KIND_API_URL=http://127.0.0.1:3000 npx jest -c apps/cli/jest.kind.config.js
 module.exports = require('../../jest.preset.js')(__dirname, {
   testMatch: ['<rootDir>/test/kind/**/*.kind-spec.ts'],
-  testTimeout: 900000,
+  testTimeout: 3600000,
 });

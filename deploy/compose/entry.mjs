@@ -7,16 +7,17 @@
  * profile cannot change another service's settings, so the apps decide here:
  *
  *   node deploy/compose/entry.mjs --detect apps/api/dist/main.js
- *     The API and builder hold the Docker socket: when this compose project has a `kind`
- *     container they wait for runtime.env and run with it; otherwise they run as configured
- *     (the docker runtime) and the API removes a runtime.env left by a killed kind service.
+ *     The API and builder hold the Docker socket: when this compose project's `kind`
+ *     container runs they wait for runtime.env and run with it; otherwise (none, or one an
+ *     earlier kind run left stopped) they run as configured (the docker runtime) and the API
+ *     removes a runtime.env left by a killed kind service.
  *   node deploy/compose/entry.mjs --follow apps/edge/dist/main.js
  *     The edge starts after the API is healthy, so runtime.env is decided by then: with it,
  *     host port 8000 is relayed to the cluster's edge (SLIPWAY_EDGE_RELAY); without, the edge
  *     runs as itself.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -25,6 +26,7 @@ import { parseEnv } from 'node:util';
 const STATE_DIR = process.env.SLIPWAY_KIND_STATE_DIR ?? '/var/lib/slipway/kind';
 const RUNTIME_ENV = `${STATE_DIR}/runtime.env`;
 const WAIT_LOG_EVERY_MS = 10_000;
+const KIND_START_GRACE_MS = 30_000;
 
 const log = (message) => process.stderr.write(`compose-entry: ${message}\n`);
 
@@ -47,25 +49,40 @@ export function readRuntimeEnv(file = RUNTIME_ENV) {
   return existsSync(file) ? parseEnv(readFileSync(file, 'utf8')) : undefined;
 }
 
-/** Waits for runtime.env; fails when the kind service has exited without writing it. */
-async function waitForRuntimeEnv(kindService, file = RUNTIME_ENV) {
+/**
+ * The kind mode's settings once this run's kind service has written them, or undefined when
+ * the project's kind container is one an earlier `--profile kind` run left stopped (it does
+ * not start within KIND_START_GRACE_MS). Only a runtime.env written after the kind container
+ * started counts: an older one belongs to a cluster that is gone.
+ */
+export async function kindModeSettings(
+  kindService,
+  { file = RUNTIME_ENV, graceMs = KIND_START_GRACE_MS, pollMs = 1000 } = {},
+) {
   const started = Date.now();
-  let lastLog = 0;
+  let running = false;
+  let lastLog = started;
   for (;;) {
-    const settings = readRuntimeEnv(file);
-    if (settings) return settings;
+    const { State } = await kindService.inspect();
+    if (State.Running) {
+      running = true;
+      const written = existsSync(file) ? statSync(file).mtimeMs : 0;
+      const settings = written >= Date.parse(State.StartedAt) ? readRuntimeEnv(file) : undefined;
+      if (settings) return settings;
+    } else if (running) {
+      throw new Error(
+        `the kind service stopped (exit ${State.ExitCode}) before the cluster was ready: ` +
+          'see `docker compose logs kind`',
+      );
+    } else if (Date.now() - started > graceMs) {
+      return undefined;
+    }
     if (Date.now() - lastLog >= WAIT_LOG_EVERY_MS) {
-      const { State } = await kindService.inspect();
-      if (State.Status === 'exited' && State.ExitCode !== 0) {
-        throw new Error(
-          `the kind service exited with ${State.ExitCode}: see \`docker compose logs kind\``,
-        );
-      }
       lastLog = Date.now();
       const seconds = Math.round((lastLog - started) / 1000);
       log(`waiting for the kind cluster (${seconds} s; see \`docker compose logs kind\`)`);
     }
-    await new Promise((done) => setTimeout(done, 1000));
+    await new Promise((done) => setTimeout(done, pollMs));
   }
 }
 
@@ -138,7 +155,9 @@ async function main([mode, app]) {
   const kindService = await findKindService(docker);
   if (kindService !== undefined) {
     log('kind profile: waiting for the cluster before starting in Kubernetes mode');
-    return runApp(app, await waitForRuntimeEnv(docker.getContainer(kindService)));
+    const settings = await kindModeSettings(docker.getContainer(kindService));
+    if (settings) return runApp(app, settings);
+    log('the kind container of an earlier --profile kind run is stopped: docker mode');
   }
   // Docker mode: a runtime.env here was left by a kind service that could not clean up.
   try {

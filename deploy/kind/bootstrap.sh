@@ -9,7 +9,7 @@
 #   2. lets every node pull from the compose registry (containerd hosts.toml per node) and
 #      publishes it in the `local-registry-hosting` ConfigMap (KEP-1755);
 #   3. writes an internal kubeconfig (https://<cluster>-control-plane:6443) to $STATE_DIR;
-#   4. loads the edge and collector images, and applies the platform's own objects as
+#   4. publishes the edge and collector images, and applies the platform's own objects as
 #      libs/k8s-spec renders them (namespaces, RBAC, the edge on a NodePort, the collector),
 #      with their configuration Secret and the build namespace's registry Secret;
 #   5. writes $STATE_DIR/runtime.env: the settings the API, builder and edge switch to
@@ -25,6 +25,10 @@ readonly KEEP_CLUSTER="${SLIPWAY_KIND_KEEP_CLUSTER:-false}"
 readonly REGISTRY="${SLIPWAY_KIND_REGISTRY:-registry:5000}"
 readonly EDGE_IMAGE="${SLIPWAY_EDGE_IMAGE:-slipway-edge:local}"
 readonly COLLECTOR_IMAGE="${SLIPWAY_COLLECTOR_IMAGE:-slipway-collector:local}"
+# The engine pushes to the registry on the host's published port; nodes pull it as $REGISTRY.
+readonly HOST_REGISTRY="localhost:${SLIPWAY_REGISTRY_PORT:-5000}"
+# Kaniko's own image, pulled anonymously by the nodes.
+readonly KANIKO_IMAGE="${SLIPWAY_KIND_KANIKO_IMAGE:-gcr.io/kaniko-project/executor:v1.23.2}"
 readonly EDGE_NODE_PORT="${SLIPWAY_KIND_EDGE_NODE_PORT:-30080}"
 readonly SYSTEM_NAMESPACE='slipway'
 readonly BUILD_NAMESPACE='slipway-builds'
@@ -62,9 +66,11 @@ own_network() {
     sed -n 1p
 }
 
+REUSED=false
 create_cluster() {
   if kind get clusters 2>/dev/null | grep -qx "$CLUSTER"; then
     log "the cluster $CLUSTER exists: reusing it"
+    REUSED=true
     return
   fi
   log "creating the cluster $CLUSTER on the network $KIND_EXPERIMENTAL_DOCKER_NETWORK"
@@ -103,15 +109,31 @@ data:
 EOF
 }
 
+# Pushes a locally built image to the compose registry; prints its name as the nodes pull it.
+# (Through the registry rather than `kind load`: an image store with attestations, as Docker
+# 29 and Docker Desktop keep, cannot be imported by kind.)
+publish_image() {
+  local repository="slipway/${1%%:*}"
+  docker tag "$1" "$HOST_REGISTRY/$repository:local" >&2
+  docker push --quiet "$HOST_REGISTRY/$repository:local" >&2
+  printf '%s/%s:local\n' "$REGISTRY" "$repository"
+}
+
 apply_platform() {
-  log "loading $EDGE_IMAGE and $COLLECTOR_IMAGE into the nodes"
-  kind load docker-image --name "$CLUSTER" "$EDGE_IMAGE" "$COLLECTOR_IMAGE"
+  local edge_image collector_image
+  log "publishing $EDGE_IMAGE and $COLLECTOR_IMAGE to the registry"
+  edge_image="$(publish_image "$EDGE_IMAGE")"
+  collector_image="$(publish_image "$COLLECTOR_IMAGE")"
   log "applying the platform's objects (rendered by libs/k8s-spec)"
   node "$MANIFESTS_CLI" \
     --namespace "$SYSTEM_NAMESPACE" --build-namespace "$BUILD_NAMESPACE" \
-    --edge-image "$EDGE_IMAGE" --collector-image "$COLLECTOR_IMAGE" \
-    --edge-replicas 1 --edge-node-port "$EDGE_NODE_PORT" --image-pull-policy Never |
+    --edge-image "$edge_image" --collector-image "$collector_image" \
+    --edge-replicas 1 --edge-node-port "$EDGE_NODE_PORT" --image-pull-policy Always |
     kubectl apply --server-side --field-manager slipway-bootstrap --force-conflicts -f -
+  if [ "$REUSED" = true ]; then
+    # Same tags, maybe new images: start them again.
+    kubectl -n "$SYSTEM_NAMESPACE" rollout restart deployment/slipway-edge deployment/slipway-collector
+  fi
 
   # Secret values go through a file readable by this process only, never through argv.
   local env_file
@@ -150,6 +172,7 @@ SLIPWAY_BUILD_DRIVER=kaniko
 SLIPWAY_KANIKO_NAMESPACE=$BUILD_NAMESPACE
 SLIPWAY_KANIKO_REGISTRY_SECRET=slipway-registry
 SLIPWAY_KANIKO_INSECURE_REGISTRIES=$REGISTRY
+SLIPWAY_KANIKO_EXECUTOR_IMAGE=$KANIKO_IMAGE
 SLIPWAY_EDGE_RELAY=$CLUSTER-control-plane:$EDGE_NODE_PORT
 EOF
   mv "$RUNTIME_ENV.tmp" "$RUNTIME_ENV"

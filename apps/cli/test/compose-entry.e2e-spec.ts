@@ -130,6 +130,64 @@ describe("compose entry: the API's and builder's view of the project", () => {
     return stdout.trim();
   };
 
+  /** Runs kindModeSettings on container `id` in a child process; answers what it printed. */
+  const kindModeSettings = async (id: string, file: string, beforeStart?: string) => {
+    const script = `import('${ENTRY}').then(async ({ kindModeSettings }) => {
+      const { default: Docker } = await import('dockerode');
+      const container = new Docker().getContainer(process.argv[1]);
+      try {
+        const settings = await kindModeSettings(container, { file: process.argv[2], graceMs: 1500, pollMs: 100 });
+        console.log(JSON.stringify(settings ?? 'docker mode'));
+      } catch (error) {
+        console.log(JSON.stringify({ failed: error.message }));
+      }
+    });`;
+    const child = run(process.execPath, ['--input-type=module', '-e', script, id, file], {
+      cwd: ROOT,
+    });
+    if (beforeStart !== undefined) await writeFile(file, beforeStart);
+    return JSON.parse((await child).stdout) as unknown;
+  };
+
+  it("waits for this run's kind service, and ignores one an earlier run left stopped", async () => {
+    const file = join(state, 'runtime.env');
+    // Left stopped (created, never started here): the API and builder go on in docker mode,
+    // whatever old runtime.env lies there.
+    const stale = await container({ 'com.docker.compose.service': 'kind' });
+    await writeFile(file, 'SLIPWAY_RUNTIME=kubernetes\n');
+    expect(await kindModeSettings(stale, file)).toBe('docker mode');
+
+    // Running, with only a runtime.env older than its start: waits for the fresh one.
+    const { stdout } = await run('docker', ['run', '-d', BASE_IMAGE, 'sleep', '60']);
+    const running = stdout.trim();
+    created.push(running);
+    const waiting = kindModeSettings(running, file);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await writeFile(file, 'SLIPWAY_RUNTIME=kubernetes\nSLIPWAY_EDGE_RELAY=node:30080\n');
+    expect(await waiting).toEqual({
+      SLIPWAY_RUNTIME: 'kubernetes',
+      SLIPWAY_EDGE_RELAY: 'node:30080',
+    });
+  });
+
+  it('fails, pointing at its logs, when the kind service stops before the cluster is ready', async () => {
+    const file = join(state, 'runtime.env');
+    const { stdout } = await run('docker', [
+      'run',
+      '-d',
+      BASE_IMAGE,
+      'sh',
+      '-c',
+      'sleep 5; exit 3',
+    ]);
+    const dying = stdout.trim();
+    created.push(dying);
+    expect(await kindModeSettings(dying, file)).toEqual({
+      failed:
+        'the kind service stopped (exit 3) before the cluster was ready: see `docker compose logs kind`',
+    });
+  });
+
   it('finds the kind container of its own compose project only', async () => {
     const api = await container({
       'com.docker.compose.project': project,

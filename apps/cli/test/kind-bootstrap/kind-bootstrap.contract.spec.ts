@@ -119,6 +119,7 @@ describe('deploy/kind/bootstrap.sh', () => {
       SLIPWAY_KANIKO_NAMESPACE: 'slipway-builds',
       SLIPWAY_KANIKO_REGISTRY_SECRET: 'slipway-registry',
       SLIPWAY_KANIKO_INSECURE_REGISTRIES: 'registry:5000',
+      SLIPWAY_KANIKO_EXECUTOR_IMAGE: 'gcr.io/kaniko-project/executor:v1.23.2',
       SLIPWAY_EDGE_RELAY: 'slipway-control-plane:30080',
     });
     // The internal kubeconfig, readable by the API's and builder's root only.
@@ -143,8 +144,13 @@ describe('deploy/kind/bootstrap.sh', () => {
         'utf8',
       ),
     ).toBe('[host."http://registry:5000"]\n  capabilities = ["pull", "resolve"]\n');
-    expect(made.map(line)).toContain(
-      'kind load docker-image --name slipway slipway-edge:local slipway-collector:local',
+    // The edge and collector images reach the nodes through the compose registry.
+    expect(made.map(line)).toEqual(
+      expect.arrayContaining([
+        'docker tag slipway-edge:local localhost:5000/slipway/slipway-edge:local',
+        'docker push --quiet localhost:5000/slipway/slipway-edge:local',
+        'docker push --quiet localhost:5000/slipway/slipway-collector:local',
+      ]) as string[],
     );
 
     const applied = made.filter((call) => call.applied !== undefined);
@@ -159,6 +165,19 @@ describe('deploy/kind/bootstrap.sh', () => {
       (item) => item.kind === 'Service' && item.metadata.name === 'slipway-edge',
     );
     expect(edgeService?.spec).toMatchObject({ type: 'NodePort', ports: [{ nodePort: 30080 }] });
+    const edge = platform.items.find(
+      (item) => item.kind === 'Deployment' && item.metadata.name === 'slipway-edge',
+    );
+    expect(edge?.spec).toMatchObject({
+      template: {
+        spec: {
+          containers: [
+            { image: 'registry:5000/slipway/slipway-edge:local', imagePullPolicy: 'Always' },
+          ],
+        },
+      },
+    });
+    expect(made.some((call) => call.args.includes('restart'))).toBe(false);
     expect(applied[1]?.args).toEqual(
       expect.arrayContaining(['--server-side', '--field-manager', 'slipway-bootstrap']) as string[],
     );
@@ -186,6 +205,10 @@ describe('deploy/kind/bootstrap.sh', () => {
     const child = start({ SLIPWAY_KIND_CLUSTER: 'mine', SLIPWAY_KIND_KEEP_CLUSTER: 'true' });
     expect((await ready(child)).SLIPWAY_EDGE_RELAY).toBe('mine-control-plane:30080');
     expect((await calls()).map(line).filter((l) => l.startsWith('kind create'))).toEqual([]);
+    // The same tags may hold new images: the platform's pods start again.
+    expect((await calls()).map(line)).toContain(
+      'kubectl -n slipway rollout restart deployment/slipway-edge deployment/slipway-collector',
+    );
 
     child.kill('SIGTERM');
     expect(await exited(child)).toBe(0);

@@ -35,6 +35,7 @@ async function docker() {
     if (rest[0] === 'cp') writeFileSync(path, await stdin());
     return record();
   }
+  if (args[0] === 'tag' || args[0] === 'push') return record();
   throw new Error(`docker ${args.join(' ')}: not played`);
 }
 
@@ -54,7 +55,6 @@ async function kind() {
     const node = `${name}-control-plane`;
     return console.log(verb === 'get nodes' ? node : `server: https://${node}:6443`);
   }
-  if (verb === 'load docker-image') return record();
   if (verb === 'delete cluster') {
     record();
     return writeFileSync(

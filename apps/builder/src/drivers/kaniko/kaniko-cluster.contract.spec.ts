@@ -122,6 +122,10 @@ function buildOptions(registry: string): BuildOptions {
     },
     limits: { cpu: Cpu.cores(1), memory: Size.gibibytes(1), ephemeralStorage: Size.gibibytes(4) },
     activeDeadlineSeconds: 600,
+    // A cluster pulls the executor for real: the workflow names one it can pull anonymously.
+    ...(process.env.SLIPWAY_TEST_KANIKO_EXECUTOR_IMAGE
+      ? { executorImage: process.env.SLIPWAY_TEST_KANIKO_EXECUTOR_IMAGE }
+      : {}),
   };
 }
 
