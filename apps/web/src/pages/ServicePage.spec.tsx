@@ -130,9 +130,16 @@ describe('the service page', () => {
     expect(await screen.findByTestId('pods-empty')).toBeTruthy();
     expect(screen.queryByText('No traces in this window')).toBeNull();
     await user.click(screen.getByRole('tab', { name: 'Metrics' }));
-    expect(await screen.findByRole('heading', { name: 'Request rate' })).toBeTruthy();
+    // The Metrics tab loads the charts library lazily: a first import under CI load has taken
+    // longer than the usual 10 s.
+    const heading = await screen.findByRole(
+      'heading',
+      { name: 'Request rate' },
+      { timeout: 30_000 },
+    );
+    expect(heading).toBeTruthy();
     expect(screen.getByTestId('service-deployed-by').textContent).toBe('not deployed yet');
-  });
+  }, 90_000);
 
   it('shows a redeployed service with its new deployment, following it until it ends', async () => {
     const current = deployment({ id: '3c2d1e0f-3333-4000-8000-000000000004', service_id: 's1' });
