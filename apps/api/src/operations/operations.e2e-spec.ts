@@ -162,14 +162,13 @@ describe('scale and restart', () => {
     // Crash-looping: the engine restarts it, it exits again.
     await stack.docker.getContainer(first!.id).update({ RestartPolicy: { Name: 'no' } });
     await stack.docker.getContainer(first!.id).kill();
-    // The health watch notices without anyone reading the status.
+    // The health watch notices without anyone reading the status. A pass between the policy
+    // change and the kill sees it running but unready, so wait for the reason naming the exit.
+    const reason = `1 of 2 instances available; ${first!.name.slice(1)}: exit code 137`;
     const degraded = await eventually(
       () => service(serviceId),
-      (now) => now.status === 'degraded',
+      (now) => now.status === 'degraded' && now.status_reason === reason,
       30_000,
-    );
-    expect(degraded.status_reason).toBe(
-      `1 of 2 instances available; ${first!.name.slice(1)}: exit code 137`,
     );
     const res = await stack.t.http.get(`/v1/services/${serviceId}/status`).set(admin()).expect(200);
     expect(res.body.data).toMatchObject({
