@@ -27,7 +27,8 @@
 //
 //   node bench/edge/bench.mjs [--rounds 3] [--seconds 10] [--connections 50] [--warmup 3]
 //                             [--tool wrk|autocannon] [--no-nginx-access-log]
-//                             [--profile DIR]  (writes <target>.cpuprofile of edge, fastify, floor)
+//                             [--profile DIR]  (writes <target>.cpuprofile of fastify and floor,
+//                             edge/*.cpuprofile of the edge's supervisor and agent)
 //                             [--targets direct,nginx,fastify,floor,edge]
 //
 // Env: BENCH_ADMIN_DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres), REDIS_URL
@@ -192,7 +193,10 @@ function startNginx(dir, name, config) {
 /** node's flags to write the target's CPU profile, when asked for. */
 function profileFlags(target) {
   const dir = values.profile;
-  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${target}.cpuprofile`] : [];
+  if (!dir) return [];
+  // The edge's supervisor passes its flags to the agent: each gets Node's own file name.
+  if (target === 'edge') return ['--cpu-prof', `--cpu-prof-dir=${join(dir, 'edge')}`];
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${target}.cpuprofile`];
 }
 
 function startEdge(databaseUrl, runDir) {
@@ -320,13 +324,15 @@ const CLOCK_TICKS = (() => {
 })();
 
 /** CPU seconds a process and its descendants have used (Linux /proc; NaN elsewhere). */
-function cpuSeconds(pid) {
+function cpuSeconds(pid, { only } = {}) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const own = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime + stime
+    const used = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime + stime
+    const own = only === undefined || only === command ? used : 0;
     const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ');
-    return children.filter(Boolean).reduce((sum, child) => sum + cpuSeconds(child), own);
+    return children.filter(Boolean).reduce((sum, child) => sum + cpuSeconds(child, { only }), own);
   } catch {
     return Number.NaN;
   }
@@ -380,9 +386,13 @@ async function main() {
       const line = [`round ${round}:`];
       for (const t of targets) {
         const cpuBefore = cpuSeconds(t.pid);
+        const haproxyBefore = cpuSeconds(t.pid, { only: 'haproxy' });
         const r = load(TOOL, t.url, headers, SECONDS, dir);
         // The target's own CPU per request: steadier than req/s on a shared machine.
-        r.cpuUs = ((cpuSeconds(t.pid) - cpuBefore) / (r.rps * SECONDS)) * 1e6;
+        const perRequest = (seconds) => (seconds / (r.rps * SECONDS)) * 1e6;
+        r.cpuUs = perRequest(cpuSeconds(t.pid) - cpuBefore);
+        // The edge's split: HAProxy and its agent (Node.js: access log, rollups).
+        r.haproxyCpuUs = perRequest(cpuSeconds(t.pid, { only: 'haproxy' }) - haproxyBefore);
         results.get(t.target).push(r);
         line.push(`${t.target} ${r.rps.toFixed(0)} req/s p99 ${r.p99.toFixed(2)} ms`);
         if (r.failed > 0) line.push(`(${r.failed} failed)`);
@@ -407,6 +417,12 @@ async function main() {
       );
     }
     const { edge, nginx, fastify, floor } = summary;
+    if (edge) {
+      const haproxyCpuUs = median(results.get('edge').map((r) => r.haproxyCpuUs));
+      console.log(
+        `edge cpu µs/req: HAProxy ${haproxyCpuUs.toFixed(1)}, agent ${(edge.cpuUs - haproxyCpuUs).toFixed(1)}`,
+      );
+    }
     const verdict = (ok) => (ok ? 'met' : 'MISSED');
     const ratio = (name, value, goal) =>
       console.log(

@@ -119,6 +119,29 @@ describe('the edge proxying to local upstreams', () => {
       }
     });
 
+    it('spreads requests over every ready instance', async () => {
+      const ports = await Promise.all(
+        ['first', 'second'].map((name) => started(createServer((_req, res) => res.end(name)))),
+      );
+      const service = await routedTo(ports[0]!);
+      await publishRoute(t.redisUrl, {
+        type: 'upsert',
+        serviceId: service.id,
+        orgId,
+        projectId,
+        hostnames: [service.hostname],
+        accessType: 'public',
+        endpoints: ports.map((port) => ({ host: '127.0.0.1', port })),
+        version: service.version + 1,
+      });
+      // Forty draws all landing on one of two instances: one chance in 2^39.
+      await eventually(async () => {
+        const bodies = new Set<string>();
+        for (let i = 0; i < 40; i++) bodies.add((await call(edge, service.hostname)).body);
+        expect([...bodies].sort()).toEqual(['first', 'second']);
+      });
+    });
+
     it('answers 503 with Retry-After for a service with no ready instance', async () => {
       const service = await routedTo(echoPort);
       await publishRoute(t.redisUrl, {

@@ -183,6 +183,19 @@ describe('the edge in front of deployed services', () => {
       }
     });
 
+    it('stops accepting a key at its expiry, with no message needed', async () => {
+      const expiresAt = Date.now() + 4000;
+      const { key } = await createAccessKey(stack.t, stack.t.adminToken, {
+        org_id: orgId,
+        expires_at: new Date(expiresAt).toISOString(),
+      });
+      await reachable(privateService, bearer(key));
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - Date.now())));
+      const reply = await call(edge, privateService.hostname, { headers: bearer(key) });
+      expect(reply.status).toBe(401);
+      expect(errorOf(reply).code).toBe('unauthorized');
+    });
+
     it('stops accepting a revoked key within one second', async () => {
       const { id, key } = await createAccessKey(stack.t, stack.t.adminToken, { org_id: orgId });
       await reachable(privateService, bearer(key));

@@ -15,18 +15,28 @@ const FIELDS = [
   ['durationUs', '%[date(0,us),sub(txn.t0)]'],
   ['bytesUploaded', '%U'],
   ['bytesSent', '%B'],
-  ['requestContentLength', '%[var(txn.reqcl)]'],
-  ['responseContentLength', '%[var(txn.rescl)]'],
+  ['requestContentLength', '%[capture.req.hdr(1)]'],
+  ['responseContentLength', '%[capture.res.hdr(0)]'],
   ['requestHeadersLength', '%[var(txn.reqhl)]'],
   ['urlLength', '%[var(txn.urllen)]'],
   ['responseHeadersLength', '%[var(txn.reshl)]'],
   ['clientIp', '%ci'],
-  ['userAgent', '%[var(txn.ua)]'],
+  ['userAgent', '%[capture.req.hdr(0),json(utf8s),regsub(^,u)]'],
   ['requestId', '%[var(txn.rid)]'],
   ['termination', '%ts'],
 ] as const;
 
 type FieldName = (typeof FIELDS)[number][0];
+
+/**
+ * The headers the frontend captures for the format above, in the order their indexes count
+ * (a capture is kept with the request, so the log line can read it after the exchange).
+ */
+export const ACCESS_LOG_CAPTURES = [
+  'capture request header User-Agent len 512',
+  'capture request header Content-Length len 20',
+  'capture response header Content-Length len 20',
+] as const;
 
 /** The `log-format` HAProxy's frontend uses (a tab between fields, written as `\t`). */
 export const ACCESS_LOG_FORMAT = FIELDS.map(([, format]) => format).join('\\t');

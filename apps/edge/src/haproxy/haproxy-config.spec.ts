@@ -110,11 +110,20 @@ describe('renderHaproxyConfig', () => {
       edgeErrors.forbidden().message,
       edgeErrors.invalidSession().message,
       edgeErrors.paused().message,
-      'http-request del-header authorization',
-      'http-request set-header X-Forwarded-For %[src] unless exchange',
       'http-request set-header X-Request-Id %[var(txn.rid)]',
     ]) {
       expect(at(checked)).toBeLessThan(toAgent);
+    }
+    // The wake backend cleans the request up as the instances' backend does, before the agent.
+    const wake = config.slice(at('backend wake\n'));
+    const wakeRules = wake.slice(0, wake.indexOf('server agent'));
+    const servicesRules = config.slice(at('backend services\n'), at('server instance'));
+    for (const cleanUp of [
+      'http-request del-header ^(?:authorization|proxy-authorization|',
+      'http-request set-header X-Forwarded-For %[src]\n',
+    ]) {
+      expect(wakeRules).toContain(cleanUp);
+      expect(servicesRules).toContain(cleanUp);
     }
     // Counted once admitted: past the credential checks and the state answers.
     const tracked = at('http-request track-sc0 var(txn.svc) table activity unless exchange');

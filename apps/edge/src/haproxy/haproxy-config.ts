@@ -1,7 +1,7 @@
 import { EDGE_SESSION_COOKIE, EDGE_TOKEN_QUERY_PARAM } from '@slipway/contracts';
 import { type EdgeError, edgeErrors } from '../http/edge-error';
 import { errorBody } from '../http/responses';
-import { ACCESS_LOG_FORMAT } from './access-log-format';
+import { ACCESS_LOG_CAPTURES, ACCESS_LOG_FORMAT } from './access-log-format';
 import { type MapPaths, MAP_FIELD_SEPARATOR, ENDPOINT_KEY_SEPARATOR } from './maps';
 
 /** Environment variables the HAProxy process reads its derived keys from (never the file). */
@@ -77,21 +77,6 @@ export function renderHaproxyConfig(s: HaproxySettings): string {
   const bufsize = bufferSizeFor(s.maxHeaderBytes);
   // A chunked body can be held to the limit only while it fits in a buffer.
   const waitForChunkedBody = limit + 1 <= bufsize - MAX_REWRITE;
-  // Behind a trusted proxy its X-Forwarded-* are kept (the client address appended); the
-  // exchange reads what the client said (X-Forwarded-Proto: https marks its cookie Secure).
-  const forwarded = s.trustProxy
-    ? [
-        `http-request set-header X-Forwarded-For "%[req.fhdr(x-forwarded-for)], %[src]" if !exchange { req.hdr(x-forwarded-for) -m found }`,
-        'http-request set-header X-Forwarded-For %[src] if !exchange !{ req.hdr(x-forwarded-for) -m found }',
-        'http-request set-header X-Forwarded-Proto http if !exchange !{ req.hdr(x-forwarded-proto) -m found }',
-        'http-request set-header X-Forwarded-Host %[req.hdr(host)] if !exchange !{ req.hdr(x-forwarded-host) -m found }',
-      ]
-    : [
-        'http-request set-header X-Forwarded-For %[src] unless exchange',
-        'http-request set-header X-Forwarded-Proto http unless exchange',
-        'http-request set-header X-Forwarded-Host %[req.hdr(host)] unless exchange',
-      ];
-
   return `# Rendered by the Slipway edge agent; edits are overwritten at its next start.
 global
   nbthread ${s.threads}
@@ -149,27 +134,26 @@ ${httpError(edgeErrors.gatewayTimeout(), 504)}
 frontend ${FRONTEND}
   bind ${s.bind.host}:${s.bind.port}
   log-format "${ACCESS_LOG_FORMAT}"
-  # What the access log needs, captured while the request is at hand.
+  # What the access log needs, captured while the request is at hand. Captures cost less
+  # than variables (each \`set-var\` is a copy and an allocation): HAProxy's rules are most
+  # of the edge's cost per request, so every one counts.
+${ACCESS_LOG_CAPTURES.map((capture) => `  ${capture}`).join('\n')}
   http-request set-var(txn.t0) date(0,us)
   http-request set-var(txn.rid) req.hdr(x-request-id) if { req.hdr(x-request-id) -m reg ^[A-Za-z0-9_.:-]{1,128}$ }
   http-request set-var(txn.rid) uuid unless { var(txn.rid) -m found }
   http-request set-var(txn.path) path,json(utf8s)
-  http-request set-var(txn.ua) req.fhdr(user-agent),json(utf8s),regsub(^,u)
-  http-request set-var(txn.reqcl) req.hdr(content-length)
   acl body_unsized req.hdr(transfer-encoding) -m found
   acl body_unsized req.hdr(upgrade) -m found
-  http-request set-var(txn.reqhl) req.hdrs,length if body_unsized !{ var(txn.reqcl) -m found }
-  http-request set-var(txn.urllen) url,length if body_unsized !{ var(txn.reqcl) -m found }
+  http-request set-var(txn.reqhl) req.hdrs,length if body_unsized !{ req.hdr(content-length) -m found }
+  http-request set-var(txn.urllen) url,length if body_unsized !{ req.hdr(content-length) -m found }
 ${answer(edgeErrors.headersTooLarge(s.maxHeaderBytes), `{ req.hdrs,length gt ${s.maxHeaderBytes} }`)}
 
   # Which service: Host → service id → "access${sep}org${sep}project${sep}state${sep}ready count".
   # Lowercase, port dropped; the maps hold each name with and without a trailing dot.
-  http-request set-var(txn.host) req.hdr(host),host_only
-${answer(edgeErrors.missingHost(), '!{ var(txn.host) -m found }')}
-  http-request set-var(txn.svc) var(txn.host),map(${s.maps.hosts})
-${answer(edgeErrors.unknownHost('%[var(txn.host),json(utf8s)]'), '!{ var(txn.svc) -m found }')}
+${answer(edgeErrors.missingHost(), '!{ req.hdr(host),host_only -m found }')}
+  http-request set-var(txn.svc) req.hdr(host),host_only,map(${s.maps.hosts})
   http-request set-var(txn.info) var(txn.svc),map(${s.maps.services})
-${answer(edgeErrors.unknownHost('%[var(txn.host),json(utf8s)]'), '!{ var(txn.info) -m found }')}
+${answer(edgeErrors.unknownHost('%[req.hdr(host),host_only,json(utf8s)]'), '!{ var(txn.info) -m found }')}
 ${waitForChunkedBody ? `  http-request wait-for-body time 5s at-least ${limit + 1} if { req.hdr(transfer-encoding) -m found }\n` : ''}${answer(edgeErrors.bodyTooLarge(limit), `{ req.body_size gt ${limit} }`)}
 
   # Private services: exactly one credential decides, in the order a browser would expect.
@@ -189,99 +173,83 @@ ${answer(edgeErrors.missingCredential(), 'private !{ var(txn.cred) -m found }')}
   acl exchange var(txn.cred) -m str exchange
 
   # Access Keys: the keyed hash is looked up; the value is "org${sep}project or *${sep}expiry ms or 0".
-  http-request set-var(txn.key) http_auth_bearer if by_key
-${answer(edgeErrors.malformedAuthorization(), 'by_key !{ var(txn.key) -m reg ^slp_ak_[A-Za-z0-9_-]{1,193}$ }')}
+${answer(edgeErrors.malformedAuthorization(), 'by_key !{ http_auth_bearer -m reg ^slp_ak_[A-Za-z0-9_-]{1,193}$ }')}
   http-request set-var(txn.keys_until) str(keys_valid_until),map(${s.maps.state},0) if by_key
 ${answer(edgeErrors.authUnavailable(), 'by_key { date(0,ms),sub(txn.keys_until) gt 0 }')}
   # HMAC is most of a private request's cost: a valid key's hash is remembered (the agent
-  # empties this cache with every full read of the keys, so it holds only keys in use).
-  http-request set-var(txn.key_hash) var(txn.key),map(${s.maps.hashes}) if by_key
-  http-request set-var(txn.key_hashed) var(txn.key),hmac(sha256,proc.credential_key),hex,lower if by_key !{ var(txn.key_hash) -m found }
-  http-request set-var(txn.key_hash) var(txn.key_hashed) if { var(txn.key_hashed) -m found }
-  http-request set-var(txn.scope) var(txn.key_hash),map(${s.maps.keys}) if by_key
-  http-request set-var(txn.key_expiry) var(txn.scope),field(3,${sep}) if by_key
-  http-request set-var(txn.org) var(txn.info),field(2,${sep}) if by_key
-  http-request set-var(txn.project) var(txn.info),field(3,${sep}) if by_key
-${answer(edgeErrors.invalidKey(), 'by_key !{ var(txn.scope) -m found } || by_key !{ var(txn.key_expiry) -m int 0 } { date(0,ms),sub(txn.key_expiry) ge 0 }')}
-  acl key_in_org var(txn.scope),field(1,${sep}),strcmp(txn.org) eq 0
-  acl key_for_org var(txn.scope),field(2,${sep}) -m str *
-  acl key_in_project var(txn.scope),field(2,${sep}),strcmp(txn.project) eq 0
-${answer(edgeErrors.forbidden(), 'by_key !key_in_org || by_key !key_for_org !key_in_project')}
-  http-request set-map(${s.maps.hashes}) %[var(txn.key)] %[var(txn.key_hash)] if { var(txn.key_hashed) -m found } { var(txn.scope) -m found }
+  # empties this cache with every full read of the keys, so it holds only keys in use). A
+  # miss, or a key revoked since, is hashed here.
+  http-request set-var(txn.scope) http_auth_bearer,map(${s.maps.hashes}),map(${s.maps.keys}) if by_key
+  http-request set-var(txn.key_hash) http_auth_bearer,hmac(sha256,proc.credential_key),hex,lower if by_key !{ var(txn.scope) -m found }
+  http-request set-var(txn.scope) var(txn.key_hash),map(${s.maps.keys}) if { var(txn.key_hash) -m found }
+  http-request set-var(txn.key_expiry) var(txn.scope),field(3,${sep}) if by_key !{ var(txn.scope),field(3,${sep}) -m int 0 }
+${answer(edgeErrors.invalidKey(), 'by_key !{ var(txn.scope) -m found } || { var(txn.key_expiry) -m found } { date(0,ms),sub(txn.key_expiry) ge 0 }')}
+  # The key's "org${sep}project" (or "org${sep}*") against the service's.
+  http-request set-var(txn.key_scope) var(txn.scope),field(1,${sep},2) if by_key
+  acl key_in_project var(txn.info),field(2,${sep},2),strcmp(txn.key_scope) eq 0
+  acl key_in_org var(txn.info),field(2,${sep}),concat(${sep}*),strcmp(txn.key_scope) eq 0
+${answer(edgeErrors.forbidden(), 'by_key !key_in_project !key_in_org')}
+  http-request set-map(${s.maps.hashes}) %[http_auth_bearer] %[var(txn.key_hash)] if { var(txn.key_hash) -m found } { var(txn.scope) -m found }
 
   # Signed URLs: the token (URL on an upgrade, else the session cookie) is verified here.
+  acl by_token var(txn.cred) -m str url session
   http-request set-var(txn.token) url_param(${EDGE_TOKEN_QUERY_PARAM}) if by_url
   http-request set-var(txn.token) req.cook(${EDGE_SESSION_COOKIE}) if by_session
-  http-request set-var(txn.token_service) var(txn.token),field(1,.),regsub('^slp_et_','') if by_url || by_session
-  http-request set-var(txn.token_expiry) var(txn.token),field(2,.) if by_url || by_session
-  http-request set-var(txn.token_mac) var(txn.token_service),regsub('^','v1:'),concat(':',txn.token_expiry,),hmac(sha256,proc.edge_token_key),ub64enc if by_url || by_session
+  http-request set-var(txn.token_service) var(txn.token),field(1,.),regsub('^slp_et_','') if by_token
+  http-request set-var(txn.token_expiry) var(txn.token),field(2,.) if by_token
+  http-request set-var(txn.token_mac) var(txn.token_service),regsub('^','v1:'),concat(':',txn.token_expiry,),hmac(sha256,proc.edge_token_key),ub64enc if by_token
   acl token_shape var(txn.token) -m reg ^slp_et_[A-Za-z0-9-]{1,64}\\.[1-9][0-9]{0,11}\\.[A-Za-z0-9_-]{43}$
   acl token_signed var(txn.token),field(3,.),secure_memcmp(txn.token_mac) -m bool
   acl token_for_service var(txn.token_service),strcmp(txn.svc) eq 0
   acl token_fresh date,sub(txn.token_expiry) lt 0
-${answer(edgeErrors.invalidSignedUrl(), 'by_url !token_shape || by_url !token_signed || by_url !token_for_service || by_url !token_fresh')}
-${answer(edgeErrors.invalidSession(), 'by_session !token_shape || by_session !token_signed || by_session !token_for_service || by_session !token_fresh', [['Set-Cookie', `${EDGE_SESSION_COOKIE}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax`]])}
+  http-request set-var(txn.token_valid) bool(true) if by_token token_shape token_signed token_for_service token_fresh
+${answer(edgeErrors.invalidSignedUrl(), 'by_url !{ var(txn.token_valid) -m found }')}
+${answer(edgeErrors.invalidSession(), 'by_session !{ var(txn.token_valid) -m found }', [['Set-Cookie', `${EDGE_SESSION_COOKIE}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax`]])}
 
-  # A signed URL's first visit: the agent swaps the token for the session cookie.
-  http-request del-header ${SERVICE_HEADER}
-  http-request set-header ${SERVICE_HEADER} %[var(txn.svc)] if exchange
-
-  # Whether there is anything to answer with.
-  http-request set-var(txn.state) var(txn.info),field(4,${sep}) unless exchange
-${answer(edgeErrors.deleted(), '{ var(txn.state) -m str deleted }')}
-${answer(edgeErrors.notDeployed(), '{ var(txn.state) -m str not_deployed }')}
-${answer(edgeErrors.paused(), '{ var(txn.state) -m str paused }')}
+  # Whether there is anything to answer with (the state is the fourth field; ids hold no "${sep}").
+${answer(edgeErrors.deleted(), `!exchange { ${inState('deleted')} }`)}
+${answer(edgeErrors.notDeployed(), `!exchange { ${inState('not_deployed')} }`)}
+${answer(edgeErrors.paused(), `!exchange { ${inState('paused')} }`)}
   # Admitted: counted per service while it runs (tunnels too); the agent reports the counts.
   http-request track-sc0 var(txn.svc) table ${ACTIVITY_TABLE} unless exchange
-  # A sleeping service's requests are held by the agent while it wakes (after the rules below).
-  acl sleeping var(txn.state) -m str sleeping
-  http-request set-var(txn.ready) var(txn.info),field(5,${sep}) unless exchange
-  http-request set-var(txn.pick) rand,mod(txn.ready) if { var(txn.ready) -m int gt 0 }
-  http-request set-var(txn.endpoint) var(txn.svc),concat('${ENDPOINT_KEY_SEPARATOR}',txn.pick),map(${s.maps.endpoints}) if { var(txn.pick) -m found }
-${answer(edgeErrors.noReadyInstance(), '!exchange !{ var(txn.endpoint) -m found } !sleeping')}
-  # Kubernetes routes name a cluster Service; the docker runtime's are instance addresses.
-  acl endpoint_named var(txn.endpoint),field(1,/) -m reg [a-zA-Z]
-  http-request do-resolve(txn.endpoint_ip,cluster,ipv4) var(txn.endpoint),field(1,/) if endpoint_named
-  http-request set-var(txn.endpoint_ip) var(txn.endpoint),field(1,/) if { var(txn.endpoint) -m found } !endpoint_named
-${answer(edgeErrors.badGateway(), 'endpoint_named !{ var(txn.endpoint_ip) -m found }')}
-  http-request set-dst var(txn.endpoint_ip) if { var(txn.endpoint_ip) -m found }
-  http-request set-dst-port var(txn.endpoint),field(2,/) if { var(txn.endpoint_ip) -m found }
-
-  # What the instance sees: no edge credential, no hop-by-hop field, the forwarding facts.
-  http-request del-header authorization
-  http-request del-header proxy-authorization
-  http-request del-header proxy-connection
-  http-request del-header keep-alive
-  http-request del-header te
-  http-request del-header trailer
-  http-request lua.slipway_strip_request if { req.hdr(connection) -m reg -i ^(?!(close|keep-alive|upgrade)$) }
-  http-request del-header Cookie if has_session { req.fhdr(cookie) -m reg ^\\s*${EDGE_SESSION_COOKIE}=[^;]*;?\\s*$ }
-  http-request replace-header Cookie '^(.*?)(?:^|;\\s*)${EDGE_SESSION_COOKIE}=[^;]*(.*)$' '\\1\\2' if has_session
-  http-request replace-header Cookie '^;\\s*(.*)$' '\\1' if has_session
-  http-request set-var(txn.query) query,regsub('&${EDGE_TOKEN_QUERY_PARAM}=[^&]*',"",g),regsub('^${EDGE_TOKEN_QUERY_PARAM}=[^&]*&?',"") if url_token !exchange
-  http-request set-query %[var(txn.query)] if url_token !exchange { var(txn.query) -m len gt 0 }
-  http-request set-uri %[path] if url_token !exchange !{ var(txn.query) -m len gt 0 }
-${forwarded.map((line) => `  ${line}`).join('\n')}
   http-request set-header X-Request-Id %[var(txn.rid)]
 
   # Measured before any change: HAProxy's byte count (%B) is of what the instance sent.
-  http-response set-var(txn.rescl) res.hdr(content-length)
-  http-response set-var(txn.reshl) res.hdrs,length unless { var(txn.rescl) -m found }
-  http-response del-header keep-alive
-  http-response del-header proxy-connection
+  http-response set-var(txn.reshl) res.hdrs,length unless { res.hdr(content-length) -m found }
+  http-response del-header ^(?:keep-alive|proxy-connection)$ -m reg
   http-response lua.slipway_strip_response if { res.hdr(connection) -m reg -i ^(?!(close|keep-alive|upgrade)$) }
   http-after-response set-header X-Request-Id %[var(txn.rid)]
-  http-after-response set-status 502 if { status 503 } !{ res.hdr(retry-after) -m found } !{ var(txn.state) -m str deleted } !sleeping
+  acl sleeping ${inState('sleeping')}
+  acl deleted ${inState('deleted')}
+  http-after-response set-status 502 if { status 503 } !{ res.hdr(retry-after) -m found } exchange || { status 503 } !{ res.hdr(retry-after) -m found } !deleted !sleeping
+  # Each backend holds only the rules of its path: a request is not checked for the others.
   use_backend exchange if exchange
   use_backend wake if sleeping
   default_backend services
 
-# Every service's instances: the destination was set per request from the endpoints map.
+# Every service's instances: the destination is set per request from the endpoints map.
 backend services
   http-reuse safe
+  # One ready instance (the common case) needs no draw.
+  acl one_ready var(txn.info),field(5,${sep}) -m int 1
+  http-request set-var(txn.endpoint) var(txn.svc),concat('${ENDPOINT_KEY_SEPARATOR}0'),map(${s.maps.endpoints}) if one_ready
+  http-request set-var(txn.ready) var(txn.info),field(5,${sep}) unless one_ready
+  http-request set-var(txn.pick) rand,mod(txn.ready) if !one_ready { var(txn.ready) -m int gt 0 }
+  http-request set-var(txn.endpoint) var(txn.svc),concat('${ENDPOINT_KEY_SEPARATOR}',txn.pick),map(${s.maps.endpoints}) if { var(txn.pick) -m found }
+${answer(edgeErrors.noReadyInstance(), '!{ var(txn.endpoint) -m found }')}
+  # Kubernetes routes name a cluster Service; the docker runtime's are instance addresses.
+  acl endpoint_named var(txn.endpoint),field(1,/) -m reg [a-zA-Z]
+  http-request do-resolve(txn.endpoint_ip,cluster,ipv4) var(txn.endpoint),field(1,/) if endpoint_named
+${answer(edgeErrors.badGateway(), 'endpoint_named !{ var(txn.endpoint_ip) -m found }')}
+  http-request set-dst var(txn.endpoint_ip) if endpoint_named
+  http-request set-dst var(txn.endpoint),field(1,/) unless endpoint_named
+  http-request set-dst-port var(txn.endpoint),field(2,/)
+${instanceRequestRules(s.trustProxy)}
   server instance 0.0.0.0:0
 
+# A signed URL's first visit: the agent swaps the token for the session cookie.
 backend exchange
+  http-request set-header ${SERVICE_HEADER} %[var(txn.svc)]
   server agent unix@${s.sockets.exchange}
 
 # Sleeping services: the agent holds each request until the service wakes, then proxies it.
@@ -291,12 +259,56 @@ backend wake
   timeout server ${s.wakeTimeoutMs + s.responseTimeoutMs + WAKE_TIMEOUT_MARGIN_MS}ms
   # The agent cannot be reached (it restarts): the service is still asleep, so retry shortly.
 ${httpError(edgeErrors.noReadyInstance(), 503)}
+${instanceRequestRules(s.trustProxy)}
   http-request set-header ${SERVICE_HEADER} %[var(txn.svc)]
   server agent unix@${s.sockets.wake}
 
 backend ${ACTIVITY_TABLE}
   stick-table type string len 64 size 100k expire ${ACTIVITY_TABLE_EXPIRE_MS}ms store conn_cur,http_req_cnt
 `;
+}
+
+/**
+ * What an instance sees (directly, or through the agent holding a sleeping service's request):
+ * no edge credential, no hop-by-hop field, no service header a client made up, and the
+ * forwarding facts. Behind a trusted proxy its X-Forwarded-* are kept (the client address
+ * appended).
+ */
+function instanceRequestRules(trustProxy: boolean): string {
+  const forwarded = trustProxy
+    ? [
+        `http-request set-header X-Forwarded-For "%[req.fhdr(x-forwarded-for)], %[src]" if { req.hdr(x-forwarded-for) -m found }`,
+        'http-request set-header X-Forwarded-For %[src] unless { req.hdr(x-forwarded-for) -m found }',
+        'http-request set-header X-Forwarded-Proto http unless { req.hdr(x-forwarded-proto) -m found }',
+        'http-request set-header X-Forwarded-Host %[req.hdr(host)] unless { req.hdr(x-forwarded-host) -m found }',
+      ]
+    : [
+        'http-request set-header X-Forwarded-For %[src]',
+        'http-request set-header X-Forwarded-Proto http',
+        'http-request set-header X-Forwarded-Host %[req.hdr(host)]',
+      ];
+  const session = EDGE_SESSION_COOKIE;
+  const token = EDGE_TOKEN_QUERY_PARAM;
+  return [
+    `acl has_session req.cook(${session}) -m found`,
+    `acl url_token url_param(${token}) -m found`,
+    `http-request del-header ^(?:authorization|proxy-authorization|proxy-connection|keep-alive|te|trailer|${SERVICE_HEADER})$ -m reg`,
+    'http-request lua.slipway_strip_request if { req.hdr(connection) -m reg -i ^(?!(close|keep-alive|upgrade)$) }',
+    `http-request del-header Cookie if has_session { req.fhdr(cookie) -m reg ^\\s*${session}=[^;]*;?\\s*$ }`,
+    `http-request replace-header Cookie '^(.*?)(?:^|;\\s*)${session}=[^;]*(.*)$' '\\1\\2' if has_session`,
+    "http-request replace-header Cookie '^;\\s*(.*)$' '\\1' if has_session",
+    `http-request set-var(txn.query) query,regsub('&${token}=[^&]*',"",g),regsub('^${token}=[^&]*&?',"") if url_token`,
+    'http-request set-query %[var(txn.query)] if url_token { var(txn.query) -m len gt 0 }',
+    'http-request set-uri %[path] if url_token !{ var(txn.query) -m len gt 0 }',
+    ...forwarded,
+  ]
+    .map((line) => `  ${line}`)
+    .join('\n');
+}
+
+/** An ACL's test: the service is in `state` (its info's fourth field). */
+function inState(state: string): string {
+  return `var(txn.info) -m sub ${MAP_FIELD_SEPARATOR}${state}${MAP_FIELD_SEPARATOR}`;
 }
 
 /** One `http-request return` of the platform's error body, the request id filled in by HAProxy. */

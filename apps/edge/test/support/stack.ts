@@ -110,7 +110,7 @@ export async function serviceView(t: TestApi, serviceId: string): Promise<Servic
 export async function createAccessKey(
   t: TestApi,
   token: string,
-  scope: { org_id?: string; project_id?: string },
+  scope: { org_id?: string; project_id?: string; expires_at?: string },
 ): Promise<{ id: string; key: string }> {
   const res = await t.http
     .post('/v1/access-keys')
