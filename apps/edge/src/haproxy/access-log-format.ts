@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { type AccessLogRow, pathOf, userAgentOf } from '../telemetry/access-log-store';
+import { requestHeader, responseHeader } from './captures';
 
 /**
  * HAProxy's access-log line and its reading by the agent, side by side so they cannot drift.
@@ -15,28 +16,18 @@ const FIELDS = [
   ['durationUs', '%[date(0,us),sub(txn.t0)]'],
   ['bytesUploaded', '%U'],
   ['bytesSent', '%B'],
-  ['requestContentLength', '%[capture.req.hdr(1)]'],
-  ['responseContentLength', '%[capture.res.hdr(0)]'],
-  ['requestHeadersLength', '%[var(txn.reqhl)]'],
-  ['urlLength', '%[var(txn.urllen)]'],
+  ['requestContentLength', `%[${requestHeader('contentLength')}]`],
+  ['responseContentLength', `%[${responseHeader('contentLength')}]`],
+  ['requestHeadersLength', '%[var(txn.unsized),field(1,:)]'],
+  ['urlLength', '%[var(txn.unsized),field(2,:)]'],
   ['responseHeadersLength', '%[var(txn.reshl)]'],
   ['clientIp', '%ci'],
-  ['userAgent', '%[capture.req.hdr(0),json(utf8s),regsub(^,u)]'],
+  ['userAgent', `%[${requestHeader('userAgent')},json(utf8s),concat(u)]`],
   ['requestId', '%[var(txn.rid)]'],
   ['termination', '%ts'],
 ] as const;
 
 type FieldName = (typeof FIELDS)[number][0];
-
-/**
- * The headers the frontend captures for the format above, in the order their indexes count
- * (a capture is kept with the request, so the log line can read it after the exchange).
- */
-export const ACCESS_LOG_CAPTURES = [
-  'capture request header User-Agent len 512',
-  'capture request header Content-Length len 20',
-  'capture response header Content-Length len 20',
-] as const;
 
 /** The `log-format` HAProxy's frontend uses (a tab between fields, written as `\t`). */
 export const ACCESS_LOG_FORMAT = FIELDS.map(([, format]) => format).join('\\t');
@@ -79,8 +70,8 @@ export function parseAccessLogLine(line: string): HaproxyLogRecord | null {
     bytesIn: bodyIn(int, method),
     bytesOut: bodyOut(int, method, status),
     clientIp: field('clientIp') ?? null,
-    // `u` + the value: HAProxy's `-` for a missing header cannot be confused with a `-` sent.
-    userAgent: userAgent === undefined ? null : userAgentOf(unescapeJson(userAgent.slice(1))),
+    // The value + `u`: HAProxy's `-` for a missing header cannot be confused with a `-` sent.
+    userAgent: userAgent === undefined ? null : userAgentOf(unescapeJson(userAgent.slice(0, -1))),
     requestId: field('requestId') ?? '',
   };
 }

@@ -1,7 +1,8 @@
 import { EDGE_SESSION_COOKIE, EDGE_TOKEN_QUERY_PARAM } from '@slipway/contracts';
 import { type EdgeError, edgeErrors } from '../http/edge-error';
 import { errorBody } from '../http/responses';
-import { ACCESS_LOG_CAPTURES, ACCESS_LOG_FORMAT } from './access-log-format';
+import { ACCESS_LOG_FORMAT } from './access-log-format';
+import { captureDeclarations, requestHeader, responseHeader } from './captures';
 import { type MapPaths, MAP_FIELD_SEPARATOR, ENDPOINT_KEY_SEPARATOR } from './maps';
 
 /** Environment variables the HAProxy process reads its derived keys from (never the file). */
@@ -54,6 +55,8 @@ export interface HaproxySettings {
 }
 
 const MAX_REWRITE = 1024;
+/** A `Connection` value naming more than close, keep-alive or upgrade: fields to strip. */
+const NAMES_OTHER_FIELDS = '^(?!(close|keep-alive|upgrade)$)';
 /** The agent answers a held request it gave up on before HAProxy's own timeout would. */
 const WAKE_TIMEOUT_MARGIN_MS = 5000;
 const DEFAULT_BUFFER = 16 * 1024;
@@ -134,33 +137,35 @@ ${httpError(edgeErrors.gatewayTimeout(), 504)}
 frontend ${FRONTEND}
   bind ${s.bind.host}:${s.bind.port}
   log-format "${ACCESS_LOG_FORMAT}"
-  # What the access log needs, captured while the request is at hand. Captures cost less
-  # than variables (each \`set-var\` is a copy and an allocation): HAProxy's rules are most
-  # of the edge's cost per request, so every one counts.
-${ACCESS_LOG_CAPTURES.map((capture) => `  ${capture}`).join('\n')}
+  # HAProxy's rules are most of the edge's cost per request, so the headers they read are
+  # captured once and few variables are set (each \`set-var\` is a copy and an allocation).
+${captureDeclarations()
+  .map((capture) => `  ${capture}`)
+  .join('\n')}
+  # What the access log needs, captured while the request is at hand.
   http-request set-var(txn.t0) date(0,us)
-  http-request set-var(txn.rid) req.hdr(x-request-id) if { req.hdr(x-request-id) -m reg ^[A-Za-z0-9_.:-]{1,128}$ }
+  http-request set-var(txn.rid) ${requestHeader('requestId')} if { ${requestHeader('requestId')} -m reg ^[A-Za-z0-9_.:-]{1,128}$ }
   http-request set-var(txn.rid) uuid unless { var(txn.rid) -m found }
   http-request set-var(txn.path) path,json(utf8s)
-  acl body_unsized req.hdr(transfer-encoding) -m found
-  acl body_unsized req.hdr(upgrade) -m found
-  http-request set-var(txn.reqhl) req.hdrs,length if body_unsized !{ req.hdr(content-length) -m found }
-  http-request set-var(txn.urllen) url,length if body_unsized !{ req.hdr(content-length) -m found }
+  acl body_unsized ${requestHeader('transferEncoding')} -m found
+  acl body_unsized ${requestHeader('upgrade')} -m found
+  # A body without a declared length is counted as what arrived less the head: its size.
+  http-request set-var-fmt(txn.unsized) "%[req.hdrs,length]:%[url,length]" if body_unsized !{ ${requestHeader('contentLength')} -m found }
 ${answer(edgeErrors.headersTooLarge(s.maxHeaderBytes), `{ req.hdrs,length gt ${s.maxHeaderBytes} }`)}
 
   # Which service: Host → service id → "access${sep}org${sep}project${sep}state${sep}ready count".
   # Lowercase, port dropped; the maps hold each name with and without a trailing dot.
-${answer(edgeErrors.missingHost(), '!{ req.hdr(host),host_only -m found }')}
-  http-request set-var(txn.svc) req.hdr(host),host_only,map(${s.maps.hosts})
+  http-request set-var(txn.svc) ${requestHeader('host')},host_only,map(${s.maps.hosts})
+${answer(edgeErrors.missingHost(), `!{ var(txn.svc) -m found } !{ ${requestHeader('host')} -m found }`)}
   http-request set-var(txn.info) var(txn.svc),map(${s.maps.services})
 ${answer(edgeErrors.unknownHost('%[req.hdr(host),host_only,json(utf8s)]'), '!{ var(txn.info) -m found }')}
-${waitForChunkedBody ? `  http-request wait-for-body time 5s at-least ${limit + 1} if { req.hdr(transfer-encoding) -m found }\n` : ''}${answer(edgeErrors.bodyTooLarge(limit), `{ req.body_size gt ${limit} }`)}
+${waitForChunkedBody ? `  http-request wait-for-body time 5s at-least ${limit + 1} if { ${requestHeader('transferEncoding')} -m found }\n` : ''}${answer(edgeErrors.bodyTooLarge(limit), `{ req.body_size gt ${limit} }`)}
 
   # Private services: exactly one credential decides, in the order a browser would expect.
   acl private var(txn.info) -m beg private${sep}
-  acl upgrade req.hdr(upgrade) -m found
+  acl upgrade ${requestHeader('upgrade')} -m found
   acl url_token url_param(${EDGE_TOKEN_QUERY_PARAM}) -m found
-  acl has_authorization req.hdr(authorization) -m found
+  acl has_authorization ${requestHeader('authorization')} -m found
   acl has_session req.cook(${EDGE_SESSION_COOKIE}) -m found
   http-request set-var(txn.cred) str(exchange) if private url_token !upgrade
   http-request set-var(txn.cred) str(url) if private url_token upgrade
@@ -215,9 +220,9 @@ ${answer(edgeErrors.paused(), `!exchange { ${inState('paused')} }`)}
   http-request set-header X-Request-Id %[var(txn.rid)]
 
   # Measured before any change: HAProxy's byte count (%B) is of what the instance sent.
-  http-response set-var(txn.reshl) res.hdrs,length unless { res.hdr(content-length) -m found }
+  http-response set-var(txn.reshl) res.hdrs,length unless { ${responseHeader('contentLength')} -m found }
   http-response del-header ^(?:keep-alive|proxy-connection)$ -m reg
-  http-response lua.slipway_strip_response if { res.hdr(connection) -m reg -i ^(?!(close|keep-alive|upgrade)$) }
+  http-response lua.slipway_strip_response if { ${responseHeader('connection')} -m reg -i ${NAMES_OTHER_FIELDS} }
   http-after-response set-header X-Request-Id %[var(txn.rid)]
   acl sleeping ${inState('sleeping')}
   acl deleted ${inState('deleted')}
@@ -285,7 +290,7 @@ function instanceRequestRules(trustProxy: boolean): string {
     : [
         'http-request set-header X-Forwarded-For %[src]',
         'http-request set-header X-Forwarded-Proto http',
-        'http-request set-header X-Forwarded-Host %[req.hdr(host)]',
+        `http-request set-header X-Forwarded-Host %[${requestHeader('host')}]`,
       ];
   const session = EDGE_SESSION_COOKIE;
   const token = EDGE_TOKEN_QUERY_PARAM;
@@ -293,7 +298,7 @@ function instanceRequestRules(trustProxy: boolean): string {
     `acl has_session req.cook(${session}) -m found`,
     `acl url_token url_param(${token}) -m found`,
     `http-request del-header ^(?:authorization|proxy-authorization|proxy-connection|keep-alive|te|trailer|${SERVICE_HEADER})$ -m reg`,
-    'http-request lua.slipway_strip_request if { req.hdr(connection) -m reg -i ^(?!(close|keep-alive|upgrade)$) }',
+    `http-request lua.slipway_strip_request if { ${requestHeader('connection')} -m reg -i ${NAMES_OTHER_FIELDS} }`,
     `http-request del-header Cookie if has_session { req.fhdr(cookie) -m reg ^\\s*${session}=[^;]*;?\\s*$ }`,
     `http-request replace-header Cookie '^(.*?)(?:^|;\\s*)${session}=[^;]*(.*)$' '\\1\\2' if has_session`,
     "http-request replace-header Cookie '^;\\s*(.*)$' '\\1' if has_session",
