@@ -221,7 +221,11 @@ describe('sleeping services at the edge', () => {
   it('answers held requests 503 with the reason when the wake fails, new ones at once, and recovers once fixed', async () => {
     const s = await service('public', { sleeping: true });
     const reason = 'image pull failed: manifest unknown';
-    const woken = plane.onWake(s.id, () => publish(s, { sleeping: true, wakeFailure: reason }));
+    const woken = plane.onWake(s.id, async () => {
+      // Both held before the wake fails: a request arriving after it is answered at once.
+      await eventually(async () => expect(await held(s)).toBe(2));
+      await publish(s, { sleeping: true, wakeFailure: reason });
+    });
     const replies = [call(edge, s.hostname), call(edge, s.hostname)];
     await woken;
     for (const reply of await Promise.all(replies)) {

@@ -187,7 +187,7 @@ ${answer(edgeErrors.authUnavailable(), 'by_key { date(0,ms),sub(txn.keys_until) 
   http-request set-var(txn.scope) http_auth_bearer,map(${s.maps.hashes}),map(${s.maps.keys}) if by_key
   http-request set-var(txn.key_hash) http_auth_bearer,hmac(sha256,proc.credential_key),hex,lower if by_key !{ var(txn.scope) -m found }
   http-request set-var(txn.scope) var(txn.key_hash),map(${s.maps.keys}) if { var(txn.key_hash) -m found }
-  http-request set-var(txn.key_expiry) var(txn.scope),field(3,${sep}) if by_key !{ var(txn.scope),field(3,${sep}) -m int 0 }
+  http-request set-var(txn.key_expiry) var(txn.scope),field(3,${sep}) if by_key !{ var(txn.scope) -m end ${sep}0 }
 ${answer(edgeErrors.invalidKey(), 'by_key !{ var(txn.scope) -m found } || { var(txn.key_expiry) -m found } { date(0,ms),sub(txn.key_expiry) ge 0 }')}
   # The key's "org${sep}project" (or "org${sep}*") against the service's.
   http-request set-var(txn.key_scope) var(txn.scope),field(1,${sep},2) if by_key
@@ -236,14 +236,14 @@ ${answer(edgeErrors.paused(), `!exchange { ${inState('paused')} }`)}
 backend services
   http-reuse safe
   # One ready instance (the common case) needs no draw.
-  acl one_ready var(txn.info),field(5,${sep}) -m int 1
+  acl one_ready var(txn.info) -m end ${sep}1
   http-request set-var(txn.endpoint) var(txn.svc),concat('${ENDPOINT_KEY_SEPARATOR}0'),map(${s.maps.endpoints}) if one_ready
   http-request set-var(txn.ready) var(txn.info),field(5,${sep}) unless one_ready
   http-request set-var(txn.pick) rand,mod(txn.ready) if !one_ready { var(txn.ready) -m int gt 0 }
   http-request set-var(txn.endpoint) var(txn.svc),concat('${ENDPOINT_KEY_SEPARATOR}',txn.pick),map(${s.maps.endpoints}) if { var(txn.pick) -m found }
 ${answer(edgeErrors.noReadyInstance(), '!{ var(txn.endpoint) -m found }')}
   # Kubernetes routes name a cluster Service; the docker runtime's are instance addresses.
-  acl endpoint_named var(txn.endpoint),field(1,/) -m reg [a-zA-Z]
+  acl endpoint_named var(txn.endpoint) -m reg ^[^/]*[a-zA-Z]
   http-request do-resolve(txn.endpoint_ip,cluster,ipv4) var(txn.endpoint),field(1,/) if endpoint_named
 ${answer(edgeErrors.badGateway(), 'endpoint_named !{ var(txn.endpoint_ip) -m found }')}
   http-request set-dst var(txn.endpoint_ip) if endpoint_named
