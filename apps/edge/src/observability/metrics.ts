@@ -19,6 +19,11 @@ export class EdgeMetrics {
   private readonly held: Gauge<'service'>;
   private readonly wakes: Counter<'service'>;
   private readonly holdOutcomes: Counter<'service' | 'outcome'>;
+  /**
+   * Each request's series, bound once: given a label object, prom-client hashes it on every
+   * call, and this runs for every access-log line. As many entries as series exist anyway.
+   */
+  private readonly requestSeries = new Map<string, RequestSeries>();
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'slipway_edge_' });
@@ -104,13 +109,28 @@ export class EdgeMetrics {
   }
 
   observeRequest(service: string, method: string, status: number, seconds: number): void {
-    this.requests.inc({ service, method: KNOWN_METHODS.has(method) ? method : 'OTHER', status });
-    this.duration.observe({ service }, seconds);
+    const known = KNOWN_METHODS.has(method) ? method : 'OTHER';
+    const key = `${service} ${known} ${status}`;
+    let series = this.requestSeries.get(key);
+    if (series === undefined) {
+      series = {
+        count: this.requests.labels({ service, method: known, status }),
+        duration: this.duration.labels({ service }),
+      };
+      this.requestSeries.set(key, series);
+    }
+    series.count.inc();
+    series.duration.observe(seconds);
   }
 
   observeUpgrade(service: string, outcome: 'proxied' | 'refused'): void {
     this.websockets.inc({ service, outcome });
   }
+}
+
+interface RequestSeries {
+  readonly count: Counter.Internal;
+  readonly duration: Histogram.Internal<'service'>;
 }
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
