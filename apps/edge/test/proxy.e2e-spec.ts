@@ -33,8 +33,8 @@ describe('the edge proxying to local upstreams', () => {
   let projectId: string;
   let orgId: string;
   let echoPort: number;
-  const routedTo = (port: number, access?: 'public' | 'private') =>
-    upstreams.routedTo(port, access);
+  const routedTo = (ports: number | readonly number[], access?: 'public' | 'private') =>
+    upstreams.routedTo(ports, access);
   const started = (server: Server): Promise<number> => upstreams.started(server);
 
   beforeAll(async () => {
@@ -123,17 +123,7 @@ describe('the edge proxying to local upstreams', () => {
       const ports = await Promise.all(
         ['first', 'second'].map((name) => started(createServer((_req, res) => res.end(name)))),
       );
-      const service = await routedTo(ports[0]!);
-      await publishRoute(t.redisUrl, {
-        type: 'upsert',
-        serviceId: service.id,
-        orgId,
-        projectId,
-        hostnames: [service.hostname],
-        accessType: 'public',
-        endpoints: ports.map((port) => ({ host: '127.0.0.1', port })),
-        version: service.version + 1,
-      });
+      const service = await routedTo(ports);
       // Forty draws all landing on one of two instances: one chance in 2^39.
       await eventually(async () => {
         const bodies = new Set<string>();

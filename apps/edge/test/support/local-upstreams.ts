@@ -56,9 +56,9 @@ export interface LocalUpstreams {
   readonly edge: Edge;
   readonly projectId: string;
   readonly orgId: string;
-  /** A service created through the API whose route points at `port` on loopback. */
+  /** A service created through the API whose route points at `ports` on loopback. */
   routedTo(
-    port: number,
+    ports: number | readonly number[],
     access?: 'public' | 'private',
   ): Promise<{ id: string; hostname: string; version: number }>;
   /** Listens on a free loopback port; the server is closed with the fixture. */
@@ -73,9 +73,8 @@ export async function startLocalUpstreams(
   const { projectId, orgId } = await adminDefaults(t);
   const edge = await startEdge(t, overrides ? { overrides } : {});
   const servers: Server[] = [];
-  /** A service created through the API whose route points at `port` on loopback. */
   async function routedTo(
-    port: number,
+    ports: number | readonly number[],
     access: 'public' | 'private' = 'public',
   ): Promise<{ id: string; hostname: string; version: number }> {
     const res = await t.http
@@ -96,7 +95,7 @@ export async function startLocalUpstreams(
       projectId,
       hostnames: [service.hostname],
       accessType: access,
-      endpoints: [{ host: '127.0.0.1', port }],
+      endpoints: [ports].flat().map((port) => ({ host: '127.0.0.1', port })),
       // Newer than anything the database holds for it, so no resync undoes it.
       version,
     });
