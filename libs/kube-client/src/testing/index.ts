@@ -18,6 +18,8 @@ export { schemaProblems } from './schema';
 export {
   TEST_KUBECONFIG_ENV,
   clusterKind,
+  endClusterTest,
+  eventually,
   loadTestCluster,
   testKubeconfigPath,
   type ClusterKind,

@@ -25,8 +25,8 @@ import {
   type PlatformOptions,
   type ServiceSpec,
 } from '@slipway/k8s-spec';
-import { createKubeApis, deleteObject, type KubeApis } from '@slipway/kube-client';
-import { eventually } from '../../../test/support/eventually';
+import { createKubeApis, type KubeApis } from '@slipway/kube-client';
+import { endClusterTest, eventually } from '@slipway/kube-client/testing';
 import {
   InstanceNotFoundError,
   type Endpoint,
@@ -81,19 +81,7 @@ afterEach(async () => {
   for (const ref of made.splice(0)) await driver.delete(ref, [], { force: true });
 }, TEST_TIMEOUT_MS);
 
-afterAll(async () => {
-  try {
-    if (cluster !== undefined) {
-      await deleteObject(
-        apis,
-        { apiVersion: 'v1', kind: 'Namespace', namespace: undefined, name: namespace },
-        'Background',
-      );
-    }
-  } finally {
-    await cluster?.close();
-  }
-}, TEST_TIMEOUT_MS);
+afterAll(() => endClusterTest(cluster, apis, namespace), TEST_TIMEOUT_MS);
 
 /** A service of this test's own: busybox httpd serving /tmp (with a health file) on 8080. */
 function freshService(overrides: Partial<ServiceSpec> = {}): ServiceSpec {

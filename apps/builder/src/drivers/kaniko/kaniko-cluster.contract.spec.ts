@@ -31,11 +31,11 @@ import {
   type BuildOptions,
 } from '@slipway/k8s-spec';
 import { createKubeApis, deleteObject, isNotFound, type KubeApis } from '@slipway/kube-client';
+import { endClusterTest, eventually } from '@slipway/kube-client/testing';
 import { BuildFailedError } from '../build-driver';
 import { KanikoBuildDriver } from './kaniko-build-driver';
 import {
   clusterKind,
-  eventually,
   startClusterUnderTest,
   type ClusterUnderTest,
 } from './testing/cluster-under-test';
@@ -95,19 +95,7 @@ afterEach(async () => {
   }
 }, TEST_TIMEOUT_MS);
 
-afterAll(async () => {
-  try {
-    if (cluster !== undefined) {
-      await deleteObject(
-        apis,
-        { apiVersion: 'v1', kind: 'Namespace', namespace: undefined, name: namespace },
-        'Background',
-      );
-    }
-  } finally {
-    await cluster?.close();
-  }
-}, TEST_TIMEOUT_MS);
+afterAll(() => endClusterTest(cluster, apis, namespace), TEST_TIMEOUT_MS);
 
 function buildOptions(registry: string): BuildOptions {
   return {
