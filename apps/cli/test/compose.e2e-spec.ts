@@ -11,7 +11,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { BIN, throughEdge, type Result } from './support';
+import { runCli, throughEdge, type Result } from './support';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..', '..');
@@ -116,24 +116,7 @@ describe('docker-compose up: the whole platform locally, and the quick start aga
     await rm(home, { recursive: true, force: true });
   }, 300_000);
 
-  const slipway = (args: string[]): Promise<Result> =>
-    new Promise((resolve) => {
-      execFile(
-        process.execPath,
-        [BIN, ...args],
-        {
-          env: { PATH: process.env.PATH ?? '', HOME: home, XDG_CONFIG_HOME: join(home, 'xdg') },
-          cwd: home,
-          timeout: 300_000,
-        },
-        (error, stdout, stderr) =>
-          resolve({
-            code: error ? (typeof error.code === 'number' ? error.code : -1) : 0,
-            stdout,
-            stderr,
-          }),
-      );
-    });
+  const slipway = (args: string[]): Promise<Result> => runCli(args, { home, timeoutMs: 300_000 });
 
   const through = (hostname: string, headers: Record<string, string> = {}) =>
     throughEdge(PORTS.edge, hostname, '/index.html', headers);

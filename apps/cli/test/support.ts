@@ -40,6 +40,38 @@ export interface Result {
   stderr: string;
 }
 
+/**
+ * Runs the built CLI as a user would: its own HOME (with XDG_CONFIG_HOME inside it), only
+ * PATH from this process, and the exit code, stdout and stderr whatever happens.
+ */
+export function runCli(
+  args: readonly string[],
+  options: { home: string; timeoutMs: number; env?: Record<string, string>; cwd?: string },
+): Promise<Result> {
+  const { home, timeoutMs, env = {}, cwd = home } = options;
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      {
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: home,
+          XDG_CONFIG_HOME: join(home, 'xdg'),
+          ...env,
+        },
+        cwd,
+        timeout: timeoutMs,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
 export interface CliHarness {
   readonly stack: DockerStack;
   readonly apiUrl: string;
@@ -91,26 +123,7 @@ export function useCliStack(): CliHarness {
     },
     adminEnv: () => ({ SLIPWAY_API_URL: apiUrl, SLIPWAY_TOKEN: started().t.adminToken }),
     slipway(args, env = {}, cwd = home) {
-      return new Promise((resolve) => {
-        execFile(
-          process.execPath,
-          [BIN, ...args],
-          {
-            env: {
-              PATH: process.env.PATH ?? '',
-              HOME: home,
-              XDG_CONFIG_HOME: join(home, 'xdg'),
-              ...env,
-            },
-            cwd,
-            timeout: 100_000,
-          },
-          (error, stdout, stderr) => {
-            const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-            resolve({ code, stdout, stderr });
-          },
-        );
-      });
+      return runCli(args, { home, env, cwd, timeoutMs: 100_000 });
     },
     async json<T>(args: string[], env?: Record<string, string>): Promise<T> {
       const result = await harness.slipway([...args, '--json'], env);

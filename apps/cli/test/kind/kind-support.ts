@@ -2,11 +2,10 @@
  * What the kind suites share: the built CLI logged in to the stack's API (a fresh HOME), an
  * organization Access Key, and requests through the edge on the host's port 8000.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, throughEdge, type Result } from '../support';
+import { runCli, throughEdge, type Result } from '../support';
 
 export const ROOT = join(__dirname, '..', '..', '..', '..');
 const API_URL = process.env.SLIPWAY_KIND_API_URL ?? 'http://127.0.0.1:3000';
@@ -36,25 +35,7 @@ export function useKindCli(): KindCli {
   let home = '';
   let accessKey = '';
 
-  const slipway = (args: string[]): Promise<Result> =>
-    new Promise((resolve) => {
-      execFile(
-        process.execPath,
-        [BIN, ...args],
-        {
-          env: { PATH: process.env.PATH ?? '', HOME: home, XDG_CONFIG_HOME: join(home, 'xdg') },
-          cwd: home,
-          timeout: 1_800_000,
-          maxBuffer: 16 * 1024 * 1024,
-        },
-        (error, stdout, stderr) =>
-          resolve({
-            code: error ? (typeof error.code === 'number' ? error.code : -1) : 0,
-            stdout,
-            stderr,
-          }),
-      );
-    });
+  const slipway = (args: string[]): Promise<Result> => runCli(args, { home, timeoutMs: 1_800_000 });
   const ok = async (args: string[]): Promise<string> => {
     const result = await slipway(args);
     if (result.code !== 0)
