@@ -16,6 +16,7 @@ const REQUEST = {
   upgrade: ['Upgrade', 64],
   // Whether there is one only: the credential itself is never kept.
   authorization: ['Authorization', 1],
+  cookie: ['Cookie', 1],
   // Truncated, it still names a field other than close/keep-alive/upgrade.
   connection: ['Connection', 256],
 } as const;
