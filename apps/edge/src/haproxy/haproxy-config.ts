@@ -178,13 +178,14 @@ ${answer(edgeErrors.missingCredential(), 'private !{ var(txn.cred) -m found }')}
   acl exchange var(txn.cred) -m str exchange
 
   # Access Keys: the keyed hash is looked up; the value is "org${sep}project or *${sep}expiry ms or 0".
-${answer(edgeErrors.malformedAuthorization(), 'by_key !{ http_auth_bearer -m reg ^slp_ak_[A-Za-z0-9_-]{1,193}$ }')}
+  # HMAC is most of a private request's cost: a valid key's hash is remembered (the agent
+  # empties this cache with every full read of the keys, so it holds only keys in use). Only
+  # well-formed keys get there, so only a miss is checked for its shape. A miss, or a key
+  # revoked since, is hashed below.
+  http-request set-var(txn.scope) http_auth_bearer,map(${s.maps.hashes}),map(${s.maps.keys}) if by_key
+${answer(edgeErrors.malformedAuthorization(), 'by_key !{ var(txn.scope) -m found } !{ http_auth_bearer -m reg ^slp_ak_[A-Za-z0-9_-]{1,193}$ }')}
   http-request set-var(txn.keys_until) str(keys_valid_until),map(${s.maps.state},0) if by_key
 ${answer(edgeErrors.authUnavailable(), 'by_key { date(0,ms),sub(txn.keys_until) gt 0 }')}
-  # HMAC is most of a private request's cost: a valid key's hash is remembered (the agent
-  # empties this cache with every full read of the keys, so it holds only keys in use). A
-  # miss, or a key revoked since, is hashed here.
-  http-request set-var(txn.scope) http_auth_bearer,map(${s.maps.hashes}),map(${s.maps.keys}) if by_key
   http-request set-var(txn.key_hash) http_auth_bearer,hmac(sha256,proc.credential_key),hex,lower if by_key !{ var(txn.scope) -m found }
   http-request set-var(txn.scope) var(txn.key_hash),map(${s.maps.keys}) if { var(txn.key_hash) -m found }
   http-request set-var(txn.key_expiry) var(txn.scope),field(3,${sep}) if by_key !{ var(txn.scope) -m end ${sep}0 }
