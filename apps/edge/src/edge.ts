@@ -23,11 +23,10 @@ import {
   ACTIVITY_TABLE_EXPIRE_MS,
   FRONTEND,
   HAPROXY_KEY_ENV,
-  HOP_BY_HOP_LUA,
   type HaproxySettings,
-  errorFiles,
   renderHaproxyConfig,
 } from './haproxy/haproxy-config';
+import { HOP_BY_HOP_LUA, errorFiles } from './haproxy/haproxy-files';
 import { HaproxyMaps } from './haproxy/haproxy-maps';
 import { HaproxyProcess, type StartOutcome } from './haproxy/haproxy-process';
 import { RouteProjector } from './haproxy/route-projector';

@@ -5,13 +5,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
   HAPROXY_KEY_ENV,
-  HOP_BY_HOP_LUA,
   type HaproxySettings,
   bufferSizeFor,
   errorBodyFormat,
-  errorFiles,
   renderHaproxyConfig,
 } from './haproxy-config';
+import { HOP_BY_HOP_LUA, errorFiles } from './haproxy-files';
 import { edgeErrors } from '../http/edge-error';
 import { MAP_NAMES, mapPaths } from './maps';
 
