@@ -4,7 +4,7 @@
  * and the edge container relays its port to the cluster's edge (real HAProxy here).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -130,11 +130,22 @@ describe("compose entry: the API's and builder's view of the project", () => {
     return stdout.trim();
   };
 
-  /** Runs kindModeSettings on container `id` in a child process; answers what it printed. */
-  const kindModeSettings = async (id: string, file: string, beforeStart?: string) => {
+  /**
+   * Runs kindModeSettings on container `id` in a child process; answers what it printed. With
+   * `seenRunning`, the child creates that file once it has seen the container running.
+   */
+  const kindModeSettings = async (id: string, file: string, seenRunning = '') => {
     const script = `import('${ENTRY}').then(async ({ kindModeSettings }) => {
       const { default: Docker } = await import('dockerode');
-      const container = new Docker().getContainer(process.argv[1]);
+      const { writeFileSync } = await import('node:fs');
+      const kind = new Docker().getContainer(process.argv[1]);
+      const container = {
+        async inspect() {
+          const info = await kind.inspect();
+          if (info.State.Running && process.argv[3]) writeFileSync(process.argv[3], '');
+          return info;
+        },
+      };
       try {
         const settings = await kindModeSettings(container, { file: process.argv[2], graceMs: 1500, pollMs: 100 });
         console.log(JSON.stringify(settings ?? 'docker mode'));
@@ -142,10 +153,13 @@ describe("compose entry: the API's and builder's view of the project", () => {
         console.log(JSON.stringify({ failed: error.message }));
       }
     });`;
-    const child = run(process.execPath, ['--input-type=module', '-e', script, id, file], {
-      cwd: ROOT,
-    });
-    if (beforeStart !== undefined) await writeFile(file, beforeStart);
+    const child = run(
+      process.execPath,
+      ['--input-type=module', '-e', script, id, file, seenRunning],
+      {
+        cwd: ROOT,
+      },
+    );
     return JSON.parse((await child).stdout) as unknown;
   };
 
@@ -172,17 +186,22 @@ describe("compose entry: the API's and builder's view of the project", () => {
 
   it('fails, pointing at its logs, when the kind service stops before the cluster is ready', async () => {
     const file = join(state, 'runtime.env');
+    // It exits when told, once the entry has seen it running: no race with a busy machine.
     const { stdout } = await run('docker', [
       'run',
       '-d',
       BASE_IMAGE,
       'sh',
       '-c',
-      'sleep 5; exit 3',
+      'while [ ! -e /tmp/stop ]; do sleep 0.1; done; exit 3',
     ]);
     const dying = stdout.trim();
     created.push(dying);
-    expect(await kindModeSettings(dying, file)).toEqual({
+    const seen = join(state, 'seen-running');
+    const settings = kindModeSettings(dying, file, seen);
+    await waitFor(() => stat(seen));
+    await run('docker', ['exec', dying, 'touch', '/tmp/stop']);
+    expect(await settings).toEqual({
       failed:
         'the kind service stopped (exit 3) before the cluster was ready: see `docker compose logs kind`',
     });
