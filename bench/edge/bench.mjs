@@ -447,18 +447,26 @@ async function main() {
     if (floor && nginx) ratio('floor/nginx req/s', floor.rps / nginx.rps);
 
     // What the edge recorded while serving: its metrics, and its access log when it has one
-    // (given a moment for the last batch to be written).
-    await sleep(2000);
-    const metrics = await (await fetch(`http://127.0.0.1:${PORTS.edgeAdmin}/metrics`)).text();
-    const counted = metrics
-      .split('\n')
-      .filter((l) => l.startsWith('slipway_edge_requests_total{') && l.includes(service))
-      .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+    // (given up to 15 s for the lines still in HAProxy's ring and the last batch to land).
     const pool = new Pool({ connectionString: databaseUrl, max: 1 });
-    const { rows } = await pool.query(`SELECT count(*) AS n FROM ${accessLogs.name}`);
-    const logged = `${rows[0].n} access-log rows`;
+    let counted = 0;
+    let logged = 0;
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline;) {
+      await sleep(1000);
+      const metrics = await (await fetch(`http://127.0.0.1:${PORTS.edgeAdmin}/metrics`)).text();
+      const nowCounted = metrics
+        .split('\n')
+        .filter((l) => l.startsWith('slipway_edge_requests_total{') && l.includes(service))
+        .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+      const { rows } = await pool.query(`SELECT count(*) AS n FROM ${accessLogs.name}`);
+      const settled = nowCounted === counted && Number(rows[0].n) === logged;
+      [counted, logged] = [nowCounted, Number(rows[0].n)];
+      if (settled && counted === logged) break;
+    }
     await pool.end();
-    console.log(`edge recorded: ${counted} requests in slipway_edge_requests_total, ${logged}`);
+    console.log(
+      `edge recorded: ${counted} requests in slipway_edge_requests_total, ${logged} access-log rows`,
+    );
   } finally {
     for (const child of children.reverse()) await stop(child);
     rmSync(dir, { recursive: true, force: true });

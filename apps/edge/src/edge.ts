@@ -17,7 +17,7 @@ import { loadEdgeConfig } from './config/load-config';
 import { createExchangeServer } from './exchange/exchange-server';
 import { freePort, listenOnPort, listenOnSocket } from './net/listen';
 import { commandConnection, subscribe } from './net/redis';
-import { parseAccessLogLine } from './haproxy/access-log-format';
+import { isRouted, parseAccessLogLine } from './haproxy/access-log-format';
 import {
   ACTIVITY_TABLE,
   ACTIVITY_TABLE_EXPIRE_MS,
@@ -146,7 +146,7 @@ export async function createEdge(options: CreateEdgeOptions = {}): Promise<Edge>
       );
       if (record.status === 101 && record.serviceId)
         metrics.observeUpgrade(record.serviceId, 'proxied');
-      if (record.serviceId) telemetry.record({ ...record, serviceId: record.serviceId });
+      if (isRouted(record)) telemetry.record(record);
     },
     (error) => logger.warn({ err: error }, 'access-log stream from HAProxy failed'),
   );

@@ -277,9 +277,14 @@ describe('the edge proxying to local upstreams', () => {
     it('serves Prometheus metrics per service on the admin port only', async () => {
       const service = await routedTo(echoPort);
       expect((await call(edge, service.hostname)).status).toBe(200);
-      const res = await fetch(`${edge.adminUrl}/metrics`);
-      const text = await res.text();
-      expect(res.status).toBe(200);
+      // The request is counted from its access-log line, which the agent reads in batches.
+      const text = await eventually(async () => {
+        const res = await fetch(`${edge.adminUrl}/metrics`);
+        expect(res.status).toBe(200);
+        const body = await res.text();
+        expect(body).toContain(`slipway_edge_requests_total{service="${service.id}"`);
+        return body;
+      }, 5000);
       expect(text).toMatch(
         new RegExp(
           `slipway_edge_requests_total\\{service="${service.id}",method="GET",status="200"\\} 1`,

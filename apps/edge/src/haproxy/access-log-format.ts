@@ -37,82 +37,91 @@ export type HaproxyLogRecord = Omit<AccessLogRow, 'serviceId'> & {
   readonly serviceId: string | null;
 };
 
+/** A request that reached a service: a row of `access_logs` as it is. */
+export function isRouted(record: HaproxyLogRecord): record is AccessLogRow {
+  return record.serviceId !== null && record.serviceId !== '';
+}
+
 /** nginx's status for a client that went away before it was answered. */
 export const CLIENT_CLOSED = 499;
 const MISSING = '-';
 
-/** Reads one line; null when it is not one of the edge's access-log lines. */
+/**
+ * Reads one line; null when it is not one of the edge's access-log lines. Runs for every
+ * request, so it reads the split fields by index and allocates nothing but the record.
+ */
 export function parseAccessLogLine(line: string): HaproxyLogRecord | null {
   const values = line.split('\t');
   if (values.length !== FIELDS.length) return null;
-  const field = (name: FieldName): string | undefined => {
-    const value = values[FIELD_INDEX[name]];
-    return value === MISSING ? undefined : value;
-  };
-  const int = (name: FieldName): number | undefined => {
-    const value = field(name);
-    if (value === undefined) return undefined;
-    const parsed = Number(value);
-    return Number.isFinite(parsed) ? parsed : undefined;
-  };
-  const startUs = int('startUs');
-  const method = field('method');
+  const startUs = numberAt(values, AT.startUs);
+  const method = textAt(values, AT.method);
   if (startUs === undefined || method === undefined) return null;
-  const status = int('status') ?? -1;
-  const userAgent = field('userAgent');
+  const status = numberAt(values, AT.status) ?? -1;
+  const userAgent = textAt(values, AT.userAgent);
   return {
     time: new Date(Math.floor(startUs / 1000)),
-    serviceId: field('serviceId') ?? null,
+    serviceId: textAt(values, AT.serviceId) ?? null,
     method,
-    path: pathOf(unescapeJson(field('path') ?? '/')),
+    path: pathOf(unescapeJson(textAt(values, AT.path) ?? '/')),
     status: status < 100 ? CLIENT_CLOSED : status,
-    durationMs: Math.max(1, int('durationUs') ?? 0) / 1000,
-    bytesIn: bodyIn(int, method),
-    bytesOut: bodyOut(int, method, status),
-    clientIp: field('clientIp') ?? null,
+    durationMs: Math.max(1, numberAt(values, AT.durationUs) ?? 0) / 1000,
+    bytesIn: bodyIn(values, method),
+    bytesOut: bodyOut(values, method, status),
+    clientIp: textAt(values, AT.clientIp) ?? null,
     // The value + `u`: HAProxy's `-` for a missing header cannot be confused with a `-` sent.
     userAgent: userAgent === undefined ? null : userAgentOf(unescapeJson(userAgent.slice(0, -1))),
-    requestId: field('requestId') ?? '',
+    requestId: textAt(values, AT.requestId) ?? '',
   };
 }
 
-type IntField = (name: FieldName) => number | undefined;
+/** Each field's position in the line. */
+const AT = Object.fromEntries(FIELDS.map(([name], index) => [name, index])) as Record<
+  FieldName,
+  number
+>;
+
+function textAt(values: readonly string[], index: number): string | undefined {
+  const value = values[index];
+  return value === MISSING ? undefined : value;
+}
+
+function numberAt(values: readonly string[], index: number): number | undefined {
+  const value = values[index];
+  if (value === undefined || value === MISSING) return undefined;
+  const parsed = Number(value);
+  return Number.isFinite(parsed) ? parsed : undefined;
+}
 
 /**
  * The request body: its declared length; none for a request that declared no body; else
  * (chunked, or a WebSocket's traffic) what HAProxy read less the request's head. HAProxy
  * counts payload, not chunk framing.
  */
-function bodyIn(int: IntField, method: string): number {
-  const declared = int('requestContentLength');
+function bodyIn(values: readonly string[], method: string): number {
+  const declared = numberAt(values, AT.requestContentLength);
   if (declared !== undefined) return declared;
-  const headers = int('requestHeadersLength');
+  const headers = numberAt(values, AT.requestHeadersLength);
   if (headers === undefined) return 0;
   // "METHOD SP target SP HTTP/1.1 CRLF" + the header block.
-  const head = method.length + 1 + (int('urlLength') ?? 0) + 1 + 8 + 2 + headers;
-  return Math.max(0, (int('bytesUploaded') ?? 0) - head);
+  const head = method.length + 1 + (numberAt(values, AT.urlLength) ?? 0) + 1 + 8 + 2 + headers;
+  return Math.max(0, (numberAt(values, AT.bytesUploaded) ?? 0) - head);
 }
 
 /**
  * The response body: its declared length (none for HEAD, 204, 304); else what HAProxy read
  * from the instance (`%B`: status line, head and payload) less the status line and head.
  */
-function bodyOut(int: IntField, method: string, status: number): number {
+function bodyOut(values: readonly string[], method: string, status: number): number {
   if (method === 'HEAD' || status === 204 || status === 304) return 0;
-  const declared = int('responseContentLength');
+  const declared = numberAt(values, AT.responseContentLength);
   if (declared !== undefined) return declared;
-  const headers = int('responseHeadersLength');
-  const read = int('bytesSent') ?? 0;
+  const headers = numberAt(values, AT.responseHeadersLength);
+  const read = numberAt(values, AT.bytesSent) ?? 0;
   if (headers === undefined) return read;
   // "HTTP/1.1 SP 3DIGIT SP reason CRLF", the reason taken to be the standard one.
   const statusLine = 13 + (STATUS_CODES[status]?.length ?? 0) + 2;
   return Math.max(0, read - statusLine - headers);
 }
-
-const FIELD_INDEX = Object.fromEntries(FIELDS.map(([name], index) => [name, index])) as Record<
-  FieldName,
-  number
->;
 
 /**
  * HAProxy's `json` converter output back to text. Cheap when there is no escape at all,

@@ -20,8 +20,9 @@ export class EdgeMetrics {
   private readonly wakes: Counter<'service'>;
   private readonly holdOutcomes: Counter<'service' | 'outcome'>;
   /**
-   * Each request's series, bound once: given a label object, prom-client hashes it on every
-   * call, and this runs for every access-log line. As many entries as series exist anyway.
+   * Each request's series, bound once, its count kept here until a scrape: prom-client hashes
+   * the labels on every call, even of a bound series, and this runs for every access-log line.
+   * As many entries as series exist anyway.
    */
   private readonly requestSeries = new Map<string, RequestSeries>();
 
@@ -32,6 +33,7 @@ export class EdgeMetrics {
       help: 'HTTP requests answered, by service id, method and status',
       labelNames: ['service', 'method', 'status'],
       registers: [this.registry],
+      collect: () => this.addPendingCounts(),
     });
     this.duration = new Histogram({
       name: 'slipway_edge_request_duration_seconds',
@@ -115,12 +117,21 @@ export class EdgeMetrics {
     if (series === undefined) {
       series = {
         count: this.requests.labels({ service, method: known, status }),
+        pending: 0,
         duration: this.duration.labels({ service }),
       };
       this.requestSeries.set(key, series);
     }
-    series.count.inc();
+    series.pending += 1;
     series.duration.observe(seconds);
+  }
+
+  private addPendingCounts(): void {
+    for (const series of this.requestSeries.values()) {
+      if (series.pending === 0) continue;
+      series.count.inc(series.pending);
+      series.pending = 0;
+    }
   }
 
   observeUpgrade(service: string, outcome: 'proxied' | 'refused'): void {
@@ -130,6 +141,8 @@ export class EdgeMetrics {
 
 interface RequestSeries {
   readonly count: Counter.Internal;
+  /** Requests not yet added to `count`. */
+  pending: number;
   readonly duration: Histogram.Internal<'service'>;
 }
 

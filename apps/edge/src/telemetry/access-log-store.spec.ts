@@ -21,6 +21,20 @@ describe('accessLogLine', () => {
     );
   });
 
+  it('writes each time as toISOString does, within a second and across seconds', () => {
+    const times = [
+      '2026-11-22T10:00:00.000Z',
+      '2026-11-22T10:00:00.007Z',
+      '2026-11-22T10:00:00.042Z',
+      '2026-11-22T10:00:00.999Z',
+      '2026-11-22T10:00:01.100Z',
+      '2026-11-22T09:59:59.500Z',
+    ];
+    for (const time of times) {
+      expect(accessLogLine({ ...row, time: new Date(time) }).split('\t')[0]).toBe(time);
+    }
+  });
+
   it('escapes what COPY reads specially and writes NULL as \\N', () => {
     const line = accessLogLine({
       ...row,

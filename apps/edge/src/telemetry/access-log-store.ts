@@ -77,6 +77,20 @@ function copyText(value: string | null): string {
   return NEEDS_ESCAPE.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c] ?? c) : value;
 }
 
+/** The last second written ("2026-12-07T08:00:00"): rows come in time order, many per second. */
+let isoSecond = { second: Number.NaN, text: '' };
+
+/** `time.toISOString()`, the date and time of day formatted once per second. */
+function isoTime(time: Date): string {
+  const ms = time.getTime();
+  const second = Math.floor(ms / 1000);
+  if (second !== isoSecond.second) {
+    isoSecond = { second, text: new Date(second * 1000).toISOString().slice(0, 19) };
+  }
+  const fraction = ms - second * 1000;
+  return `${isoSecond.text}.${fraction < 10 ? '00' : fraction < 100 ? '0' : ''}${fraction}Z`;
+}
+
 /**
  * One row as a line of COPY's text format. Formatted when the request ends, so the buffer
  * holds one string per row rather than an object graph, and a flush is a join and a write.
@@ -85,7 +99,7 @@ export function accessLogLine(row: AccessLogRow): string {
   const method = copyText(clean(row.method, MAX_METHOD_LENGTH));
   const requestId = copyText(clean(row.requestId, MAX_REQUEST_ID_LENGTH));
   return (
-    `${row.time.toISOString()}\t${row.serviceId}\t${method}\t${copyText(row.path)}\t` +
+    `${isoTime(row.time)}\t${row.serviceId}\t${method}\t${copyText(row.path)}\t` +
     `${row.status}\t${row.durationMs}\t${Math.round(row.bytesIn)}\t${Math.round(row.bytesOut)}\t` +
     `${copyText(row.clientIp)}\t${copyText(row.userAgent)}\t${requestId}\n`
   );

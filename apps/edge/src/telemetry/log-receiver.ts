@@ -1,6 +1,16 @@
 import { type Server, type Socket, createServer } from 'node:net';
 import { listenOnSocket } from '../net/listen';
 
+/** The most one read of a stream socket returns in Node.js (libuv's read buffer). */
+const READ_SIZE = 64 * 1024;
+/**
+ * After a read that emptied the socket, the next waits this long. Read as they come, lines
+ * arrive one per read, and a read (a syscall, a buffer, a callback) cost the agent more than
+ * the line itself: 9.8 µs of CPU per request against 6.3 µs with the pause (bench/edge, about
+ * 30k requests/s). Meanwhile the lines wait in the socket's buffer, then in HAProxy's ring.
+ */
+const READ_PAUSE_MS = 20;
+
 /**
  * Receives HAProxy's access-log stream: syslog over a stream socket with octet-counting
  * framing (RFC 6587: `<length> <message>`), one message per request. HAProxy buffers the
@@ -55,6 +65,12 @@ export class LogReceiver {
       } catch (error) {
         this.onError(error as Error);
         socket.destroy();
+        return;
+      }
+      // A full read may have left more behind: read on at once.
+      if (chunk.length < READ_SIZE) {
+        socket.pause();
+        setTimeout(() => socket.resume(), READ_PAUSE_MS).unref();
       }
     });
     socket.on('error', (error) => this.onError(error));
