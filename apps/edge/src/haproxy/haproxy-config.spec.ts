@@ -83,6 +83,15 @@ describe('renderHaproxyConfig', () => {
     expect(output).not.toMatch(/WARNING|ALERT/);
   });
 
+  it('keeps the X-Forwarded-* of a trusted proxy, the client address appended', () => {
+    const trusted = renderHaproxyConfig(settings(dir, { trustProxy: true }));
+    expect(trusted).not.toContain('option forwardfor');
+    expect(trusted).not.toContain('|x-forwarded-for');
+    expect(trusted).toContain(
+      'http-request set-header X-Forwarded-For "%[req.fhdr(x-forwarded-for)], %[src]"',
+    );
+  });
+
   it('never holds a secret: the derived keys come from the environment', () => {
     const config = renderHaproxyConfig(settings(dir));
     expect(config).toContain(`str("\${${HAPROXY_KEY_ENV.credential}}")`);
@@ -108,10 +117,15 @@ describe('renderHaproxyConfig', () => {
       edgeErrors.invalidKey().message,
       edgeErrors.forbidden().message,
       edgeErrors.invalidSession().message,
-      edgeErrors.paused().message,
       'http-request set-header X-Request-Id %[var(txn.rid)]',
+      // A paused (deleted, never deployed) service is answered by its own backend, chosen first.
+      'use_backend unavailable if unavailable',
     ]) {
       expect(at(checked)).toBeLessThan(toAgent);
+    }
+    const unavailable = config.slice(at('backend unavailable\n'));
+    for (const error of [edgeErrors.paused(), edgeErrors.deleted(), edgeErrors.notDeployed()]) {
+      expect(unavailable).toContain(error.message);
     }
     // The wake backend cleans the request up as the instances' backend does, before the agent.
     const wake = config.slice(at('backend wake\n'));
@@ -119,15 +133,17 @@ describe('renderHaproxyConfig', () => {
     const servicesRules = config.slice(at('backend services\n'), at('server instance'));
     for (const cleanUp of [
       'http-request del-header ^(?:authorization|proxy-authorization|',
-      'http-request set-header X-Forwarded-For %[src]\n',
+      '|x-forwarded-for|x-forwarded-proto|x-forwarded-host)$ -m reg\n',
+      'option forwardfor\n',
+      'http-request add-header X-Forwarded-Proto http\n',
+      // Counted once admitted, in the backends that serve: past every check and state answer.
+      'http-request track-sc0 var(txn.svc) table activity\n',
     ]) {
       expect(wakeRules).toContain(cleanUp);
       expect(servicesRules).toContain(cleanUp);
     }
-    // Counted once admitted: past the credential checks and the state answers.
-    const tracked = at('http-request track-sc0 var(txn.svc) table activity unless exchange');
-    expect(tracked).toBeGreaterThan(at(edgeErrors.paused().message));
-    expect(tracked).toBeGreaterThan(at(edgeErrors.invalidSession().message));
+    expect(config.slice(0, at('backend services\n'))).not.toContain('track-sc0');
+    expect(unavailable).not.toContain('track-sc0');
     // HAProxy waits longer than the agent holds a request and the instance then answers.
     expect(config).toMatch(/backend wake\n(?:.*\n)*? {2}timeout server 95000ms\n/);
     expect(config).toContain('store conn_cur,http_req_cnt');

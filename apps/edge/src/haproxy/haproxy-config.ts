@@ -60,6 +60,13 @@ const NAMES_OTHER_FIELDS = '^(?!(close|keep-alive|upgrade)$)';
 /** The agent answers a held request it gave up on before HAProxy's own timeout would. */
 const WAKE_TIMEOUT_MARGIN_MS = 5000;
 const DEFAULT_BUFFER = 16 * 1024;
+/** States in which a service has no instance to answer with (the `unavailable` backend says why). */
+const UNAVAILABLE_STATES = ['deleted', 'not_deployed', 'paused'] as const;
+/**
+ * Admitted requests are counted per service (tunnels too) in the backends that serve them,
+ * so no other path evaluates the rule; the agent reports the counts.
+ */
+const ADMITTED = `  http-request track-sc0 var(txn.svc) table ${ACTIVITY_TABLE}`;
 
 /** The buffer size: room for the largest allowed head twice (431 is answered by a rule below it). */
 export function bufferSizeFor(maxHeaderBytes: number): number {
@@ -212,12 +219,6 @@ ${answer(edgeErrors.forbidden(), 'by_key !key_in_project !key_in_org')}
 ${answer(edgeErrors.invalidSignedUrl(), 'by_url !{ var(txn.token_valid) -m found }')}
 ${answer(edgeErrors.invalidSession(), 'by_session !{ var(txn.token_valid) -m found }', [['Set-Cookie', `${EDGE_SESSION_COOKIE}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax`]])}
 
-  # Whether there is anything to answer with (the state is the fourth field; ids hold no "${sep}").
-${answer(edgeErrors.deleted(), `!exchange { ${inState('deleted')} }`)}
-${answer(edgeErrors.notDeployed(), `!exchange { ${inState('not_deployed')} }`)}
-${answer(edgeErrors.paused(), `!exchange { ${inState('paused')} }`)}
-  # Admitted: counted per service while it runs (tunnels too); the agent reports the counts.
-  http-request track-sc0 var(txn.svc) table ${ACTIVITY_TABLE} unless exchange
   http-request set-header X-Request-Id %[var(txn.rid)]
 
   # Measured before any change: HAProxy's byte count (%B) is of what the instance sent.
@@ -229,13 +230,17 @@ ${answer(edgeErrors.paused(), `!exchange { ${inState('paused')} }`)}
   acl deleted ${inState('deleted')}
   http-after-response set-status 502 if { status 503 } !{ res.hdr(retry-after) -m found } exchange || { status 503 } !{ res.hdr(retry-after) -m found } !deleted !sleeping
   # Each backend holds only the rules of its path: a request is not checked for the others.
+  # The state is the fourth field of the info (ids hold no "${sep}").
+  acl unavailable var(txn.info) -m sub ${UNAVAILABLE_STATES.map((state) => `${sep}${state}${sep}`).join(' ')}
   use_backend exchange if exchange
+  use_backend unavailable if unavailable
   use_backend wake if sleeping
   default_backend services
 
 # Every service's instances: the destination is set per request from the endpoints map.
 backend services
   http-reuse safe
+${ADMITTED}
   # One ready instance (the common case) needs no draw.
   acl one_ready var(txn.info) -m end ${sep}1
   http-request set-var(txn.endpoint) var(txn.svc),concat('${ENDPOINT_KEY_SEPARATOR}0'),map(${s.maps.endpoints}) if one_ready
@@ -265,9 +270,16 @@ backend wake
   timeout server ${s.wakeTimeoutMs + s.responseTimeoutMs + WAKE_TIMEOUT_MARGIN_MS}ms
   # The agent cannot be reached (it restarts): the service is still asleep, so retry shortly.
 ${httpError(edgeErrors.noReadyInstance(), 503)}
+${ADMITTED}
 ${instanceRequestRules(s.trustProxy)}
   http-request set-header ${SERVICE_HEADER} %[var(txn.svc)]
   server agent unix@${s.sockets.wake}
+
+# A service with nothing to answer with: why, once its credential has passed.
+backend unavailable
+${answer(edgeErrors.deleted(), `{ ${inState('deleted')} }`)}
+${answer(edgeErrors.notDeployed(), `{ ${inState('not_deployed')} }`)}
+${answer(edgeErrors.paused(), `{ ${inState('paused')} }`)}
 
 backend ${ACTIVITY_TABLE}
   stick-table type string len 64 size 100k expire ${ACTIVITY_TABLE_EXPIRE_MS}ms store conn_cur,http_req_cnt
@@ -289,18 +301,22 @@ function instanceRequestRules(trustProxy: boolean): string {
         'http-request set-header X-Forwarded-Host %[req.hdr(host)] unless { req.hdr(x-forwarded-host) -m found }',
       ]
     : [
-        'http-request set-header X-Forwarded-For %[src]',
-        'http-request set-header X-Forwarded-Proto http',
-        `http-request set-header X-Forwarded-Host %[${requestHeader('host')}]`,
+        // A client's own were deleted with the fields below, so these are added without a search.
+        'http-request add-header X-Forwarded-Proto http',
+        `http-request add-header X-Forwarded-Host %[${requestHeader('host')}]`,
       ];
+  // Without a trusted proxy in front, X-Forwarded-* are the edge's alone: HAProxy's own
+  // forwardfor adds the client address.
+  const replaced = trustProxy ? '' : '|x-forwarded-for|x-forwarded-proto|x-forwarded-host';
   const session = EDGE_SESSION_COOKIE;
   const token = EDGE_TOKEN_QUERY_PARAM;
   return [
+    ...(trustProxy ? [] : ['option forwardfor']),
     // Most requests carry no cookie: the captured presence spares parsing them three times.
     `acl has_cookie ${requestHeader('cookie')} -m found`,
     `acl has_session req.cook(${session}) -m found`,
     `acl url_token url_param(${token}) -m found`,
-    `http-request del-header ^(?:authorization|proxy-authorization|proxy-connection|keep-alive|te|trailer|${SERVICE_HEADER})$ -m reg`,
+    `http-request del-header ^(?:authorization|proxy-authorization|proxy-connection|keep-alive|te|trailer|${SERVICE_HEADER}${replaced})$ -m reg`,
     `http-request lua.slipway_strip_request if { ${requestHeader('connection')} -m reg -i ${NAMES_OTHER_FIELDS} }`,
     `http-request del-header Cookie if has_cookie has_session { req.fhdr(cookie) -m reg ^\\s*${session}=[^;]*;?\\s*$ }`,
     `http-request replace-header Cookie '^(.*?)(?:^|;\\s*)${session}=[^;]*(.*)$' '\\1\\2' if has_cookie has_session`,
