@@ -451,13 +451,21 @@ async function main() {
     const pool = new Pool({ connectionString: databaseUrl, max: 1 });
     let counted = 0;
     let logged = 0;
+    let dropped = 0;
+    let failedWrites = 0;
     for (const deadline = Date.now() + 15_000; Date.now() < deadline;) {
       await sleep(1000);
       const metrics = await (await fetch(`http://127.0.0.1:${PORTS.edgeAdmin}/metrics`)).text();
-      const nowCounted = metrics
-        .split('\n')
-        .filter((l) => l.startsWith('slipway_edge_requests_total{') && l.includes(service))
-        .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+      const samples = metrics.split('\n');
+      const sum = (matches) =>
+        samples.filter(matches).reduce((total, l) => total + Number(l.split(' ').at(-1)), 0);
+      const nowCounted = sum(
+        (l) => l.startsWith('slipway_edge_requests_total{') && l.includes(service),
+      );
+      dropped = sum((l) => l.startsWith('slipway_edge_access_log_dropped_total '));
+      failedWrites = sum((l) =>
+        l.startsWith('slipway_edge_telemetry_write_failures_total{table="access_logs"}'),
+      );
       const { rows } = await pool.query(`SELECT count(*) AS n FROM ${accessLogs.name}`);
       const settled = nowCounted === counted && Number(rows[0].n) === logged;
       [counted, logged] = [nowCounted, Number(rows[0].n)];
@@ -465,7 +473,8 @@ async function main() {
     }
     await pool.end();
     console.log(
-      `edge recorded: ${counted} requests in slipway_edge_requests_total, ${logged} access-log rows`,
+      `edge recorded: ${counted} requests in slipway_edge_requests_total, ${logged} access-log rows` +
+        ` (${dropped} dropped from a full buffer, ${failedWrites} failed writes retried)`,
     );
   } finally {
     for (const child of children.reverse()) await stop(child);
