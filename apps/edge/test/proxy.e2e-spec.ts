@@ -284,7 +284,7 @@ describe('the edge proxying to local upstreams', () => {
         const body = await res.text();
         expect(body).toContain(`slipway_edge_requests_total{service="${service.id}"`);
         return body;
-      }, 5000);
+      });
       expect(text).toMatch(
         new RegExp(
           `slipway_edge_requests_total\\{service="${service.id}",method="GET",status="200"\\} 1`,

@@ -44,11 +44,12 @@ describe('LogReceiver', () => {
       };
       // About 600 KB at once: several full reads in a row, then the pause.
       socket.write(Array.from({ length: 5000 }, (_, n) => frame(n)).join(''));
-      await receiver.receivedAtLeast(5000);
+      // Deadlines far past the milliseconds this takes: a busy machine may pause the test.
+      await receiver.receivedAtLeast(5000, 30_000);
       // Then one line at a time, each arriving while the receiver may be paused.
       for (let n = 5000; n < 5005; n += 1) {
         socket.write(frame(n));
-        await receiver.receivedAtLeast(n + 1);
+        await receiver.receivedAtLeast(n + 1, 30_000);
       }
       expect(errors).toEqual([]);
       expect(receiver.received).toBe(5005);
